@@ -1,0 +1,13 @@
+//! The conformance scenario format of orgspace and its runner against the core.
+//!
+//! A scenario is data: steps that act as a user and state the expected outcome. The same
+//! files run against the core here, against the npm package and against the edge API, so
+//! every host gives the same answers. The format is documented in `docs/conformance.md`.
+
+mod files;
+mod run;
+mod scenario;
+
+pub use files::{LoadedScenario, load_path, load_paths};
+pub use run::{Failure, Summary, run_scenario};
+pub use scenario::{CheckQuery, DryRunQuery, Expect, FilterQuery, Scenario, Step, StepAction};

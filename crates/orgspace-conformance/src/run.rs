@@ -1,0 +1,245 @@
+//! Running scenarios against the core engine.
+
+use crate::scenario::{CheckQuery, Expect, Scenario, Step, StepAction};
+use orgspace_core::{Engine, Operation, Refusal, SightChange};
+use std::fmt;
+
+/// A step whose outcome differed from the expected one.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// 1-based step number.
+    pub step: usize,
+    /// What the step did, in short.
+    pub action: String,
+    /// What the scenario expected.
+    pub expected: String,
+    /// What happened.
+    pub actual: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "step {} ({}): expected {}, got {}",
+            self.step, self.action, self.expected, self.actual
+        )
+    }
+}
+
+/// Totals of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Scenarios with no failing step.
+    pub passed: usize,
+    /// Scenarios with a failing step.
+    pub failed: usize,
+    /// Steps run.
+    pub steps: usize,
+}
+
+/// Runs one scenario from a fresh engine; returns its failures (empty when it passes).
+pub fn run_scenario(scenario: &Scenario) -> Vec<Failure> {
+    let mut engine = match &scenario.snapshot {
+        Some(s) => match Engine::from_snapshot(s) {
+            Ok(e) => e,
+            Err(e) => {
+                return vec![Failure {
+                    step: 0,
+                    action: "load snapshot".into(),
+                    expected: "a valid snapshot".into(),
+                    actual: e.to_string(),
+                }];
+            }
+        },
+        None => Engine::new(),
+    };
+    let mut failures = Vec::new();
+    let mut now = 0;
+    for (i, step) in scenario.steps.iter().enumerate() {
+        now = step.at.unwrap_or(now);
+        if let Some(failure) = run_step(&mut engine, step, now) {
+            failures.push(Failure {
+                step: i + 1,
+                ..failure
+            });
+        }
+    }
+    failures
+}
+
+fn describe(step: &Step) -> String {
+    let what = match &step.action {
+        StepAction::Command(c) => serde_json::to_string(c).unwrap_or_else(|_| c.name().into()),
+        StepAction::Check(q) => format!("check {}", check_target(q)),
+        StepAction::VisibleAssets(ws) => format!("visible_assets {ws}"),
+        StepAction::VisibleFolders(ws) => format!("visible_folders {ws}"),
+        StepAction::Filter(f) => format!("filter {} over {} assets", f.operation, f.assets.len()),
+        StepAction::DryRun(d) => format!("dry_run {} to {}", d.workspace, d.mode),
+    };
+    match &step.note {
+        Some(note) => format!("as {}: {what} — {note}", step.actor),
+        None => format!("as {}: {what}", step.actor),
+    }
+}
+
+fn check_target(q: &CheckQuery) -> String {
+    match (&q.asset, &q.workspace, q.kind) {
+        (Some(a), _, _) => format!("{} {a}", q.operation),
+        (None, Some(w), Some(k)) => format!("{} {k} in {w}", q.operation),
+        _ => format!("{} (no target)", q.operation),
+    }
+}
+
+fn fail(step: &Step, expected: impl fmt::Debug, actual: impl Into<String>) -> Option<Failure> {
+    Some(Failure {
+        step: 0,
+        action: describe(step),
+        expected: format!("{expected:?}"),
+        actual: actual.into(),
+    })
+}
+
+fn refusal_text(r: &Refusal) -> String {
+    match r.rule() {
+        Some(rule) => format!("{} ({rule}): {}", r.code(), r.message()),
+        None => format!("{}: {}", r.code(), r.message()),
+    }
+}
+
+/// Whether a refusal (or success, `None`) is what `expect` asks for.
+fn outcome_matches(expect: &Expect, outcome: Option<&Refusal>) -> bool {
+    match (expect, outcome) {
+        (Expect::Word(w), None) => w == "ok",
+        (Expect::Word(w), Some(r)) => match w.as_str() {
+            "denied" => r.is_denied(),
+            "invalid" => !r.is_denied(),
+            "refused" => true,
+            code => code == r.code(),
+        },
+        (
+            Expect::Refused {
+                denied: Some(rule), ..
+            },
+            Some(r),
+        ) => r.is_denied() && r.rule() == Some(*rule),
+        (
+            Expect::Refused {
+                invalid: Some(rule),
+                ..
+            },
+            Some(r),
+        ) => !r.is_denied() && r.rule() == Some(*rule),
+        _ => false,
+    }
+}
+
+fn same_set(expected: &[String], actual: &[&str]) -> bool {
+    let mut e: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let mut a = actual.to_vec();
+    e.sort_unstable();
+    a.sort_unstable();
+    e == a
+}
+
+fn normalize(changes: &[SightChange]) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let mut out: Vec<_> = changes
+        .iter()
+        .map(|c| {
+            let mut g = c.gains.clone();
+            let mut l = c.loses.clone();
+            g.sort();
+            l.sort();
+            (c.user.clone(), g, l)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
+    match &step.action {
+        StepAction::Command(cmd) => {
+            let before = engine.to_json();
+            let result = engine.execute(&step.actor, cmd, now);
+            let refusal = result.as_ref().err();
+            if let Some(r) = refusal {
+                // X2: a refused command changes nothing.
+                if engine.to_json() != before {
+                    return fail(
+                        step,
+                        "state unchanged after a refusal (X2)",
+                        format!("state changed after {r}"),
+                    );
+                }
+            }
+            if outcome_matches(&step.expect, refusal) {
+                return None;
+            }
+            let actual = refusal.map_or_else(|| "ok".to_string(), refusal_text);
+            fail(step, &step.expect, actual)
+        }
+        StepAction::Check(q) => {
+            let result = match (&q.asset, &q.workspace, q.kind) {
+                (Some(asset), _, _) => engine.check(&step.actor, q.operation, asset, now),
+                (None, Some(ws), Some(kind)) if q.operation == Operation::Create => {
+                    engine.check_create(&step.actor, ws, kind)
+                }
+                _ => {
+                    return fail(
+                        step,
+                        &step.expect,
+                        "a check needs an asset, or a workspace and kind for create",
+                    );
+                }
+            };
+            match (result, &step.expect) {
+                (Ok(d), Expect::Decision { allowed, rule }) => {
+                    if d.allowed == *allowed && rule.is_none_or(|r| r == d.rule) {
+                        None
+                    } else {
+                        let a = engine.answer(&d);
+                        fail(step, &step.expect, format!("{a}"))
+                    }
+                }
+                (Err(r), e) if outcome_matches(e, Some(&r)) => None,
+                (Ok(d), e) => fail(step, e, format!("{}", engine.answer(&d))),
+                (Err(r), e) => fail(step, e, refusal_text(&r)),
+            }
+        }
+        StepAction::VisibleAssets(ws) | StepAction::VisibleFolders(ws) => {
+            let result = if matches!(step.action, StepAction::VisibleAssets(_)) {
+                engine.visible_assets(&step.actor, ws, now)
+            } else {
+                engine.visible_folders(&step.actor, ws, now)
+            };
+            match (result, &step.expect) {
+                (Ok(ids), Expect::Ids(expected)) if same_set(expected, &ids) => None,
+                (Err(r), e) if outcome_matches(e, Some(&r)) => None,
+                (Ok(ids), e) => fail(step, e, format!("{ids:?}")),
+                (Err(r), e) => fail(step, e, refusal_text(&r)),
+            }
+        }
+        StepAction::Filter(f) => {
+            let ids: Vec<&str> = f.assets.iter().map(String::as_str).collect();
+            let allowed = engine.filter(&step.actor, f.operation, &ids, now);
+            match &step.expect {
+                Expect::Ids(expected) if same_set(expected, &allowed) => None,
+                e => fail(step, e, format!("{allowed:?}")),
+            }
+        }
+        StepAction::DryRun(d) => match (
+            engine.mode_switch_dry_run(&step.actor, &d.workspace, d.mode, now),
+            &step.expect,
+        ) {
+            (Ok(run), Expect::DryRun { changes })
+                if normalize(&run.changes) == normalize(changes) =>
+            {
+                None
+            }
+            (Err(r), e) if outcome_matches(e, Some(&r)) => None,
+            (Ok(run), e) => fail(step, e, format!("{:?}", run.changes)),
+            (Err(r), e) => fail(step, e, refusal_text(&r)),
+        },
+    }
+}

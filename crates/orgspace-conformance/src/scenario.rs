@@ -1,0 +1,128 @@
+//! Scenario files: their shape as serde types.
+
+use orgspace_core::{Command, Kind, Mode, Operation, Rule, Snapshot};
+use serde::{Deserialize, Serialize};
+
+/// One scenario: a story of steps from an empty engine or a starting snapshot.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A short title.
+    pub name: String,
+    /// The SPEC rules the scenario covers.
+    pub rules: Vec<Rule>,
+    /// What it shows, for readers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A state to start from instead of an empty engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
+    /// The steps, run in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step: who acts, when, what they do, and what must come of it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Step {
+    /// The acting user.
+    #[serde(rename = "as")]
+    pub actor: String,
+    /// Milliseconds since the epoch; the previous step's time when absent (0 at the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<u64>,
+    /// A note for readers, shown with a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// What the step does.
+    #[serde(flatten)]
+    pub action: StepAction,
+    /// The expected outcome.
+    pub expect: Expect,
+}
+
+/// What a step does: one command or one query.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepAction {
+    /// Runs a command.
+    Command(Command),
+    /// Asks for one decision.
+    Check(CheckQuery),
+    /// Lists the assets the actor sees in a workspace.
+    VisibleAssets(String),
+    /// Lists the folders the actor sees in a workspace.
+    VisibleFolders(String),
+    /// Filters a list of asset ids by an operation.
+    Filter(FilterQuery),
+    /// Asks who would gain or lose sight of what if a workspace switched mode.
+    DryRun(DryRunQuery),
+}
+
+/// `check`: an operation on an asset, or `create` of a kind in a workspace.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckQuery {
+    /// The operation.
+    pub operation: Operation,
+    /// The asset, for every operation but `create`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// The workspace, for `create`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// The kind, for `create`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+}
+
+/// `filter`: which of these assets allow the operation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterQuery {
+    /// The operation.
+    pub operation: Operation,
+    /// The asset ids, in any order.
+    pub assets: Vec<String>,
+}
+
+/// `dry_run`: a mode switch that is not applied.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DryRunQuery {
+    /// The workspace.
+    pub workspace: String,
+    /// The mode it would switch to.
+    pub mode: Mode,
+}
+
+/// An expected outcome.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Expect {
+    /// `"ok"`, `"denied"`, `"invalid"` (any input error), `"not_found"` or `"conflict"`.
+    Word(String),
+    /// `{"denied": "A3"}` or `{"invalid": "W6"}`: refused, naming the rule.
+    Refused {
+        /// Denied by this rule.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        denied: Option<Rule>,
+        /// Invalid, breaking this rule.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invalid: Option<Rule>,
+    },
+    /// For `check`: `{"allowed": true, "rule": "R6"}`; the rule is optional.
+    Decision {
+        /// Whether it is allowed.
+        allowed: bool,
+        /// The deciding rule.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule: Option<Rule>,
+    },
+    /// For `visible_assets`, `visible_folders` and `filter`: the ids, in any order.
+    Ids(Vec<String>),
+    /// For `dry_run`: the changes, in any order.
+    DryRun {
+        /// Per member, what they would gain and lose.
+        changes: Vec<orgspace_core::SightChange>,
+    },
+}

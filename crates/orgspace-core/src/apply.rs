@@ -1,0 +1,388 @@
+//! Command handlers. Each one resolves its ids, authorizes the actor, checks every rule, and
+//! only then changes the state, so that a refused command changes nothing (X2).
+//!
+//! INVARIANT: no handler mutates `Org` before its last fallible step.
+
+mod assets;
+pub(crate) mod folders;
+mod groups;
+pub(crate) mod members;
+mod workspaces;
+
+use crate::command::{Command, Target};
+use crate::error::{Refusal, denied, invalid, invalid_by, not_found};
+use crate::event::Event;
+use crate::model::{Grantee, Member, MemberRoles, Org, point_bit};
+use crate::roles::PresetRole;
+use crate::rule::Rule;
+use crate::table::{AssetIx, FolderIx, GroupIx, RoleIx, UserIx, WorkspaceIx};
+use crate::vocab::{OrgPoint, WorkspaceKind};
+use alloc::format;
+use alloc::vec::Vec;
+
+/// Longest id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 256;
+/// Longest display name accepted, in bytes.
+pub const MAX_NAME_LEN: usize = 1024;
+
+pub(crate) type Outcome = Result<Vec<Event>, Refusal>;
+
+/// Runs a command other than `create_org` against an existing organization.
+pub(crate) fn execute(org: &mut Org, actor: UserIx, cmd: &Command, at: u64) -> Outcome {
+    match cmd {
+        Command::CreateOrg { .. } => Err(crate::error::conflict(format!(
+            "organization `{}` already exists",
+            org.id
+        ))),
+        Command::RenameOrg { name } => members::rename_org(org, actor, name),
+        Command::AddMember {
+            user,
+            org_roles,
+            workspace,
+            workspace_roles,
+            attributes,
+        } => members::add_member(
+            org,
+            actor,
+            user,
+            org_roles,
+            workspace.as_deref(),
+            workspace_roles,
+            attributes,
+        ),
+        Command::RemoveMember { user, new_owner } => {
+            members::remove_member(org, actor, user, new_owner)
+        }
+        Command::SetOrgRoles { user, roles } => members::set_org_roles(org, actor, user, roles),
+        Command::SetAttributes { user, attributes } => {
+            members::set_attributes(org, actor, user, attributes)
+        }
+        Command::DefineOrgRole { role, name, points } => {
+            members::define_org_role(org, actor, role, name, points)
+        }
+        Command::DeleteOrgRole { role } => members::delete_org_role(org, actor, role),
+        Command::CreateGroup {
+            group,
+            name,
+            parent,
+        } => groups::create_group(org, actor, group, name, parent.as_deref()),
+        Command::DeleteGroup { group } => groups::delete_group(org, actor, group),
+        Command::AddGroupMember { group, user } => {
+            groups::add_group_member(org, actor, group, user)
+        }
+        Command::RemoveGroupMember { group, user } => {
+            groups::remove_group_member(org, actor, group, user)
+        }
+        Command::CreateWorkspace {
+            workspace,
+            name,
+            mode,
+            admins,
+        } => workspaces::create_workspace(org, actor, workspace, name, *mode, admins.as_deref()),
+        Command::ModifyWorkspace { workspace, name } => {
+            workspaces::modify_workspace(org, actor, workspace, name)
+        }
+        Command::DeleteWorkspace { workspace } => {
+            workspaces::delete_workspace(org, actor, workspace)
+        }
+        Command::SetDefaultWorkspace { workspace } => {
+            workspaces::set_default(org, actor, workspace)
+        }
+        Command::SetWorkspaceMode { workspace, mode } => {
+            workspaces::set_mode(org, actor, workspace, *mode)
+        }
+        Command::AddWorkspaceMember {
+            workspace,
+            user,
+            roles,
+        } => workspaces::add_member(org, actor, workspace, user, roles),
+        Command::RemoveWorkspaceMember { workspace, user } => {
+            workspaces::remove_member(org, actor, workspace, user)
+        }
+        Command::SetWorkspaceRoles {
+            workspace,
+            user,
+            roles,
+        } => workspaces::set_roles(org, actor, workspace, user, roles),
+        Command::DefineWorkspaceRole {
+            workspace,
+            role,
+            name,
+            points,
+        } => workspaces::define_role(org, actor, workspace, role, name, points),
+        Command::DeleteWorkspaceRole { workspace, role } => {
+            workspaces::delete_role(org, actor, workspace, role)
+        }
+        Command::CreateFolder {
+            folder,
+            workspace,
+            name,
+            parent,
+        } => folders::create_folder(org, actor, folder, workspace, name, parent.as_deref()),
+        Command::RenameFolder { folder, name } => folders::rename_folder(org, actor, folder, name),
+        Command::MoveFolder { folder, parent } => {
+            folders::move_folder(org, actor, folder, parent.as_deref())
+        }
+        Command::DeleteFolder { folder } => folders::delete_folder(org, actor, folder),
+        Command::CreateAsset {
+            asset,
+            workspace,
+            kind,
+            name,
+            folder,
+            references,
+        } => assets::create_asset(
+            org,
+            actor,
+            &assets::NewAsset {
+                id: asset,
+                workspace,
+                kind: *kind,
+                name,
+                folder: folder.as_deref(),
+                references,
+            },
+            at,
+        ),
+        Command::ModifyAsset {
+            asset,
+            name,
+            references,
+        } => assets::modify_asset(
+            org,
+            actor,
+            asset,
+            name.as_deref(),
+            references.as_deref(),
+            at,
+        ),
+        Command::MoveAsset { asset, folder } => {
+            assets::move_asset(org, actor, asset, folder.as_deref(), at)
+        }
+        Command::DeleteAsset { asset } => assets::delete_asset(org, actor, asset, at),
+        Command::Grant {
+            asset,
+            target,
+            level,
+            expires_at,
+        } => assets::grant(
+            org,
+            actor,
+            asset,
+            core::slice::from_ref(target),
+            *level,
+            *expires_at,
+            at,
+            false,
+        ),
+        Command::Revoke { asset, target } => assets::revoke(org, actor, asset, target, at),
+        Command::Share {
+            asset,
+            with,
+            level,
+            expires_at,
+        } => assets::grant(
+            org,
+            actor,
+            asset,
+            with,
+            level.unwrap_or(crate::vocab::Level::View),
+            *expires_at,
+            at,
+            true,
+        ),
+        Command::SetPublic { asset, public } => assets::set_public(org, actor, asset, *public, at),
+        Command::TransferOwnership { asset, to } => assets::transfer(org, actor, asset, to, at),
+    }
+}
+
+/// Checks an id's shape: non-empty, bounded, printable.
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Refusal> {
+    if id.is_empty() {
+        return Err(invalid(format!("{what} id is empty")));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(invalid(format!(
+            "{what} id is longer than {MAX_ID_LEN} bytes"
+        )));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(invalid(format!(
+            "{what} id `{}` holds a control character",
+            id.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a display name's shape.
+pub(crate) fn check_name(what: &str, name: &str) -> Result<(), Refusal> {
+    if name.trim().is_empty() {
+        return Err(invalid(format!("{what} name is empty")));
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(invalid(format!(
+            "{what} name is longer than {MAX_NAME_LEN} bytes"
+        )));
+    }
+    Ok(())
+}
+
+impl Org {
+    pub(crate) fn user(&self, id: &str) -> Result<UserIx, Refusal> {
+        self.members
+            .find(id)
+            .ok_or_else(|| not_found(format!("unknown user `{id}`")))
+    }
+
+    pub(crate) fn member(&self, user: UserIx) -> Result<&Member, Refusal> {
+        self.members
+            .get(user)
+            .ok_or_else(|| not_found(format!("unknown user `{}`", self.members.id(user))))
+    }
+
+    pub(crate) fn group(&self, id: &str) -> Result<GroupIx, Refusal> {
+        self.groups
+            .find(id)
+            .ok_or_else(|| not_found(format!("unknown group `{id}`")))
+    }
+
+    pub(crate) fn workspace(&self, id: &str) -> Result<WorkspaceIx, Refusal> {
+        self.workspaces
+            .find(id)
+            .ok_or_else(|| not_found(format!("unknown workspace `{id}`")))
+    }
+
+    pub(crate) fn group_workspace(&self, id: &str) -> Result<WorkspaceIx, Refusal> {
+        let ix = self.workspace(id)?;
+        match self.workspaces.get(ix) {
+            Some(ws) if ws.kind == WorkspaceKind::Group => Ok(ix),
+            _ => Err(denied(
+                Rule::W3,
+                format!("`{id}` is a personal workspace, which holds no other member"),
+            )),
+        }
+    }
+
+    pub(crate) fn folder(&self, id: &str) -> Result<FolderIx, Refusal> {
+        self.folders
+            .find(id)
+            .ok_or_else(|| not_found(format!("unknown folder `{id}`")))
+    }
+
+    pub(crate) fn asset(&self, id: &str) -> Result<AssetIx, Refusal> {
+        self.assets
+            .find(id)
+            .ok_or_else(|| not_found(format!("unknown asset `{id}`")))
+    }
+
+    pub(crate) fn grantee(&self, target: &Target) -> Result<Grantee, Refusal> {
+        Ok(match target {
+            Target::User(u) => Grantee::User(self.user(u)?),
+            Target::Group(g) => Grantee::Group(self.group(g)?),
+        })
+    }
+
+    pub(crate) fn target_of(&self, grantee: Grantee) -> Target {
+        match grantee {
+            Grantee::User(u) => Target::User(self.members.id(u).into()),
+            Grantee::Group(g) => Target::Group(self.groups.id(g).into()),
+        }
+    }
+
+    /// Requires an organization permission point of the actor (O2, O3).
+    pub(crate) fn require_point(
+        &self,
+        actor: UserIx,
+        point: OrgPoint,
+        rule: Rule,
+    ) -> Result<(), Refusal> {
+        let member = self.member(actor)?;
+        if self.org_points(member) & point_bit(point) != 0 {
+            return Ok(());
+        }
+        Err(denied(
+            rule,
+            format!(
+                "`{}` holds no organization role with `{point}`",
+                self.members.id(actor)
+            ),
+        ))
+    }
+
+    /// Requires that the actor may manage a group workspace's members and roles: its admins
+    /// (R1, W1), org admins (O6) and holders of `manage_workspaces`.
+    pub(crate) fn require_ws_manager(&self, actor: UserIx, ws: WorkspaceIx) -> Result<(), Refusal> {
+        let member = self.member(actor)?;
+        let points = self.org_points(member);
+        let ws_admin = self
+            .workspaces
+            .get(ws)
+            .and_then(|w| w.members.get(&actor))
+            .is_some_and(MemberRoles::is_admin);
+        if ws_admin || points & point_bit(OrgPoint::ManageWorkspaces) != 0 {
+            return Ok(());
+        }
+        Err(denied(
+            Rule::R1,
+            format!(
+                "`{}` is not an admin of workspace `{}`",
+                self.members.id(actor),
+                self.workspaces.id(ws)
+            ),
+        ))
+    }
+
+    /// Parses workspace role ids against a workspace: presets and its custom roles (W6).
+    pub(crate) fn parse_ws_roles(
+        &self,
+        ws: WorkspaceIx,
+        roles: &[alloc::string::String],
+    ) -> Result<(u8, Vec<RoleIx>), Refusal> {
+        if roles.is_empty() {
+            return Err(invalid_by(
+                Rule::W6,
+                "a workspace member needs at least one role",
+            ));
+        }
+        let workspace = self
+            .workspaces
+            .get(ws)
+            .ok_or_else(|| not_found("unknown workspace"))?;
+        let mut presets = 0u8;
+        let mut custom = Vec::new();
+        for id in roles {
+            if let Some(p) = PresetRole::parse(id) {
+                presets |= p.bit();
+            } else if let Some(r) = workspace.roles.find(id) {
+                crate::model::insert_sorted(&mut custom, r);
+            } else {
+                return Err(not_found(format!(
+                    "unknown role `{id}` in workspace `{}`",
+                    self.workspaces.id(ws)
+                )));
+            }
+        }
+        Ok((presets, custom))
+    }
+
+    /// The role ids of a member's roles, presets first: for events and snapshots.
+    pub(crate) fn ws_role_ids(
+        &self,
+        ws: WorkspaceIx,
+        roles: &MemberRoles,
+    ) -> Vec<alloc::string::String> {
+        let mut out: Vec<alloc::string::String> = PresetRole::ALL
+            .into_iter()
+            .filter(|p| roles.has(*p))
+            .map(|p| p.as_str().into())
+            .collect();
+        if let Some(w) = self.workspaces.get(ws) {
+            let mut custom: Vec<alloc::string::String> =
+                roles.custom.iter().map(|r| w.roles.id(*r).into()).collect();
+            custom.sort();
+            out.extend(custom);
+        }
+        out
+    }
+}

@@ -1,0 +1,519 @@
+//! The public face of the core: one organization's state, its commands and its queries.
+
+use crate::apply::{self, check_id, check_name};
+use crate::audit::AuditEntry;
+use crate::command::Command;
+use crate::decision::{Decision, Reason};
+use crate::error::{Refusal, conflict, denied, invalid, not_found};
+use crate::event::Event;
+use crate::model::{Org, PERSONAL_PREFIX, Workspace};
+use crate::roles::PresetRole;
+use crate::rule::Rule;
+use crate::snapshot::{OrgPart, Problem, Snapshot, WorkspacePart};
+use crate::table::{AssetIx, Table, UserIx};
+use crate::vocab::{Kind, Mode, Operation, WorkspaceKind};
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+/// The permission engine for one organization.
+#[derive(Clone, Debug, Default)]
+pub struct Engine {
+    org: Option<Org>,
+    /// Loaded from some workspace parts only: answers queries on them, refuses commands.
+    partial: bool,
+}
+
+/// What an accepted command did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    /// The organization's version after the command.
+    pub version: u64,
+    /// The changes it made.
+    pub events: Vec<Event>,
+}
+
+/// A decision with its reason as a sentence: what hosts send over the wire (X1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// Whether the operation is allowed.
+    pub allowed: bool,
+    /// The rule that decided it.
+    pub rule: Rule,
+    /// Why.
+    pub reason: String,
+}
+
+/// Who would gain or lose sight of what if a workspace switched mode (W9).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DryRun {
+    /// The workspace.
+    pub workspace: String,
+    /// Its mode now.
+    pub from: Mode,
+    /// The mode it would switch to.
+    pub to: Mode,
+    /// One entry per member whose asset list would change, sorted by user id.
+    pub changes: Vec<SightChange>,
+}
+
+/// How one member's asset list would change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SightChange {
+    /// The member.
+    pub user: String,
+    /// Assets they would start seeing.
+    pub gains: Vec<String>,
+    /// Assets they would stop seeing.
+    pub loses: Vec<String>,
+}
+
+/// A snapshot that could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// The text is not JSON of the snapshot's shape.
+    #[error("snapshot is not valid: {0}")]
+    Malformed(String),
+    /// The snapshot breaks invariants (X5) or refers to things it does not hold.
+    #[error("snapshot breaks {} invariant(s): {}", .0.len(), join(.0))]
+    Problems(Vec<Problem>),
+}
+
+fn join(problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&format!("{p}"));
+    }
+    out
+}
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verdict = if self.allowed { "allow" } else { "deny" };
+        write!(f, "{verdict} ({}): {}", self.rule, self.reason)
+    }
+}
+
+impl Engine {
+    /// An engine with no organization yet: it accepts only `create_org`.
+    #[must_use]
+    pub fn new() -> Engine {
+        Engine::default()
+    }
+
+    /// Loads a whole organization, refusing a snapshot that breaks any invariant.
+    pub fn from_snapshot(snapshot: &Snapshot) -> Result<Engine, SnapshotError> {
+        let org = Org::load(snapshot, false).map_err(SnapshotError::Problems)?;
+        Ok(Engine {
+            org: Some(org),
+            partial: false,
+        })
+    }
+
+    /// Loads the org part and some workspace parts, for answering queries about those
+    /// workspaces. The engine refuses commands.
+    pub fn from_parts(
+        org: &OrgPart,
+        workspaces: &[WorkspacePart],
+    ) -> Result<Engine, SnapshotError> {
+        let snapshot = Snapshot {
+            format: crate::snapshot::FORMAT,
+            org: org.clone(),
+            workspaces: workspaces.to_vec(),
+            audit: Vec::new(),
+        };
+        let org = Org::load(&snapshot, true).map_err(SnapshotError::Problems)?;
+        Ok(Engine {
+            org: Some(org),
+            partial: true,
+        })
+    }
+
+    /// Loads a whole organization from snapshot JSON.
+    pub fn from_json(json: &str) -> Result<Engine, SnapshotError> {
+        let snapshot: Snapshot =
+            serde_json::from_str(json).map_err(|e| SnapshotError::Malformed(format!("{e}")))?;
+        Engine::from_snapshot(&snapshot)
+    }
+
+    /// The whole state, or `None` before `create_org`.
+    #[must_use]
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        self.org.as_ref().map(Org::snapshot)
+    }
+
+    /// The whole state as JSON (`null` before `create_org`).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.snapshot()).unwrap_or_default()
+    }
+
+    /// The organization-wide part of the snapshot.
+    #[must_use]
+    pub fn org_part(&self) -> Option<OrgPart> {
+        self.org.as_ref().map(Org::org_part)
+    }
+
+    /// One workspace's part of the snapshot.
+    #[must_use]
+    pub fn workspace_part(&self, workspace: &str) -> Option<WorkspacePart> {
+        let org = self.org.as_ref()?;
+        org.workspace_part(org.workspaces.find(workspace)?)
+    }
+
+    /// The organization's id, once created.
+    #[must_use]
+    pub fn org_id(&self) -> Option<&str> {
+        self.org.as_ref().map(|o| o.id.as_str())
+    }
+
+    /// The state's version: 0 before `create_org`, then one more per accepted command.
+    #[must_use]
+    pub fn version(&self) -> u64 {
+        self.org.as_ref().map_or(0, |o| o.version)
+    }
+
+    /// The audit log, oldest first (X4).
+    #[must_use]
+    pub fn audit(&self) -> &[AuditEntry] {
+        self.org.as_ref().map_or(&[], |o| o.audit.as_slice())
+    }
+
+    /// Every invariant the state breaks (X5); empty for any state reached by commands.
+    #[must_use]
+    pub fn invariant_problems(&self) -> Vec<Problem> {
+        self.org
+            .as_ref()
+            .map(|o| o.invariant_problems(self.partial))
+            .unwrap_or_default()
+    }
+
+    fn org(&self) -> Result<&Org, Refusal> {
+        self.org
+            .as_ref()
+            .ok_or_else(|| not_found("no organization has been created"))
+    }
+
+    /// Runs a command as `actor` at time `at` (milliseconds since the epoch). On success the
+    /// version goes up by one and the change is in the audit log; on refusal nothing changed.
+    pub fn execute(&mut self, actor: &str, command: &Command, at: u64) -> Result<Applied, Refusal> {
+        if self.partial {
+            return Err(invalid(
+                "this engine holds part of an organization and answers queries only",
+            ));
+        }
+        let events = match (&mut self.org, command) {
+            (
+                None,
+                Command::CreateOrg {
+                    org,
+                    name,
+                    default_workspace,
+                    default_workspace_name,
+                    mode,
+                },
+            ) => {
+                let created = create_org(
+                    actor,
+                    org,
+                    name,
+                    default_workspace,
+                    default_workspace_name.as_deref(),
+                    *mode,
+                )?;
+                self.org = Some(created);
+                alloc::vec![Event::OrgCreated { org: org.clone() }]
+            }
+            (None, _) => return Err(not_found("no organization has been created")),
+            (Some(org), command) => {
+                let Some(user) = org.members.find(actor) else {
+                    return Err(denied(
+                        Rule::P1,
+                        format!("`{actor}` is not a member of the organization"),
+                    ));
+                };
+                apply::execute(org, user, command, at)?
+            }
+        };
+        let org = self
+            .org
+            .as_mut()
+            .ok_or_else(|| not_found("no organization"))?;
+        org.version += 1;
+        org.audit.push(AuditEntry {
+            version: org.version,
+            actor: actor.into(),
+            at,
+            command: command.clone(),
+            events: events.clone(),
+        });
+        Ok(Applied {
+            version: org.version,
+            events,
+        })
+    }
+
+    /// The dense handle of a member, for repeated checks without hashing ids.
+    #[must_use]
+    pub fn user_handle(&self, user: &str) -> Option<UserIx> {
+        self.org.as_ref()?.members.find(user)
+    }
+
+    /// The dense handle of an asset.
+    #[must_use]
+    pub fn asset_handle(&self, asset: &str) -> Option<AssetIx> {
+        self.org.as_ref()?.assets.find(asset)
+    }
+
+    /// Decides an operation on an asset by handles. `create` is decided by [`Engine::check_create`].
+    pub fn check_handles(&self, user: UserIx, op: Operation, asset: AssetIx, now: u64) -> Decision {
+        match &self.org {
+            Some(org) => org.decide(user, op, asset, now),
+            None => Decision::deny(Rule::P1, Reason::NotOrgMember),
+        }
+    }
+
+    /// May `actor` perform `op` on `asset` at `now`? For `create`, the asset's workspace and
+    /// kind are asked about. An unknown asset is `not_found`.
+    pub fn check(
+        &self,
+        actor: &str,
+        op: Operation,
+        asset: &str,
+        now: u64,
+    ) -> Result<Decision, Refusal> {
+        let org = self.org()?;
+        let aix = org.asset(asset)?;
+        let Some(user) = org.members.find(actor) else {
+            return Ok(Decision::deny(Rule::P1, Reason::NotOrgMember));
+        };
+        if op == Operation::Create {
+            let (ws, kind) = org
+                .assets
+                .get(aix)
+                .map(|a| (a.workspace, a.kind))
+                .ok_or_else(|| not_found("asset"))?;
+            return Ok(org.decide_create(user, ws, kind));
+        }
+        Ok(org.decide(user, op, aix, now))
+    }
+
+    /// May `actor` create an asset of `kind` in `workspace`?
+    pub fn check_create(
+        &self,
+        actor: &str,
+        workspace: &str,
+        kind: Kind,
+    ) -> Result<Decision, Refusal> {
+        let org = self.org()?;
+        let ws = org.workspace(workspace)?;
+        let Some(user) = org.members.find(actor) else {
+            return Ok(Decision::deny(Rule::P1, Reason::NotOrgMember));
+        };
+        Ok(org.decide_create(user, ws, kind))
+    }
+
+    /// The reason of a decision as a sentence.
+    #[must_use]
+    pub fn explain(&self, decision: &Decision) -> String {
+        self.org
+            .as_ref()
+            .map(|o| o.explain(decision))
+            .unwrap_or_default()
+    }
+
+    /// A decision with its sentence, ready to serialize.
+    #[must_use]
+    pub fn answer(&self, decision: &Decision) -> Answer {
+        Answer {
+            allowed: decision.allowed,
+            rule: decision.rule,
+            reason: self.explain(decision),
+        }
+    }
+
+    /// The ids of the assets `actor` sees in `workspace`'s asset list (W7, W8), by asset id.
+    pub fn visible_assets(
+        &self,
+        actor: &str,
+        workspace: &str,
+        now: u64,
+    ) -> Result<Vec<&str>, Refusal> {
+        let org = self.org()?;
+        let ws = org.workspace(workspace)?;
+        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
+        let mode = org.workspaces.get(ws).map_or(Mode::Private, |w| w.mode);
+        let ixs = org
+            .visible_assets_in(user, ws, mode, now)
+            .map_err(|d| self.refusal(actor, workspace, &d))?;
+        Ok(ixs.into_iter().map(|a| org.assets.id(a)).collect())
+    }
+
+    /// The ids of the folders `actor` sees in `workspace` (W7, W8), by folder id.
+    pub fn visible_folders(
+        &self,
+        actor: &str,
+        workspace: &str,
+        now: u64,
+    ) -> Result<Vec<&str>, Refusal> {
+        let org = self.org()?;
+        let ws = org.workspace(workspace)?;
+        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
+        let ixs = org
+            .visible_folders_in(user, ws, now)
+            .map_err(|d| self.refusal(actor, workspace, &d))?;
+        Ok(ixs.into_iter().map(|f| org.folders.id(f)).collect())
+    }
+
+    /// The ids among `assets` on which `actor` may perform `op`, in their order; unknown ids
+    /// are left out. One call for a whole list.
+    pub fn filter<'a>(
+        &self,
+        actor: &str,
+        op: Operation,
+        assets: &[&'a str],
+        now: u64,
+    ) -> Vec<&'a str> {
+        let Some(org) = self.org.as_ref() else {
+            return Vec::new();
+        };
+        let Some(user) = org.members.find(actor) else {
+            return Vec::new();
+        };
+        assets
+            .iter()
+            .copied()
+            .filter(|id| {
+                org.assets.find(id).is_some_and(|a| {
+                    if op == Operation::Create {
+                        org.assets
+                            .get(a)
+                            .is_some_and(|x| org.decide_create(user, x.workspace, x.kind).allowed)
+                    } else {
+                        org.decide(user, op, a, now).allowed
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// Who would gain or lose sight of what if `workspace` switched to `to` (W9). Asked by
+    /// those who may switch it.
+    pub fn mode_switch_dry_run(
+        &self,
+        actor: &str,
+        workspace: &str,
+        to: Mode,
+        now: u64,
+    ) -> Result<DryRun, Refusal> {
+        let org = self.org()?;
+        let ws = org.group_workspace(workspace)?;
+        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
+        org.require_ws_manager(user, ws).map_err(|e| match e {
+            Refusal::Denied { reason, .. } => Refusal::Denied {
+                rule: Rule::W9,
+                reason,
+            },
+            other => other,
+        })?;
+        let from = org
+            .workspaces
+            .get(ws)
+            .map_or(Mode::Collaboration, |w| w.mode);
+        let changes = org
+            .mode_switch_changes(ws, to, now)
+            .into_iter()
+            .map(|(u, gains, loses)| SightChange {
+                user: org.members.id(u).into(),
+                gains: gains.into_iter().map(|a| org.assets.id(a).into()).collect(),
+                loses: loses.into_iter().map(|a| org.assets.id(a).into()).collect(),
+            })
+            .collect();
+        Ok(DryRun {
+            workspace: workspace.into(),
+            from,
+            to,
+            changes,
+        })
+    }
+
+    fn refusal(&self, actor: &str, workspace: &str, d: &Decision) -> Refusal {
+        denied(
+            d.rule,
+            format!(
+                "`{actor}` may not see into `{workspace}`: {}",
+                self.explain(d)
+            ),
+        )
+    }
+}
+
+fn not_member(actor: &str) -> Refusal {
+    denied(
+        Rule::P1,
+        format!("`{actor}` is not a member of the organization"),
+    )
+}
+
+/// O1: a new organization with its creator as org admin, their personal workspace and the
+/// default workspace they administer (W2).
+fn create_org(
+    actor: &str,
+    id: &str,
+    name: &str,
+    default_ws: &str,
+    default_name: Option<&str>,
+    mode: Option<Mode>,
+) -> Result<Org, Refusal> {
+    check_id("organization", id)?;
+    check_name("organization", name)?;
+    check_id("user", actor)?;
+    check_id("workspace", default_ws)?;
+    if default_ws.starts_with(PERSONAL_PREFIX) {
+        return Err(invalid(format!(
+            "`{PERSONAL_PREFIX}` starts only personal workspace ids"
+        )));
+    }
+    let default_name = default_name.unwrap_or("Default");
+    check_name("workspace", default_name)?;
+    let mut org = Org {
+        id: id.into(),
+        name: name.into(),
+        ..Org::default()
+    };
+    if org.workspaces.contains(default_ws) {
+        return Err(conflict(format!("workspace `{default_ws}` already exists")));
+    }
+    let creator = org.insert_member(
+        actor,
+        apply::members::OrgRoles {
+            admin: true,
+            permission_admin: false,
+            custom: Vec::new(),
+        },
+        BTreeMap::new(),
+    );
+    let ws = org.workspaces.insert(
+        default_ws,
+        Workspace {
+            kind: WorkspaceKind::Group,
+            name: default_name.into(),
+            mode: mode.unwrap_or(Mode::Collaboration),
+            owner: None,
+            members: HashMap::new(),
+            roles: Table::default(),
+            assets: Vec::new(),
+            folders: Vec::new(),
+        },
+    );
+    org.insert_ws_member(ws, creator, PresetRole::Admin.bit(), Vec::new());
+    org.default_workspace = Some(ws);
+    Ok(org)
+}

@@ -1,0 +1,114 @@
+//! Why a command or query was refused. A denial is a decision (with a rule); an invalid input
+//! says what is wrong. Either way nothing changed (X2).
+
+use crate::rule::Rule;
+use alloc::string::String;
+use serde::{Deserialize, Serialize};
+
+/// A refused command or query.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The actor may not do this: a rule says no.
+    #[error("denied by {rule}: {reason}")]
+    Denied {
+        /// The rule that refuses it.
+        rule: Rule,
+        /// Why, in a sentence.
+        reason: String,
+    },
+    /// The input is malformed or breaks a constraint of the model.
+    #[error("invalid: {message}")]
+    Invalid {
+        /// What is wrong.
+        message: String,
+        /// The rule the input breaks, where one does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule: Option<Rule>,
+    },
+    /// An id names nothing that exists.
+    #[error("not found: {message}")]
+    NotFound {
+        /// What was not found.
+        message: String,
+    },
+    /// An id is already taken, or the state already is as asked.
+    #[error("conflict: {message}")]
+    Conflict {
+        /// What conflicts.
+        message: String,
+    },
+}
+
+impl Refusal {
+    /// A stable code for hosts: `denied`, `invalid`, `not_found` or `conflict`.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Refusal::Denied { .. } => "denied",
+            Refusal::Invalid { .. } => "invalid",
+            Refusal::NotFound { .. } => "not_found",
+            Refusal::Conflict { .. } => "conflict",
+        }
+    }
+
+    /// The rule behind the refusal, if any.
+    #[must_use]
+    pub const fn rule(&self) -> Option<Rule> {
+        match self {
+            Refusal::Denied { rule, .. } => Some(*rule),
+            Refusal::Invalid { rule, .. } => *rule,
+            _ => None,
+        }
+    }
+
+    /// The sentence without the code.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        match self {
+            Refusal::Denied { reason, .. } => reason,
+            Refusal::Invalid { message, .. }
+            | Refusal::NotFound { message }
+            | Refusal::Conflict { message } => message,
+        }
+    }
+
+    /// Whether this is a denial rather than a problem with the input.
+    #[must_use]
+    pub const fn is_denied(&self) -> bool {
+        matches!(self, Refusal::Denied { .. })
+    }
+}
+
+pub(crate) fn denied(rule: Rule, reason: impl Into<String>) -> Refusal {
+    Refusal::Denied {
+        rule,
+        reason: reason.into(),
+    }
+}
+
+pub(crate) fn invalid(message: impl Into<String>) -> Refusal {
+    Refusal::Invalid {
+        message: message.into(),
+        rule: None,
+    }
+}
+
+pub(crate) fn invalid_by(rule: Rule, message: impl Into<String>) -> Refusal {
+    Refusal::Invalid {
+        message: message.into(),
+        rule: Some(rule),
+    }
+}
+
+pub(crate) fn not_found(message: impl Into<String>) -> Refusal {
+    Refusal::NotFound {
+        message: message.into(),
+    }
+}
+
+pub(crate) fn conflict(message: impl Into<String>) -> Refusal {
+    Refusal::Conflict {
+        message: message.into(),
+    }
+}

@@ -1,0 +1,221 @@
+//! The snapshot format: the whole state of an organization as JSON, string-keyed and sorted so
+//! that equal states give byte-identical snapshots.
+//!
+//! It comes in parts so that a host can store them apart: one [`OrgPart`] (members, roles,
+//! groups, the list of workspaces) and one [`WorkspacePart`] per workspace (its members, roles,
+//! folders and assets). A check needs the org part and the part of the asset's workspace.
+
+mod load;
+mod save;
+
+pub use load::Problem;
+pub(crate) use load::problem as load_problem;
+
+use crate::audit::AuditEntry;
+use crate::command::Target;
+use crate::roles::Point;
+use crate::vocab::{Kind, Level, Mode, OrgPoint, WorkspaceKind};
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+/// The snapshot format this build reads and writes.
+pub const FORMAT: u32 = 1;
+
+/// A whole organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// Format version; see [`FORMAT`].
+    pub format: u32,
+    /// The organization-wide part.
+    pub org: OrgPart,
+    /// One part per workspace, sorted by id. A partial snapshot holds some of them.
+    pub workspaces: Vec<WorkspacePart>,
+    /// The audit log, oldest first (X4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Members, organization roles, groups and the directory of workspaces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPart {
+    /// The organization's id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Incremented by every accepted command.
+    pub version: u64,
+    /// The default group workspace (W2).
+    pub default_workspace: String,
+    /// Members, sorted by user id.
+    pub members: Vec<MemberDoc>,
+    /// Custom organization roles, sorted by id.
+    #[serde(default)]
+    pub org_roles: Vec<OrgRoleDoc>,
+    /// User groups, sorted by id.
+    #[serde(default)]
+    pub groups: Vec<GroupDoc>,
+    /// Every workspace, sorted by id.
+    pub workspaces: Vec<WorkspaceHeader>,
+}
+
+/// A member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberDoc {
+    /// The user id.
+    pub user: String,
+    /// Organization roles beyond `member`.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// User attributes (tags).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Vec<String>>,
+}
+
+/// A custom organization role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgRoleDoc {
+    /// The role id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Its points.
+    pub points: Vec<OrgPoint>,
+}
+
+/// A user group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDoc {
+    /// The group id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The group it nests in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Direct members, sorted.
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// A workspace as the organization lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceHeader {
+    /// The workspace id.
+    pub id: String,
+    /// Group or personal.
+    pub kind: WorkspaceKind,
+    /// Display name.
+    pub name: String,
+    /// Collaboration or private.
+    pub mode: Mode,
+    /// The member a personal workspace belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// The contents of one workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspacePart {
+    /// The workspace id.
+    pub id: String,
+    /// Members of a group workspace, sorted by user id.
+    #[serde(default)]
+    pub members: Vec<WorkspaceMemberDoc>,
+    /// Custom roles, sorted by id.
+    #[serde(default)]
+    pub roles: Vec<WorkspaceRoleDoc>,
+    /// Folders, sorted by id.
+    #[serde(default)]
+    pub folders: Vec<FolderDoc>,
+    /// Assets, sorted by id.
+    #[serde(default)]
+    pub assets: Vec<AssetDoc>,
+}
+
+/// A workspace member and their roles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceMemberDoc {
+    /// The user id.
+    pub user: String,
+    /// Preset and custom role ids.
+    pub roles: Vec<String>,
+}
+
+/// A custom workspace role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceRoleDoc {
+    /// The role id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Its (kind, operation) points.
+    pub points: Vec<Point>,
+}
+
+/// A folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FolderDoc {
+    /// The folder id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The folder it nests in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The member who made it.
+    pub created_by: String,
+}
+
+/// An asset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetDoc {
+    /// The asset id.
+    pub id: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Display name.
+    pub name: String,
+    /// Its folder; the top when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    /// Its one owner (R6).
+    pub owner: String,
+    /// Whether every member of the workspace sees it (A4).
+    #[serde(default)]
+    pub public: bool,
+    /// When it was created, in milliseconds since the epoch.
+    #[serde(default)]
+    pub created_at: u64,
+    /// Assets it is built on or embeds, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// Grants, sorted by target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<GrantDoc>,
+}
+
+/// A grant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantDoc {
+    /// Who it is for.
+    pub to: Target,
+    /// Its level.
+    pub level: Level,
+    /// When it stops granting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<u64>,
+}

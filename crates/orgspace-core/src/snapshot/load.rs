@@ -1,0 +1,537 @@
+//! Snapshot to state. Loading reports every problem it finds, not just the first, so that
+//! `orgspace validate` can list them all; a snapshot with any problem does not load.
+
+use super::{FORMAT, Snapshot};
+use crate::apply::folders::insert_by_id;
+use crate::model::{
+    Asset, CustomOrgRole, CustomRole, Folder, Grant, Grantee, Group, Member, MemberRoles, Org,
+    Workspace,
+};
+use crate::roles::{PointTable, PresetRole};
+use crate::rule::Rule;
+use crate::table::{Table, WorkspaceIx};
+use crate::vocab::WorkspaceKind;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+/// One thing wrong with a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The invariant it breaks, where it is a SPEC rule (X5 lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.rule {
+            Some(rule) => write!(f, "{rule}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+pub(crate) fn problem(rule: Option<Rule>, message: String) -> Problem {
+    Problem { rule, message }
+}
+
+struct Loader {
+    org: Org,
+    problems: Vec<Problem>,
+}
+
+impl Loader {
+    fn report(&mut self, rule: Option<Rule>, message: String) {
+        self.problems.push(problem(rule, message));
+    }
+}
+
+impl Org {
+    /// Builds an organization from a snapshot. With `partial`, workspaces listed in the org
+    /// part may lack their part (a host loaded only the shards it needs).
+    pub(crate) fn load(snapshot: &Snapshot, partial: bool) -> Result<Org, Vec<Problem>> {
+        if snapshot.format != FORMAT {
+            return Err(alloc::vec![problem(
+                None,
+                format!(
+                    "unknown snapshot format {}; this build reads format {FORMAT}",
+                    snapshot.format
+                )
+            )]);
+        }
+        let part = &snapshot.org;
+        let mut l = Loader {
+            org: Org {
+                id: part.id.clone(),
+                name: part.name.clone(),
+                version: part.version,
+                audit: snapshot.audit.clone(),
+                ..Org::default()
+            },
+            problems: Vec::new(),
+        };
+        if part.id.is_empty() {
+            l.report(None, "organization id is empty".into());
+        }
+
+        for role in &part.org_roles {
+            if l.org.org_roles.contains(&role.id) {
+                l.report(
+                    None,
+                    format!("organization role `{}` appears twice", role.id),
+                );
+            }
+            let mut points = role.points.clone();
+            points.sort_unstable();
+            points.dedup();
+            l.org.org_roles.insert(
+                &role.id,
+                CustomOrgRole {
+                    name: role.name.clone(),
+                    points,
+                },
+            );
+        }
+
+        for m in &part.members {
+            if l.org.members.contains(&m.user) {
+                l.report(None, format!("member `{}` appears twice", m.user));
+                continue;
+            }
+            let mut member = Member {
+                org_admin: false,
+                permission_admin: false,
+                custom_roles: Vec::new(),
+                personal: WorkspaceIx(u32::MAX),
+                groups: Vec::new(),
+                effective_groups: Vec::new(),
+                attributes: m.attributes.clone(),
+            };
+            for role in &m.roles {
+                match role.as_str() {
+                    "org_admin" => member.org_admin = true,
+                    "permission_admin" => member.permission_admin = true,
+                    "member" => {}
+                    other => match l.org.org_roles.find(other) {
+                        Some(r) => crate::model::insert_sorted(&mut member.custom_roles, r),
+                        None => l.report(
+                            Some(Rule::O2),
+                            format!("member `{}` holds unknown role `{other}`", m.user),
+                        ),
+                    },
+                }
+            }
+            l.org.members.insert(&m.user, member);
+        }
+
+        for g in &part.groups {
+            if l.org.groups.contains(&g.id) {
+                l.report(None, format!("group `{}` appears twice", g.id));
+            }
+            l.org.groups.insert(
+                &g.id,
+                Group {
+                    name: g.name.clone(),
+                    parent: None,
+                    members: Vec::new(),
+                },
+            );
+        }
+        for g in &part.groups {
+            let Some(gix) = l.org.groups.find(&g.id) else {
+                continue;
+            };
+            let parent = match &g.parent {
+                Some(p) => match l.org.groups.find(p) {
+                    Some(p) => Some(p),
+                    None => {
+                        l.report(
+                            Some(Rule::P2),
+                            format!("group `{}` nests in unknown group `{p}`", g.id),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let mut members = Vec::new();
+            for u in &g.members {
+                match l.org.members.find(u) {
+                    Some(uix) => {
+                        crate::model::insert_sorted(&mut members, uix);
+                        if let Some(m) = l.org.members.get_mut(uix) {
+                            crate::model::insert_sorted(&mut m.groups, gix);
+                        }
+                    }
+                    None => l.report(
+                        Some(Rule::P2),
+                        format!("group `{}` holds unknown user `{u}`", g.id),
+                    ),
+                }
+            }
+            if let Some(group) = l.org.groups.get_mut(gix) {
+                group.parent = parent;
+                group.members = members;
+            }
+        }
+
+        for h in &part.workspaces {
+            if l.org.workspaces.contains(&h.id) {
+                l.report(None, format!("workspace `{}` appears twice", h.id));
+                continue;
+            }
+            let owner = match (&h.kind, &h.owner) {
+                (WorkspaceKind::Personal, Some(o)) => match l.org.members.find(o) {
+                    Some(o) => Some(o),
+                    None => {
+                        l.report(
+                            Some(Rule::W3),
+                            format!(
+                                "personal workspace `{}` belongs to unknown user `{o}`",
+                                h.id
+                            ),
+                        );
+                        continue;
+                    }
+                },
+                (WorkspaceKind::Personal, None) => {
+                    l.report(
+                        Some(Rule::W3),
+                        format!("personal workspace `{}` names no owner", h.id),
+                    );
+                    continue;
+                }
+                (WorkspaceKind::Group, Some(_)) => {
+                    l.report(None, format!("group workspace `{}` names an owner", h.id));
+                    None
+                }
+                (WorkspaceKind::Group, None) => None,
+            };
+            let ix = l.org.workspaces.insert(
+                &h.id,
+                Workspace {
+                    kind: h.kind,
+                    name: h.name.clone(),
+                    mode: h.mode,
+                    owner,
+                    members: HashMap::new(),
+                    roles: Table::default(),
+                    assets: Vec::new(),
+                    folders: Vec::new(),
+                },
+            );
+            if let Some(o) = owner {
+                let already = l
+                    .org
+                    .members
+                    .get(o)
+                    .is_some_and(|m| m.personal.0 != u32::MAX);
+                if already {
+                    l.report(
+                        Some(Rule::W3),
+                        format!(
+                            "`{}` has more than one personal workspace",
+                            l.org.members.id(o)
+                        ),
+                    );
+                } else if let Some(m) = l.org.members.get_mut(o) {
+                    m.personal = ix;
+                }
+            }
+        }
+        l.org.default_workspace = l.org.workspaces.find(&part.default_workspace);
+        if l.org.default_workspace.is_none() {
+            l.report(
+                Some(Rule::W2),
+                format!(
+                    "default workspace `{}` does not exist",
+                    part.default_workspace
+                ),
+            );
+        }
+
+        let mut loaded: Vec<WorkspaceIx> = Vec::new();
+        for p in &snapshot.workspaces {
+            l.load_workspace(p, &mut loaded);
+        }
+        for p in &snapshot.workspaces {
+            l.link_references(p);
+        }
+        if !partial {
+            for (ix, _) in l.org.workspaces.iter() {
+                if !loaded.contains(&ix) {
+                    let id = l.org.workspaces.id(ix);
+                    l.problems.push(problem(
+                        None,
+                        format!("workspace `{id}` is listed but its part is missing"),
+                    ));
+                }
+            }
+        }
+        let users: Vec<_> = l.org.members.iter().map(|(u, _)| u).collect();
+        for u in users {
+            l.org.refresh_effective_groups(u);
+        }
+        let mut problems = l.problems;
+        problems.extend(l.org.invariant_problems(partial));
+        if problems.is_empty() {
+            Ok(l.org)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+impl Loader {
+    fn load_workspace(&mut self, p: &super::WorkspacePart, loaded: &mut Vec<WorkspaceIx>) {
+        let Some(wix) = self.org.workspaces.find(&p.id) else {
+            self.report(
+                None,
+                format!(
+                    "workspace part `{}` is not listed in the organization",
+                    p.id
+                ),
+            );
+            return;
+        };
+        if loaded.contains(&wix) {
+            self.report(None, format!("workspace part `{}` appears twice", p.id));
+            return;
+        }
+        loaded.push(wix);
+        let Some(ws) = self.org.workspaces.get_mut(wix) else {
+            return;
+        };
+        for r in &p.roles {
+            if PresetRole::parse(&r.id).is_some() || ws.roles.contains(&r.id) {
+                self.problems.push(problem(
+                    Some(Rule::R5),
+                    format!("role `{}` in `{}` is a preset or appears twice", r.id, p.id),
+                ));
+            }
+            let mut points = r.points.clone();
+            points.sort_unstable();
+            points.dedup();
+            let table = PointTable::from_points(&points);
+            ws.roles.insert(
+                &r.id,
+                CustomRole {
+                    name: r.name.clone(),
+                    points,
+                    table,
+                },
+            );
+        }
+        for m in &p.members {
+            let Some(uix) = self.org.members.find(&m.user) else {
+                self.problems.push(problem(
+                    None,
+                    format!("workspace `{}` has unknown member `{}`", p.id, m.user),
+                ));
+                continue;
+            };
+            let mut presets = 0u8;
+            let mut custom = Vec::new();
+            for r in &m.roles {
+                if let Some(pr) = PresetRole::parse(r) {
+                    presets |= pr.bit();
+                } else if let Some(rix) = ws.roles.find(r) {
+                    crate::model::insert_sorted(&mut custom, rix);
+                } else {
+                    self.problems.push(problem(
+                        Some(Rule::W6),
+                        format!("member `{}` of `{}` holds unknown role `{r}`", m.user, p.id),
+                    ));
+                }
+            }
+            let table = Org::role_table(ws, presets, &custom);
+            if ws
+                .members
+                .insert(
+                    uix,
+                    MemberRoles {
+                        presets,
+                        custom,
+                        table,
+                    },
+                )
+                .is_some()
+            {
+                self.problems.push(problem(
+                    None,
+                    format!("member `{}` appears twice in `{}`", m.user, p.id),
+                ));
+            }
+        }
+
+        for f in &p.folders {
+            if self.org.folders.contains(&f.id) {
+                self.report(None, format!("folder `{}` appears twice", f.id));
+                continue;
+            }
+            let Some(by) = self.org.members.find(&f.created_by) else {
+                self.report(
+                    Some(Rule::X5),
+                    format!(
+                        "folder `{}` was made by unknown user `{}`",
+                        f.id, f.created_by
+                    ),
+                );
+                continue;
+            };
+            let fix = self.org.folders.insert(
+                &f.id,
+                Folder {
+                    workspace: wix,
+                    parent: None,
+                    name: f.name.clone(),
+                    created_by: by,
+                },
+            );
+            if let Some(ws) = self.org.workspaces.get_mut(wix) {
+                insert_by_id(&mut ws.folders, fix, &self.org.folders);
+            }
+        }
+        for f in &p.folders {
+            let (Some(fix), Some(parent)) = (self.org.folders.find(&f.id), &f.parent) else {
+                continue;
+            };
+            match self.org.folders.find(parent) {
+                Some(pix)
+                    if self
+                        .org
+                        .folders
+                        .get(pix)
+                        .is_some_and(|x| x.workspace == wix) =>
+                {
+                    if let Some(folder) = self.org.folders.get_mut(fix) {
+                        folder.parent = Some(pix);
+                    }
+                }
+                _ => self.report(
+                    Some(Rule::X5),
+                    format!(
+                        "folder `{}` nests in `{parent}`, not a folder of `{}`",
+                        f.id, p.id
+                    ),
+                ),
+            }
+        }
+
+        for a in &p.assets {
+            if self.org.assets.contains(&a.id) {
+                self.report(None, format!("asset `{}` appears twice", a.id));
+                continue;
+            }
+            let Some(owner) = self.org.members.find(&a.owner) else {
+                self.report(
+                    Some(Rule::R6),
+                    format!("asset `{}` is owned by unknown user `{}`", a.id, a.owner),
+                );
+                continue;
+            };
+            let folder = match &a.folder {
+                Some(f) => match self.org.folders.find(f) {
+                    Some(fix)
+                        if self
+                            .org
+                            .folders
+                            .get(fix)
+                            .is_some_and(|x| x.workspace == wix) =>
+                    {
+                        Some(fix)
+                    }
+                    _ => {
+                        self.report(
+                            Some(Rule::X5),
+                            format!("asset `{}` is in `{f}`, not a folder of `{}`", a.id, p.id),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let mut grants: Vec<Grant> = Vec::new();
+            for g in &a.grants {
+                let to = match &g.to {
+                    crate::command::Target::User(u) => self.org.members.find(u).map(Grantee::User),
+                    crate::command::Target::Group(x) => self.org.groups.find(x).map(Grantee::Group),
+                };
+                match to {
+                    Some(to) if grants.iter().all(|x| x.to != to) => {
+                        grants.push(Grant {
+                            to,
+                            level: g.level,
+                            expires_at: g.expires_at,
+                        });
+                    }
+                    Some(_) => self.report(
+                        Some(Rule::A1),
+                        format!("asset `{}` has two grants for one target", a.id),
+                    ),
+                    None => self.report(
+                        Some(Rule::A1),
+                        format!("asset `{}` grants to an unknown user or group", a.id),
+                    ),
+                }
+            }
+            let aix = self.org.assets.insert(
+                &a.id,
+                Asset {
+                    workspace: wix,
+                    folder,
+                    kind: a.kind,
+                    owner,
+                    public: a.public,
+                    grants,
+                    references: Vec::new(),
+                    name: a.name.clone(),
+                    created_at: a.created_at,
+                },
+            );
+            if let Some(ws) = self.org.workspaces.get_mut(wix) {
+                insert_by_id(&mut ws.assets, aix, &self.org.assets);
+            }
+        }
+    }
+
+    fn link_references(&mut self, p: &super::WorkspacePart) {
+        let mut links: BTreeMap<String, Vec<crate::table::AssetIx>> = BTreeMap::new();
+        for a in &p.assets {
+            let Some(aix) = self.org.assets.find(&a.id) else {
+                continue;
+            };
+            let wix = self.org.assets.get(aix).map(|x| x.workspace);
+            let mut refs = Vec::new();
+            for r in &a.references {
+                match self.org.assets.find(r) {
+                    Some(rix) if self.org.assets.get(rix).map(|x| x.workspace) == wix => {
+                        crate::model::insert_sorted(&mut refs, rix);
+                    }
+                    _ => self.report(
+                        Some(Rule::W5),
+                        format!(
+                            "asset `{}` references `{r}`, not an asset of its workspace",
+                            a.id
+                        ),
+                    ),
+                }
+            }
+            links.insert(a.id.clone(), refs);
+        }
+        for (id, refs) in links {
+            if let Some(aix) = self.org.assets.find(&id) {
+                if let Some(a) = self.org.assets.get_mut(aix) {
+                    a.references = refs;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! What a member sees in a workspace's asset list (W7, W8) and how a mode switch would change
+//! it (W9). Each query touches every asset of the workspace at most once.
+
+use crate::check::{GrantMatch, grant_for};
+use crate::decision::{Decision, Reason};
+use crate::model::{Org, Workspace};
+use crate::roles::Scope;
+use crate::rule::Rule;
+use crate::table::{AssetIx, FolderIx, UserIx, WorkspaceIx};
+use crate::vocab::{Level, Mode, Operation, WorkspaceKind};
+use alloc::vec::Vec;
+use hashbrown::HashSet;
+
+impl Org {
+    /// The assets of a workspace the member sees, in the workspace's order (by asset id),
+    /// as if the workspace were in `mode`. A member who may not see into the workspace at all
+    /// gets the denial.
+    pub(crate) fn visible_assets_in(
+        &self,
+        user: UserIx,
+        ws_ix: WorkspaceIx,
+        mode: Mode,
+        now: u64,
+    ) -> Result<Vec<AssetIx>, Decision> {
+        let Some(member) = self.members.get(user) else {
+            return Err(Decision::deny(Rule::P1, Reason::NotOrgMember));
+        };
+        let Some(ws) = self.workspaces.get(ws_ix) else {
+            return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
+        };
+        if member.org_admin || ws.owner == Some(user) {
+            return Ok(ws.assets.clone());
+        }
+        if ws.kind == WorkspaceKind::Personal {
+            // Others see what the owner shared with them (W4).
+            return Ok(self.filter_ws(ws, |asset| {
+                matches!(
+                    grant_for(member, user, asset, Level::View, now),
+                    GrantMatch::Active(..)
+                )
+            }));
+        }
+        let Some(roles) = ws.members.get(&user) else {
+            return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
+        };
+        if roles.is_admin() || mode == Mode::Collaboration {
+            return Ok(ws.assets.clone());
+        }
+        let table = &roles.table;
+        Ok(self.filter_ws(ws, |asset| {
+            table.scope(asset.kind, Operation::View) != Scope::None
+                && (asset.owner == user
+                    || asset.public
+                    || matches!(
+                        grant_for(member, user, asset, Level::View, now),
+                        GrantMatch::Active(..)
+                    ))
+        }))
+    }
+
+    fn filter_ws(
+        &self,
+        ws: &Workspace,
+        mut keep: impl FnMut(&crate::model::Asset) -> bool,
+    ) -> Vec<AssetIx> {
+        ws.assets
+            .iter()
+            .copied()
+            .filter(|&ix| self.assets.get(ix).is_some_and(&mut keep))
+            .collect()
+    }
+
+    /// The folders of a workspace the member sees (W7, W8): all of them where the member sees
+    /// every asset, otherwise each folder that holds, at any depth, an asset they see.
+    pub(crate) fn visible_folders_in(
+        &self,
+        user: UserIx,
+        ws_ix: WorkspaceIx,
+        now: u64,
+    ) -> Result<Vec<FolderIx>, Decision> {
+        let Some(ws) = self.workspaces.get(ws_ix) else {
+            return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
+        };
+        let sees_all = self.members.get(user).is_some_and(|m| m.org_admin)
+            || ws.owner == Some(user)
+            || ws
+                .members
+                .get(&user)
+                .is_some_and(|r| r.is_admin() || ws.mode == Mode::Collaboration);
+        let assets = self.visible_assets_in(user, ws_ix, ws.mode, now)?;
+        if sees_all {
+            return Ok(ws.folders.clone());
+        }
+        let mut shown: HashSet<FolderIx> = HashSet::new();
+        for ix in assets {
+            let mut at = self.assets.get(ix).and_then(|a| a.folder);
+            // Ancestors already shown were shown with their own ancestors.
+            while let Some(folder) = at {
+                if !shown.insert(folder) {
+                    break;
+                }
+                at = self.folders.get(folder).and_then(|f| f.parent);
+            }
+        }
+        Ok(ws
+            .folders
+            .iter()
+            .copied()
+            .filter(|f| shown.contains(f))
+            .collect())
+    }
+
+    /// For a switch of the workspace to `to`: per member, the assets they would start and stop
+    /// seeing (W9). Members who see everything in either mode never appear.
+    pub(crate) fn mode_switch_changes(
+        &self,
+        ws_ix: WorkspaceIx,
+        to: Mode,
+        now: u64,
+    ) -> Vec<(UserIx, Vec<AssetIx>, Vec<AssetIx>)> {
+        let Some(ws) = self.workspaces.get(ws_ix) else {
+            return Vec::new();
+        };
+        let mut users: Vec<UserIx> = ws.members.keys().copied().collect();
+        users.sort_unstable_by(|a, b| self.members.id(*a).cmp(self.members.id(*b)));
+        let mut out = Vec::new();
+        for user in users {
+            let (Ok(before), Ok(after)) = (
+                self.visible_assets_in(user, ws_ix, ws.mode, now),
+                self.visible_assets_in(user, ws_ix, to, now),
+            ) else {
+                continue;
+            };
+            let before_set: HashSet<AssetIx> = before.iter().copied().collect();
+            let after_set: HashSet<AssetIx> = after.iter().copied().collect();
+            let gains: Vec<AssetIx> = after
+                .into_iter()
+                .filter(|a| !before_set.contains(a))
+                .collect();
+            let loses: Vec<AssetIx> = before
+                .into_iter()
+                .filter(|a| !after_set.contains(a))
+                .collect();
+            if !gains.is_empty() || !loses.is_empty() {
+                out.push((user, gains, loses));
+            }
+        }
+        out
+    }
+}
