@@ -33,8 +33,8 @@ impl Org {
                     None => "them".into(),
                 };
                 match role {
-                    Some(r) => format!("a `{level}` grant to {to}, within role `{}`", self.role_name(r)),
-                    None => format!("a `{level}` grant to {to}"),
+                    Some(r) => format!("a grant at level `{level}` to {to}, within role `{}`", self.role_name(r)),
+                    None => format!("a grant at level `{level}` to {to}"),
                 }
             }
             Reason::NotOrgMember => "they are not a member of the organization".into(),
@@ -50,8 +50,8 @@ impl Org {
                 "the workspace is private and the asset is neither theirs, granted to them, nor public".into()
             }
             Reason::NotOwner => "only its owner or an admin may do this".into(),
-            Reason::NoGrant(level) => format!("they neither own it nor hold a `{level}` grant on it"),
-            Reason::GrantExpired(level) => format!("their `{level}` grant on it has expired"),
+            Reason::NoGrant(level) => format!("they neither own it nor hold a grant at level `{level}` on it"),
+            Reason::GrantExpired(level) => format!("their grant at level `{level}` on it has expired"),
         }
     }
 }
