@@ -3,7 +3,7 @@
 
 use super::{Outcome, check_id, check_name};
 use crate::command::Target;
-use crate::error::{conflict, denied, invalid, not_found};
+use crate::error::{conflict, denied, not_found};
 use crate::event::Event;
 use crate::model::{Grantee, Group, MAX_GROUP_DEPTH, Org, insert_sorted, remove_sorted};
 use crate::rule::Rule;
@@ -54,8 +54,8 @@ pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str) -> Outcome
     org.require_point(actor, OrgPoint::ManageUserGroups, Rule::O2)?;
     let ix = org.group(group)?;
     if let Some((child, _)) = org.groups.iter().find(|(_, g)| g.parent == Some(ix)) {
-        return Err(invalid(format!(
-            "group `{group}` holds group `{}`; delete or move its subgroups first",
+        return Err(conflict(format!(
+            "group `{group}` holds group `{}`; delete its subgroups first",
             org.groups.id(child)
         )));
     }
