@@ -3,8 +3,16 @@
 //! and assets, and assertions that name the deciding rule.
 
 #![allow(dead_code, reason = "each test file uses a subset of the builders")]
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers fail the test that calls them, on purpose"
+)]
 
 pub mod cmd;
+pub mod json;
 pub mod rich;
 
 use orgspace_core::{
@@ -76,7 +84,10 @@ impl Fixture {
             Err(r) => r,
         };
         assert_eq!(self.engine.version(), version, "X2: version moved");
-        assert!(self.engine.to_json() == before, "X2: state changed after {refusal}");
+        assert!(
+            self.engine.to_json() == before,
+            "X2: state changed after {refusal}"
+        );
         refusal
     }
 
@@ -169,7 +180,11 @@ impl Fixture {
     pub fn allows(&self, user: &str, op: Operation, asset: &str, rule: Rule) {
         let d = self.check(user, op, asset);
         let why = self.engine.explain(&d);
-        assert!(d.allowed, "{user} {op} {asset}: expected allow, got deny ({}): {why}", d.rule);
+        assert!(
+            d.allowed,
+            "{user} {op} {asset}: expected allow, got deny ({}): {why}",
+            d.rule
+        );
         assert_eq!(d.rule, rule, "{user} {op} {asset}: allowed because {why}");
     }
 
@@ -177,7 +192,11 @@ impl Fixture {
     pub fn denies(&self, user: &str, op: Operation, asset: &str, rule: Rule) {
         let d = self.check(user, op, asset);
         let why = self.engine.explain(&d);
-        assert!(!d.allowed, "{user} {op} {asset}: expected deny, got allow ({}): {why}", d.rule);
+        assert!(
+            !d.allowed,
+            "{user} {op} {asset}: expected deny, got allow ({}): {why}",
+            d.rule
+        );
         assert_eq!(d.rule, rule, "{user} {op} {asset}: denied because {why}");
     }
 
@@ -211,7 +230,9 @@ impl Fixture {
 
     /// The snapshot, which every fixture has.
     pub fn snapshot(&self) -> orgspace_core::Snapshot {
-        self.engine.snapshot().expect("the fixture has an organization")
+        self.engine
+            .snapshot()
+            .expect("the fixture has an organization")
     }
 
     /// A member's organization roles as the snapshot lists them.
@@ -241,6 +262,27 @@ impl Fixture {
                 .iter()
                 .find(|a| a.id == asset)
                 .map(|a| (a.owner.clone(), w.id.clone()))
+        })
+    }
+
+    /// An asset's grants as (target, level), from the snapshot.
+    pub fn grants_of(&self, asset: &str) -> Vec<(orgspace_core::Target, orgspace_core::Level)> {
+        self.snapshot()
+            .workspaces
+            .iter()
+            .flat_map(|w| &w.assets)
+            .find(|a| a.id == asset)
+            .map(|a| a.grants.iter().map(|g| (g.to.clone(), g.level)).collect())
+            .unwrap_or_else(|| panic!("no asset `{asset}`"))
+    }
+
+    /// An asset's workspace and kind, from the snapshot.
+    pub fn place_of(&self, asset: &str) -> Option<(String, Kind)> {
+        self.snapshot().workspaces.into_iter().find_map(|w| {
+            w.assets
+                .iter()
+                .find(|a| a.id == asset)
+                .map(|a| (w.id.clone(), a.kind))
         })
     }
 
