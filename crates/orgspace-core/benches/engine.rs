@@ -17,8 +17,14 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use workload::{Rng, Shape, Workload};
 
-/// Triples drawn up front and cycled through (a power of two).
+/// Triples drawn up front and cycled through: spread over the whole organization, so most
+/// checks miss the CPU caches.
 const TRIPLES: usize = 1 << 16;
+/// Triples of the `hot` variants: few enough to stay in the data caches, what a host checking
+/// the same assets again and again sees. `members_hot` spreads them over the whole
+/// organization (so over many pages: TLB misses remain), `one_ws_hot` keeps them in one
+/// collaboration workspace.
+const HOT_TRIPLES: usize = 256;
 
 fn main() {
     let bench_mode = std::env::args().any(|a| a == "--bench");
@@ -87,15 +93,34 @@ fn operations() -> Vec<Operation> {
         .collect()
 }
 
-/// `(user, operation, asset)` triples: `random` draws the user from the whole organization
-/// (most are not in the asset's workspace), otherwise from the asset's workspace (its members,
-/// or for a personal workspace its owner half the time and anyone the other half).
-fn triples<'a>(s: &'a Snapshot, rng: &mut Rng, random: bool) -> Vec<(&'a str, Operation, &'a str)> {
+/// Where the triples of one benchmark come from.
+#[derive(Clone, Copy)]
+enum Draw<'a> {
+    /// Any asset; the user from the asset's workspace (its members, or for a personal
+    /// workspace its owner half the time and anyone the other half).
+    Members,
+    /// Any asset and any user (most are not in the asset's workspace).
+    Random,
+    /// Assets and members of one workspace.
+    In(&'a str),
+}
+
+/// `count` `(user, operation, asset)` triples.
+fn triples<'a>(
+    s: &'a Snapshot,
+    rng: &mut Rng,
+    draw: Draw<'_>,
+    count: usize,
+) -> Vec<(&'a str, Operation, &'a str)> {
     let ops = operations();
     let users: Vec<&str> = s.org.members.iter().map(|m| m.user.as_str()).collect();
     let mut crews: Vec<Vec<&str>> = Vec::with_capacity(s.workspaces.len());
     let mut assets: Vec<(&str, usize)> = Vec::new();
     for (w, part) in s.workspaces.iter().enumerate() {
+        if matches!(draw, Draw::In(only) if only != part.id) {
+            crews.push(Vec::new());
+            continue;
+        }
         let crew = match part.id.strip_prefix(orgspace_core::PERSONAL_PREFIX) {
             Some(owner) => vec![owner],
             None => part.members.iter().map(|m| m.user.as_str()).collect(),
@@ -103,8 +128,9 @@ fn triples<'a>(s: &'a Snapshot, rng: &mut Rng, random: bool) -> Vec<(&'a str, Op
         crews.push(crew);
         assets.extend(part.assets.iter().map(|a| (a.id.as_str(), w)));
     }
-    let mut out = Vec::with_capacity(TRIPLES);
-    while out.len() < TRIPLES {
+    let random = matches!(draw, Draw::Random);
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
         let (Some(&(asset, w)), Some(&op)) = (rng.pick(&assets), rng.pick(&ops)) else {
             break;
         };
@@ -126,8 +152,13 @@ fn bench_check(c: &mut Criterion, engine: &Engine, w: &Workload) {
     let mut rng = Rng::new(0xc0ff_ee00);
     let mut group = c.benchmark_group("check");
     group.throughput(Throughput::Elements(1));
-    for (name, random) in [("members", false), ("random", true)] {
-        let by_id = triples(&w.snapshot, &mut rng, random);
+    for (name, draw, count) in [
+        ("members", Draw::Members, TRIPLES),
+        ("members_hot", Draw::Members, HOT_TRIPLES),
+        ("one_ws_hot", Draw::In(&w.collab_ws), HOT_TRIPLES),
+        ("random", Draw::Random, TRIPLES),
+    ] {
+        let by_id = triples(&w.snapshot, &mut rng, draw, count);
         let handles: Vec<(UserIx, Operation, AssetIx)> = by_id
             .iter()
             .filter_map(|&(u, op, a)| Some((engine.user_handle(u)?, op, engine.asset_handle(a)?)))
@@ -144,17 +175,17 @@ fn bench_check(c: &mut Criterion, engine: &Engine, w: &Workload) {
         group.bench_function(format!("str/{name}"), |b| {
             let mut cycle = by_id.iter().cycle();
             b.iter(|| {
-                if let Some(&(u, op, a)) = cycle.next() {
-                    let _ = black_box(engine.check(black_box(u), op, black_box(a), now));
-                }
+                cycle
+                    .next()
+                    .map(|&(u, op, a)| engine.check(black_box(u), op, black_box(a), now))
             });
         });
         group.bench_function(format!("handles/{name}"), |b| {
             let mut cycle = handles.iter().cycle();
             b.iter(|| {
-                if let Some(&(u, op, a)) = cycle.next() {
-                    black_box(engine.check_handles(black_box(u), op, black_box(a), now));
-                }
+                cycle
+                    .next()
+                    .map(|&(u, op, a)| engine.check_handles(black_box(u), op, black_box(a), now))
             });
         });
     }
@@ -242,17 +273,20 @@ fn bench_snapshot(c: &mut Criterion, engine: &Engine, w: &Workload) {
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Bytes(json.len() as u64));
+    group.measurement_time(Duration::from_secs(15));
     group.bench_function("to_json", |b| {
         b.iter_with_large_drop(|| engine.to_json());
     });
+    // Ten samples of one iteration each, however long they take.
+    group.measurement_time(Duration::from_secs(60));
     group.bench_function("from_json", |b| {
         b.iter_with_large_drop(|| Engine::from_json(black_box(&json)));
     });
     group.bench_function("from_snapshot", |b| {
         b.iter_with_large_drop(|| Engine::from_snapshot(black_box(&w.snapshot)));
     });
+    group.measurement_time(Duration::from_secs(5));
     group.bench_function("workspace_part_json/private_ws", |b| {
         b.iter_with_large_drop(|| {
             engine
