@@ -43,15 +43,58 @@ fn main() -> Result<(), Refusal> {
         ("alice", member("bob", "sales", "developer")),
         ("alice", member("carol", "sales", "analyst")),
         ("alice", member("dave", "sales", "visitor")),
-        ("alice", Command::CreateGroup { group: "east".into(), name: "East region".into(), parent: None }),
-        ("alice", Command::AddGroupMember { group: "east".into(), user: "dave".into() }),
-        ("bob", Command::CreateFolder { folder: "quarterly".into(), workspace: "sales".into(), name: "Quarterly".into(), parent: None }),
+        (
+            "alice",
+            Command::CreateGroup {
+                group: "east".into(),
+                name: "East region".into(),
+                parent: None,
+            },
+        ),
+        (
+            "alice",
+            Command::AddGroupMember {
+                group: "east".into(),
+                user: "dave".into(),
+            },
+        ),
+        (
+            "bob",
+            Command::CreateFolder {
+                folder: "quarterly".into(),
+                workspace: "sales".into(),
+                name: "Quarterly".into(),
+                parent: None,
+            },
+        ),
         ("bob", asset("orders-db", "sales", Kind::DataSource, None)),
         ("bob", asset("orders", "sales", Kind::Dataset, None)),
-        ("bob", asset("q3-board", "sales", Kind::Dashboard, Some("quarterly"))),
-        ("bob", asset("q4-board", "sales", Kind::Dashboard, Some("quarterly"))),
-        ("bob", Command::Share { asset: "q3-board".into(), with: vec![Target::Group("east".into())], level: Some(Level::View), expires_at: None }),
-        ("bob", Command::Grant { asset: "q3-board".into(), target: Target::User("carol".into()), level: Level::Edit, expires_at: None }),
+        (
+            "bob",
+            asset("q3-board", "sales", Kind::Dashboard, Some("quarterly")),
+        ),
+        (
+            "bob",
+            asset("q4-board", "sales", Kind::Dashboard, Some("quarterly")),
+        ),
+        (
+            "bob",
+            Command::Share {
+                asset: "q3-board".into(),
+                with: vec![Target::Group("east".into())],
+                level: Some(Level::View),
+                expires_at: None,
+            },
+        ),
+        (
+            "bob",
+            Command::Grant {
+                asset: "q3-board".into(),
+                target: Target::User("carol".into()),
+                level: Level::Edit,
+                expires_at: None,
+            },
+        ),
     ];
     for (actor, command) in &steps {
         engine.execute(actor, command, at)?;

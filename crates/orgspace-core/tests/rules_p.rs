@@ -34,7 +34,11 @@ fn p1_malformed_ids_are_invalid() {
     let mut f = Fixture::new();
     f.refused_as(ALICE, cmd::add_member("", None, &[]), "invalid");
     f.refused_as(ALICE, cmd::add_member("bad\nid", None, &[]), "invalid");
-    f.refused_as(ALICE, cmd::add_member(&"x".repeat(257), None, &[]), "invalid");
+    f.refused_as(
+        ALICE,
+        cmd::add_member(&"x".repeat(257), None, &[]),
+        "invalid",
+    );
     f.ok(ALICE, cmd::add_member(&"x".repeat(256), None, &[]));
 }
 
@@ -93,7 +97,10 @@ fn p2_groups_nest_at_most_five_levels() {
     f.ok(ALICE, cmd::create_group("g1", None));
     for level in 2..=5 {
         let parent = format!("g{}", level - 1);
-        f.ok(ALICE, cmd::create_group(&format!("g{level}"), Some(&parent)));
+        f.ok(
+            ALICE,
+            cmd::create_group(&format!("g{level}"), Some(&parent)),
+        );
     }
     f.denied(ALICE, cmd::create_group("g6", Some("g5")), Rule::P2);
     // A sibling at level five is still fine.

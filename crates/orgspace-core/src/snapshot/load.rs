@@ -225,6 +225,7 @@ impl Org {
                     roles: Table::default(),
                     assets: Vec::new(),
                     folders: Vec::new(),
+                    table_grants: BTreeMap::new(),
                 },
             );
             if let Some(o) = owner {
@@ -244,6 +245,24 @@ impl Org {
                 } else if let Some(m) = l.org.members.get_mut(o) {
                     m.personal = ix;
                 }
+            }
+        }
+        for source in &part.data_sources {
+            if let Err(e) = crate::apply::data::check_source(source) {
+                l.report(
+                    Some(Rule::D1),
+                    format!("data source `{}`: {}", source.id, e.message()),
+                );
+            }
+            if l.org
+                .data_sources
+                .insert(source.id.clone(), source.clone())
+                .is_some()
+            {
+                l.report(
+                    Some(Rule::D1),
+                    format!("data source `{}` appears twice", source.id),
+                );
             }
         }
         l.org.default_workspace = l.org.workspaces.find(&part.default_workspace);
@@ -306,9 +325,21 @@ impl Loader {
             return;
         }
         loaded.push(wix);
+        for g in &p.table_grants {
+            if let Err(e) = crate::apply::data::check_table_grant(&self.org, g) {
+                self.report(
+                    Some(Rule::D1),
+                    format!("workspace `{}`: {}", p.id, e.message()),
+                );
+            }
+        }
         let Some(ws) = self.org.workspaces.get_mut(wix) else {
             return;
         };
+        for g in &p.table_grants {
+            ws.table_grants
+                .insert((g.source.clone(), g.table.clone()), g.clone());
+        }
         for r in &p.roles {
             if PresetRole::parse(&r.id).is_some() || ws.roles.contains(&r.id) {
                 self.problems.push(problem(
@@ -494,6 +525,11 @@ impl Loader {
                     references: Vec::new(),
                     name: a.name.clone(),
                     created_at: a.created_at,
+                    security: a
+                        .security
+                        .clone()
+                        .filter(|s| !s.is_empty())
+                        .map(alloc::boxed::Box::new),
                 },
             );
             if let Some(ws) = self.org.workspaces.get_mut(wix) {

@@ -76,7 +76,10 @@ impl Fixture {
             Err(r) => r,
         };
         assert_eq!(self.engine.version(), version, "X2: version moved");
-        assert!(self.engine.to_json() == before, "X2: state changed after {refusal}");
+        assert!(
+            self.engine.to_json() == before,
+            "X2: state changed after {refusal}"
+        );
         refusal
     }
 
@@ -169,7 +172,11 @@ impl Fixture {
     pub fn allows(&self, user: &str, op: Operation, asset: &str, rule: Rule) {
         let d = self.check(user, op, asset);
         let why = self.engine.explain(&d);
-        assert!(d.allowed, "{user} {op} {asset}: expected allow, got deny ({}): {why}", d.rule);
+        assert!(
+            d.allowed,
+            "{user} {op} {asset}: expected allow, got deny ({}): {why}",
+            d.rule
+        );
         assert_eq!(d.rule, rule, "{user} {op} {asset}: allowed because {why}");
     }
 
@@ -177,7 +184,11 @@ impl Fixture {
     pub fn denies(&self, user: &str, op: Operation, asset: &str, rule: Rule) {
         let d = self.check(user, op, asset);
         let why = self.engine.explain(&d);
-        assert!(!d.allowed, "{user} {op} {asset}: expected deny, got allow ({}): {why}", d.rule);
+        assert!(
+            !d.allowed,
+            "{user} {op} {asset}: expected deny, got allow ({}): {why}",
+            d.rule
+        );
         assert_eq!(d.rule, rule, "{user} {op} {asset}: denied because {why}");
     }
 
@@ -211,7 +222,9 @@ impl Fixture {
 
     /// The snapshot, which every fixture has.
     pub fn snapshot(&self) -> orgspace_core::Snapshot {
-        self.engine.snapshot().expect("the fixture has an organization")
+        self.engine
+            .snapshot()
+            .expect("the fixture has an organization")
     }
 
     /// A member's organization roles as the snapshot lists them.

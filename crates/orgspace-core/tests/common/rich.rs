@@ -61,7 +61,10 @@ pub fn rich() -> Fixture {
     f.ok(ALICE, cmd::add_to_group("east", "carol"));
     f.ok(ALICE, cmd::add_to_group("sales", "dave"));
 
-    f.ok(ALICE, cmd::create_workspace(OPS, Mode::Private, Some(&["alice", "gina"])));
+    f.ok(
+        ALICE,
+        cmd::create_workspace(OPS, Mode::Private, Some(&["alice", "gina"])),
+    );
     f.ok(
         ALICE,
         Command::DefineWorkspaceRole {
@@ -104,7 +107,10 @@ pub fn rich() -> Fixture {
 
     f.ok("bob", cmd::grant("dset", cmd::user("gina"), Level::Edit));
     f.ok("bob", cmd::grant("dash", cmd::user("carol"), Level::Export));
-    f.ok("gina", cmd::grant("ops_dash", cmd::group("sales"), Level::View));
+    f.ok(
+        "gina",
+        cmd::grant("ops_dash", cmd::group("sales"), Level::View),
+    );
     f.ok("bob", cmd::set_public("ops_set", true));
     f.ok(
         "bob",
