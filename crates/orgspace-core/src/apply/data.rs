@@ -204,7 +204,11 @@ impl Org {
         self.table_def(&t.source, &t.table)
     }
 
-    fn check_row_rules(&self, table: &TableDef, rules: &[RowRule]) -> Result<(), Refusal> {
+    pub(crate) fn check_row_rules(
+        &self,
+        table: &TableDef,
+        rules: &[RowRule],
+    ) -> Result<(), Refusal> {
         for r in rules {
             self.check_audience(&r.targets)?;
             let ty = column_type(table, &r.column)?;
@@ -218,7 +222,11 @@ impl Org {
         Ok(())
     }
 
-    fn check_column_rules(&self, table: &TableDef, rules: &[ColumnRule]) -> Result<(), Refusal> {
+    pub(crate) fn check_column_rules(
+        &self,
+        table: &TableDef,
+        rules: &[ColumnRule],
+    ) -> Result<(), Refusal> {
         for r in rules {
             self.check_audience(&r.targets)?;
             column_type(table, &r.column)?;

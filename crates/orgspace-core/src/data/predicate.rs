@@ -88,16 +88,49 @@ impl Predicate {
     }
 }
 
+/// Exact numeric equality: integers as integers (no rounding through `f64`), floats as floats,
+/// and an integer equals a float only if the float is that integer exactly.
+fn numbers_equal(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return x == y;
+    }
+    let int = |n: &serde_json::Number| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    };
+    match (int(a), int(b), a.as_f64(), b.as_f64()) {
+        // Both integers but one beyond i64 and the other negative: different.
+        (Some(_), Some(_), _, _) => false,
+        (Some(i), None, _, Some(f)) | (None, Some(i), Some(f), _) => float_is_integer(f, i),
+        (None, None, Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Whether a float is exactly the integer `i`.
+fn float_is_integer(f: f64, i: i128) -> bool {
+    // Within ±2^64 every integral float converts to i128 exactly.
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    if !(-LIMIT..=LIMIT).contains(&f) {
+        return false;
+    }
+    // In range, so the cast only drops a fraction, which the comparison back detects.
+    let t = f as i128;
+    let back = t as f64;
+    back == f && t == i
+}
+
 /// Whether a cell's value equals an allowed value: same JSON type, numbers by value.
 #[must_use]
 pub fn value_matches(allowed: &Value, cell: &Value) -> bool {
     match (allowed, cell) {
         (Value::String(a), Value::String(b)) => a == b,
         (Value::Bool(a), Value::Bool(b)) => a == b,
-        (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => a.as_f64().zip(b.as_f64()).is_some_and(|(x, y)| x == y),
-        },
+        (Value::Number(a), Value::Number(b)) => numbers_equal(a, b),
         _ => false,
     }
 }
