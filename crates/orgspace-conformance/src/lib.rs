@@ -10,4 +10,7 @@ mod scenario;
 
 pub use files::{LoadedScenario, load_path, load_paths};
 pub use run::{Failure, Summary, run_scenario};
-pub use scenario::{CheckQuery, DryRunQuery, Expect, FilterQuery, Scenario, Step, StepAction};
+pub use scenario::{
+    CheckQuery, DryRunQuery, Expect, ExpectedColumn, FilterQuery, PreviewQuery, Scenario, Step,
+    StepAction,
+};

@@ -76,6 +76,8 @@ fn describe(step: &Step) -> String {
         StepAction::VisibleFolders(ws) => format!("visible_folders {ws}"),
         StepAction::Filter(f) => format!("filter {} over {} assets", f.operation, f.assets.len()),
         StepAction::DryRun(d) => format!("dry_run {} to {}", d.workspace, d.mode),
+        StepAction::DataScope(ds) => format!("data_scope {ds}"),
+        StepAction::Preview(p) => format!("preview {} over {} rows", p.dataset, p.rows.len()),
     };
     match &step.note {
         Some(note) => format!("as {}: {what} — {note}", step.actor),
@@ -239,6 +241,48 @@ fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
             }
             (Err(r), e) if outcome_matches(e, Some(&r)) => None,
             (Ok(run), e) => fail(step, e, format!("{:?}", run.changes)),
+            (Err(r), e) => fail(step, e, refusal_text(&r)),
+        },
+        StepAction::DataScope(ds) => {
+            match (engine.data_scope(&step.actor, ds, now), &step.expect) {
+                (Ok(scope), Expect::Scope { columns, rows }) => {
+                    let got: Vec<(&str, bool)> = scope
+                        .columns
+                        .iter()
+                        .map(|c| (c.name.as_str(), c.masked))
+                        .collect();
+                    let want: Vec<(&str, bool)> = columns
+                        .iter()
+                        .map(|c| (c.name.as_str(), c.masked))
+                        .collect();
+                    if got == want && rows.as_ref().is_none_or(|r| *r == scope.rows) {
+                        None
+                    } else {
+                        fail(
+                            step,
+                            &step.expect,
+                            serde_json::to_string(&scope).unwrap_or_default(),
+                        )
+                    }
+                }
+                (Err(r), e) if outcome_matches(e, Some(&r)) => None,
+                (Ok(scope), e) => fail(step, e, serde_json::to_string(&scope).unwrap_or_default()),
+                (Err(r), e) => fail(step, e, refusal_text(&r)),
+            }
+        }
+        StepAction::Preview(p) => match (
+            engine.data_scope(&step.actor, &p.dataset, now),
+            &step.expect,
+        ) {
+            (Ok(scope), e) => {
+                let rows = scope.apply(&p.rows);
+                match e {
+                    Expect::Rows(want) if *want == rows => None,
+                    Expect::Ids(want) if want.is_empty() && rows.is_empty() => None,
+                    e => fail(step, e, serde_json::to_string(&rows).unwrap_or_default()),
+                }
+            }
+            (Err(r), e) if outcome_matches(e, Some(&r)) => None,
             (Err(r), e) => fail(step, e, refusal_text(&r)),
         },
     }

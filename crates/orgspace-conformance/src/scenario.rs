@@ -56,6 +56,31 @@ pub enum StepAction {
     Filter(FilterQuery),
     /// Asks who would gain or lose sight of what if a workspace switched mode.
     DryRun(DryRunQuery),
+    /// Asks for the actor's effective data scope on a dataset (D4).
+    DataScope(String),
+    /// Applies the actor's data scope on a dataset to rows (D4).
+    Preview(PreviewQuery),
+}
+
+/// `preview`: rows of a dataset as the actor would see them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewQuery {
+    /// The dataset.
+    pub dataset: String,
+    /// Rows as column-named values.
+    pub rows: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A column expected in a data scope.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedColumn {
+    /// The column name.
+    pub name: String,
+    /// Whether it is masked.
+    #[serde(default)]
+    pub masked: bool,
 }
 
 /// `check`: an operation on an asset, or `create` of a kind in a workspace.
@@ -125,4 +150,14 @@ pub enum Expect {
         /// Per member, what they would gain and lose.
         changes: Vec<orgspace_core::SightChange>,
     },
+    /// For `data_scope`: the columns in table order, and optionally the exact row predicate.
+    Scope {
+        /// The columns the actor gets.
+        columns: Vec<ExpectedColumn>,
+        /// The row predicate.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rows: Option<orgspace_core::data::Predicate>,
+    },
+    /// For `preview`: the rows the actor sees, in order.
+    Rows(Vec<serde_json::Map<String, serde_json::Value>>),
 }

@@ -4,6 +4,7 @@
 //! INVARIANT: no handler mutates `Org` before its last fallible step.
 
 mod assets;
+pub(crate) mod data;
 pub(crate) mod folders;
 mod groups;
 pub(crate) mod members;
@@ -193,6 +194,60 @@ pub(crate) fn execute(org: &mut Org, actor: UserIx, cmd: &Command, at: u64) -> O
         ),
         Command::SetPublic { asset, public } => assets::set_public(org, actor, asset, *public, at),
         Command::TransferOwnership { asset, to } => assets::transfer(org, actor, asset, to, at),
+        Command::CreateDataSource {
+            source,
+            name,
+            tables,
+        } => data::create_data_source(
+            org,
+            actor,
+            crate::data::DataSourceDef {
+                id: source.clone(),
+                name: name.clone(),
+                tables: tables.clone(),
+            },
+        ),
+        Command::DeleteDataSource { source } => data::delete_data_source(org, actor, source),
+        Command::GrantTable {
+            workspace,
+            source,
+            table,
+            columns,
+            rows,
+        } => data::grant_table(
+            org,
+            actor,
+            workspace,
+            crate::data::TableGrantDef {
+                source: source.clone(),
+                table: table.clone(),
+                columns: columns.clone(),
+                rows: rows.clone(),
+            },
+        ),
+        Command::RevokeTable {
+            workspace,
+            source,
+            table,
+        } => data::revoke_table(org, actor, workspace, source, table),
+        Command::SetDatasetTable {
+            asset,
+            source,
+            table,
+        } => data::set_dataset_table(org, actor, asset, source, table, at),
+        Command::SetRowRules {
+            asset,
+            enabled,
+            exempt_owner_and_admins,
+            rules,
+        } => data::set_row_rules(org, actor, asset, *enabled, *exempt_owner_and_admins, rules),
+        Command::SetColumnRules { asset, rules } => {
+            data::set_column_rules(org, actor, asset, rules)
+        }
+        Command::UpgradeOrg(_) => Err(crate::error::conflict(format!(
+            "organization `{}` already exists; upgrade_org runs on an empty engine",
+            org.id
+        ))),
     }
 }
 

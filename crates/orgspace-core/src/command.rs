@@ -1,8 +1,11 @@
 //! Commands: every change to an organization, as JSON-ready data. Ids are strings chosen by
 //! the host; times come in with the command, never from a clock.
 
+use crate::data::{ColumnRule, DataSourceDef, Predicate, RowRule, TableDef};
 use crate::roles::Point;
+use crate::snapshot::{AssetDoc, FolderDoc, GroupDoc};
 use crate::vocab::{Kind, Level, Mode, OrgPoint};
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -322,6 +325,122 @@ pub enum Command {
         /// The new owner.
         to: String,
     },
+    /// Registers an organization data source with its tables (D1).
+    CreateDataSource {
+        /// The data source id.
+        source: String,
+        /// Display name.
+        name: String,
+        /// Its tables and their columns.
+        tables: Vec<TableDef>,
+    },
+    /// Deletes an organization data source no workspace is granted (D1).
+    DeleteDataSource {
+        /// The data source id.
+        source: String,
+    },
+    /// Grants a workspace a table, optionally only some columns and rows (D1). Replaces an
+    /// earlier grant of the same table.
+    GrantTable {
+        /// The group workspace.
+        workspace: String,
+        /// The data source id.
+        source: String,
+        /// The table name.
+        table: String,
+        /// The columns granted; every column when absent.
+        #[serde(default)]
+        columns: Option<Vec<String>>,
+        /// The rows granted; every row when absent.
+        #[serde(default)]
+        rows: Option<Predicate>,
+    },
+    /// Revokes a workspace's grant of a table; datasets built on it then see no data (D1).
+    RevokeTable {
+        /// The group workspace.
+        workspace: String,
+        /// The data source id.
+        source: String,
+        /// The table name.
+        table: String,
+    },
+    /// Builds a dataset on a table granted to its workspace (D1).
+    SetDatasetTable {
+        /// The dataset.
+        asset: String,
+        /// The data source id.
+        source: String,
+        /// The table name.
+        table: String,
+    },
+    /// Replaces a dataset's row rules and switches them on or off (D2).
+    SetRowRules {
+        /// The dataset.
+        asset: String,
+        /// Whether row rules apply.
+        enabled: bool,
+        /// Whether the owner, workspace admins and org admins are exempt; they are not by default.
+        #[serde(default)]
+        exempt_owner_and_admins: bool,
+        /// The rules; those that match a user combine with OR.
+        rules: Vec<RowRule>,
+    },
+    /// Replaces a dataset's column rules (D3).
+    SetColumnRules {
+        /// The dataset.
+        asset: String,
+        /// The rules.
+        rules: Vec<ColumnRule>,
+    },
+    /// Turns an organization without workspaces into the workspace model (U1); runs on an
+    /// empty engine, as one of the organization's administrators.
+    UpgradeOrg(Box<LegacyOrg>),
+}
+
+/// An organization of the model without workspaces, as `upgrade_org` takes it (U1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyOrg {
+    /// The organization's id.
+    pub org: String,
+    /// Display name.
+    pub name: String,
+    /// Id of the default workspace the upgrade creates.
+    pub default_workspace: String,
+    /// Its name; "Default" when absent.
+    #[serde(default)]
+    pub default_workspace_name: Option<String>,
+    /// Every user: administrators and the rest, with their roles.
+    pub users: Vec<LegacyUser>,
+    /// User groups, as in a snapshot.
+    #[serde(default)]
+    pub groups: Vec<GroupDoc>,
+    /// Data sources; each becomes an organization data source.
+    #[serde(default)]
+    pub data_sources: Vec<DataSourceDef>,
+    /// Folders, as in a snapshot.
+    #[serde(default)]
+    pub folders: Vec<FolderDoc>,
+    /// Every asset (work), as in a snapshot.
+    #[serde(default)]
+    pub assets: Vec<AssetDoc>,
+}
+
+/// A user of an organization without workspaces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyUser {
+    /// The user id.
+    pub user: String,
+    /// Whether the user is an administrator (they become org admins).
+    #[serde(default)]
+    pub admin: bool,
+    /// Their roles (`developer`, `analyst`, `visitor`); `visitor` when empty.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// User attributes (tags).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, Vec<String>>,
 }
 
 impl Command {
@@ -364,6 +483,14 @@ impl Command {
             Command::Share { .. } => "share",
             Command::SetPublic { .. } => "set_public",
             Command::TransferOwnership { .. } => "transfer_ownership",
+            Command::CreateDataSource { .. } => "create_data_source",
+            Command::DeleteDataSource { .. } => "delete_data_source",
+            Command::GrantTable { .. } => "grant_table",
+            Command::RevokeTable { .. } => "revoke_table",
+            Command::SetDatasetTable { .. } => "set_dataset_table",
+            Command::SetRowRules { .. } => "set_row_rules",
+            Command::SetColumnRules { .. } => "set_column_rules",
+            Command::UpgradeOrg(_) => "upgrade_org",
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::apply::{self, check_id, check_name};
 use crate::audit::AuditEntry;
 use crate::command::Command;
+use crate::data::{DataScope, DataSourceDef};
 use crate::decision::{Decision, Reason};
 use crate::error::{Refusal, conflict, denied, invalid, not_found};
 use crate::event::Event;
@@ -231,6 +232,14 @@ impl Engine {
                 self.org = Some(created);
                 alloc::vec![Event::OrgCreated { org: org.clone() }]
             }
+            (None, Command::UpgradeOrg(legacy)) => {
+                let upgraded = crate::upgrade::upgrade(actor, legacy)?;
+                self.org = Some(upgraded);
+                alloc::vec![Event::OrgUpgraded {
+                    org: legacy.org.clone(),
+                    default_workspace: legacy.default_workspace.clone()
+                }]
+            }
             (None, _) => return Err(not_found("no organization has been created")),
             (Some(org), command) => {
                 let Some(user) = org.members.find(actor) else {
@@ -444,6 +453,24 @@ impl Engine {
         })
     }
 
+    /// What `actor` may see of a dataset's data (D4): columns (hidden ones left out, masked
+    /// ones marked) and a row predicate, ready to apply to rows with [`DataScope::apply`].
+    pub fn data_scope(&self, actor: &str, dataset: &str, now: u64) -> Result<DataScope, Refusal> {
+        let org = self.org()?;
+        let asset = org.asset(dataset)?;
+        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
+        org.data_scope(user, asset, now)
+    }
+
+    /// The organization's data sources (D1).
+    #[must_use]
+    pub fn data_sources(&self) -> Vec<&DataSourceDef> {
+        self.org
+            .as_ref()
+            .map(|o| o.data_sources.values().collect())
+            .unwrap_or_default()
+    }
+
     fn refusal(&self, actor: &str, workspace: &str, d: &Decision) -> Refusal {
         denied(
             d.rule,
@@ -511,6 +538,7 @@ fn create_org(
             roles: Table::default(),
             assets: Vec::new(),
             folders: Vec::new(),
+            table_grants: BTreeMap::new(),
         },
     );
     org.insert_ws_member(ws, creator, PresetRole::Admin.bit(), Vec::new());

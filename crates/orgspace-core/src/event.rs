@@ -102,6 +102,29 @@ pub enum Event {
         asset: String,
         public: bool,
     },
+    /// An organization data source was registered.
+    DataSourceCreated { source: String },
+    /// An organization data source was deleted.
+    DataSourceDeleted { source: String },
+    /// A workspace was granted a table, or its grant changed.
+    TableGranted {
+        workspace: String,
+        source: String,
+        table: String,
+    },
+    /// A workspace's grant of a table was revoked.
+    TableRevoked {
+        workspace: String,
+        source: String,
+        table: String,
+    },
+    /// A dataset's table or rules changed.
+    DatasetSecuritySet { workspace: String, asset: String },
+    /// An organization was upgraded into the workspace model.
+    OrgUpgraded {
+        org: String,
+        default_workspace: String,
+    },
     /// An asset changed owner, and workspace if it moved between personal workspaces.
     OwnerChanged {
         asset: String,

@@ -4,9 +4,11 @@
 //! anything (X2). The snapshot module converts it to and from the string-keyed JSON form.
 
 use crate::audit::AuditEntry;
+use crate::data::{DataSourceDef, DatasetSecurity, TableGrantDef};
 use crate::roles::{Point, PointTable, PresetRole};
 use crate::table::{AssetIx, FolderIx, GroupIx, OrgRoleIx, RoleIx, Table, UserIx, WorkspaceIx};
 use crate::vocab::{Kind, Level, Mode, OrgPoint, WorkspaceKind};
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -31,6 +33,8 @@ pub struct Org {
     pub(crate) workspaces: Table<WorkspaceIx, Workspace>,
     pub(crate) folders: Table<FolderIx, Folder>,
     pub(crate) assets: Table<AssetIx, Asset>,
+    /// Organization data sources by id (D1).
+    pub(crate) data_sources: BTreeMap<String, DataSourceDef>,
     pub(crate) audit: Vec<AuditEntry>,
 }
 
@@ -82,6 +86,8 @@ pub struct Workspace {
     pub(crate) assets: Vec<AssetIx>,
     /// Sorted by folder id.
     pub(crate) folders: Vec<FolderIx>,
+    /// Tables of organization data sources granted to the workspace, by (source, table) (D1).
+    pub(crate) table_grants: BTreeMap<(String, String), TableGrantDef>,
 }
 
 /// A member's roles in one group workspace and the union of their permissions (W6).
@@ -135,6 +141,8 @@ pub struct Asset {
     pub(crate) references: Vec<AssetIx>,
     pub(crate) name: String,
     pub(crate) created_at: u64,
+    /// A dataset's table and row and column rules (D1-D3).
+    pub(crate) security: Option<Box<DatasetSecurity>>,
 }
 
 /// Who a grant is for.

@@ -13,6 +13,7 @@ pub(crate) use load::problem as load_problem;
 
 use crate::audit::AuditEntry;
 use crate::command::Target;
+use crate::data::{DataSourceDef, DatasetSecurity, TableGrantDef};
 use crate::roles::Point;
 use crate::vocab::{Kind, Level, Mode, OrgPoint, WorkspaceKind};
 use alloc::collections::BTreeMap;
@@ -60,6 +61,9 @@ pub struct OrgPart {
     pub groups: Vec<GroupDoc>,
     /// Every workspace, sorted by id.
     pub workspaces: Vec<WorkspaceHeader>,
+    /// Organization data sources, sorted by id (D1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_sources: Vec<DataSourceDef>,
 }
 
 /// A member.
@@ -139,6 +143,9 @@ pub struct WorkspacePart {
     /// Assets, sorted by id.
     #[serde(default)]
     pub assets: Vec<AssetDoc>,
+    /// Tables granted to the workspace, sorted by (source, table) (D1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub table_grants: Vec<TableGrantDef>,
 }
 
 /// A workspace member and their roles.
@@ -205,6 +212,9 @@ pub struct AssetDoc {
     /// Grants, sorted by target.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<GrantDoc>,
+    /// A dataset's table and its row and column rules (D1-D3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<DatasetSecurity>,
 }
 
 /// A grant.

@@ -183,6 +183,7 @@ pub(super) fn create_asset(org: &mut Org, actor: UserIx, new: &NewAsset<'_>, at:
             references,
             name: new.name.into(),
             created_at: at,
+            security: None,
         },
     );
     if let Some(w) = org.workspaces.get_mut(ws) {

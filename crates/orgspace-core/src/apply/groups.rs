@@ -75,6 +75,7 @@ pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str) -> Outcome
             target: Target::Group(group.into()),
         });
     }
+    org.forget_in_rules(None, Some(group));
     let members = org.groups.remove(ix).map(|g| g.members).unwrap_or_default();
     for user in members {
         if let Some(m) = org.members.get_mut(user) {

@@ -137,6 +137,7 @@ impl Org {
                 roles: Table::default(),
                 assets: Vec::new(),
                 folders: Vec::new(),
+                table_grants: BTreeMap::new(),
             },
         );
         if let Some(m) = self.members.get_mut(ix) {
@@ -435,6 +436,8 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, user: &str, new_owner:
             org.folders.remove(f);
         }
     }
+    // Row and column rules targeting them go with them (O8).
+    org.forget_in_rules(Some(user), None);
     org.members.remove(target);
     events.push(Event::MemberRemoved {
         user: user.into(),

@@ -76,6 +76,7 @@ pub(super) fn create_workspace(
             roles: Table::default(),
             assets: Vec::new(),
             folders: Vec::new(),
+            table_grants: alloc::collections::BTreeMap::new(),
         },
     );
     let mut events = alloc::vec![Event::WorkspaceCreated {

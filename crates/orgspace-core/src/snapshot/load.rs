@@ -51,6 +51,55 @@ impl Loader {
     fn report(&mut self, rule: Option<Rule>, message: String) {
         self.problems.push(problem(rule, message));
     }
+
+    /// Ids and names in a snapshot obey the same shape rules as in commands.
+    fn shape(&mut self, what: &str, id: &str, name: Option<&str>) {
+        let checked = crate::apply::check_id(what, id).and_then(|()| match name {
+            Some(n) => crate::apply::check_name(what, n),
+            None => Ok(()),
+        });
+        if let Err(e) = checked {
+            self.report(None, String::from(e.message()));
+        }
+    }
+
+    /// A dataset's security must name a known table and rules that fit it, as the commands
+    /// that set it require (D1-D3).
+    fn check_security(
+        &mut self,
+        asset: &str,
+        kind: crate::vocab::Kind,
+        sec: &crate::data::DatasetSecurity,
+    ) {
+        if kind != crate::vocab::Kind::Dataset {
+            if !sec.is_empty() {
+                self.report(
+                    Some(Rule::D2),
+                    format!("asset `{asset}` is a {kind}; only datasets carry data rules"),
+                );
+            }
+            return;
+        }
+        let Some(t) = &sec.table else {
+            if !sec.row_rules.is_empty() || !sec.column_rules.is_empty() {
+                self.report(
+                    Some(Rule::D2),
+                    format!("dataset `{asset}` has rules but is built on no table"),
+                );
+            }
+            return;
+        };
+        let checked = self.org.table_def(&t.source, &t.table).and_then(|table| {
+            self.org.check_row_rules(table, &sec.row_rules)?;
+            self.org.check_column_rules(table, &sec.column_rules)
+        });
+        if let Err(e) = checked {
+            self.report(
+                Some(Rule::D1),
+                format!("dataset `{asset}`: {}", e.message()),
+            );
+        }
+    }
 }
 
 impl Org {
@@ -82,6 +131,7 @@ impl Org {
         }
 
         for role in &part.org_roles {
+            l.shape("organization role", &role.id, Some(&role.name));
             if l.org.org_roles.contains(&role.id) {
                 l.report(
                     None,
@@ -101,6 +151,7 @@ impl Org {
         }
 
         for m in &part.members {
+            l.shape("user", &m.user, None);
             if l.org.members.contains(&m.user) {
                 l.report(None, format!("member `{}` appears twice", m.user));
                 continue;
@@ -132,6 +183,7 @@ impl Org {
         }
 
         for g in &part.groups {
+            l.shape("group", &g.id, Some(&g.name));
             if l.org.groups.contains(&g.id) {
                 l.report(None, format!("group `{}` appears twice", g.id));
             }
@@ -183,6 +235,7 @@ impl Org {
         }
 
         for h in &part.workspaces {
+            l.shape("workspace", &h.id, Some(&h.name));
             if l.org.workspaces.contains(&h.id) {
                 l.report(None, format!("workspace `{}` appears twice", h.id));
                 continue;
@@ -225,6 +278,7 @@ impl Org {
                     roles: Table::default(),
                     assets: Vec::new(),
                     folders: Vec::new(),
+                    table_grants: BTreeMap::new(),
                 },
             );
             if let Some(o) = owner {
@@ -244,6 +298,24 @@ impl Org {
                 } else if let Some(m) = l.org.members.get_mut(o) {
                     m.personal = ix;
                 }
+            }
+        }
+        for source in &part.data_sources {
+            if let Err(e) = crate::apply::data::check_source(source) {
+                l.report(
+                    Some(Rule::D1),
+                    format!("data source `{}`: {}", source.id, e.message()),
+                );
+            }
+            if l.org
+                .data_sources
+                .insert(source.id.clone(), source.clone())
+                .is_some()
+            {
+                l.report(
+                    Some(Rule::D1),
+                    format!("data source `{}` appears twice", source.id),
+                );
             }
         }
         l.org.default_workspace = l.org.workspaces.find(&part.default_workspace);
@@ -306,9 +378,21 @@ impl Loader {
             return;
         }
         loaded.push(wix);
+        for g in &p.table_grants {
+            if let Err(e) = crate::apply::data::check_table_grant(&self.org, g) {
+                self.report(
+                    Some(Rule::D1),
+                    format!("workspace `{}`: {}", p.id, e.message()),
+                );
+            }
+        }
         let Some(ws) = self.org.workspaces.get_mut(wix) else {
             return;
         };
+        for g in &p.table_grants {
+            ws.table_grants
+                .insert((g.source.clone(), g.table.clone()), g.clone());
+        }
         for r in &p.roles {
             if PresetRole::parse(&r.id).is_some() || ws.roles.contains(&r.id) {
                 self.problems.push(problem(
@@ -372,6 +456,7 @@ impl Loader {
         }
 
         for f in &p.folders {
+            self.shape("folder", &f.id, Some(&f.name));
             if self.org.folders.contains(&f.id) {
                 self.report(None, format!("folder `{}` appears twice", f.id));
                 continue;
@@ -426,6 +511,10 @@ impl Loader {
         }
 
         for a in &p.assets {
+            self.shape("asset", &a.id, Some(&a.name));
+            if let Some(sec) = &a.security {
+                self.check_security(&a.id, a.kind, sec);
+            }
             if self.org.assets.contains(&a.id) {
                 self.report(None, format!("asset `{}` appears twice", a.id));
                 continue;
@@ -494,6 +583,11 @@ impl Loader {
                     references: Vec::new(),
                     name: a.name.clone(),
                     created_at: a.created_at,
+                    security: a
+                        .security
+                        .clone()
+                        .filter(|s| !s.is_empty())
+                        .map(alloc::boxed::Box::new),
                 },
             );
             if let Some(ws) = self.org.workspaces.get_mut(wix) {

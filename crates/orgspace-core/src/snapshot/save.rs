@@ -79,6 +79,7 @@ impl Org {
             org_roles,
             groups,
             workspaces,
+            data_sources: self.data_sources.values().cloned().collect(),
         }
     }
 
@@ -157,6 +158,7 @@ impl Org {
                     created_at: asset.created_at,
                     references,
                     grants,
+                    security: asset.security.as_deref().cloned(),
                 })
             })
             .collect();
@@ -166,6 +168,7 @@ impl Org {
             roles,
             folders,
             assets,
+            table_grants: ws.table_grants.values().cloned().collect(),
         })
     }
 
