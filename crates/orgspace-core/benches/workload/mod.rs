@@ -358,6 +358,7 @@ impl Filler<'_> {
                 created_at,
                 references,
                 grants,
+                security: None,
             });
         }
     }
@@ -527,6 +528,7 @@ pub fn generate(shape: Shape) -> Workload {
             roles: vec![reviewer_role()],
             folders: Vec::new(),
             assets: Vec::new(),
+            table_grants: Vec::new(),
         };
         let count = if w == 0 {
             shape.big_assets
@@ -552,6 +554,7 @@ pub fn generate(shape: Shape) -> Workload {
             roles: Vec::new(),
             folders: Vec::new(),
             assets: Vec::new(),
+            table_grants: Vec::new(),
         };
         let crew = Crew {
             all: vec![u],
@@ -576,6 +579,7 @@ pub fn generate(shape: Shape) -> Workload {
                 org_roles: Vec::new(),
                 groups,
                 workspaces: headers,
+                data_sources: Vec::new(),
             },
             workspaces: parts,
             audit: Vec::new(),
