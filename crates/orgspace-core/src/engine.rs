@@ -539,6 +539,8 @@ fn create_org(
             assets: Vec::new(),
             folders: Vec::new(),
             table_grants: BTreeMap::new(),
+            hot: Vec::new(),
+            grant_index: HashMap::new(),
         },
     );
     org.insert_ws_member(ws, creator, PresetRole::Admin.bit(), Vec::new());

@@ -27,13 +27,19 @@ impl Org {
             ),
             None => report(Rule::W2, "the organization has no default workspace".into()),
         }
+        // Members of some group workspace, gathered once rather than per member (O7).
+        let in_group_ws: hashbrown::HashSet<crate::table::UserIx> = self
+            .workspaces
+            .iter()
+            .flat_map(|(_, ws)| ws.members.keys().copied())
+            .collect();
         for (u, m) in self.members.iter() {
             let uid = self.members.id(u);
             match self.workspaces.get(m.personal) {
                 Some(ws) if ws.kind == WorkspaceKind::Personal && ws.owner == Some(u) => {}
                 _ => report(Rule::W3, format!("`{uid}` has no personal workspace")),
             }
-            if !partial && !m.org_admin && self.group_workspaces_of(u).next().is_none() {
+            if !partial && !m.org_admin && !in_group_ws.contains(&u) {
                 report(Rule::O7, format!("`{uid}` belongs to no group workspace"));
             }
         }
@@ -181,6 +187,9 @@ impl Org {
                     );
                 }
             }
+        }
+        for message in self.index_problems() {
+            out.push(problem(Some(Rule::X5), message));
         }
         out
     }

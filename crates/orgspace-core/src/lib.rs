@@ -38,6 +38,7 @@
 extern crate alloc;
 
 mod apply;
+mod asset_index;
 mod audit;
 mod check;
 mod command;

@@ -88,6 +88,10 @@ pub struct Workspace {
     pub(crate) folders: Vec<FolderIx>,
     /// Tables of organization data sources granted to the workspace, by (source, table) (D1).
     pub(crate) table_grants: BTreeMap<(String, String), TableGrantDef>,
+    /// Parallel to `assets`: owner, kind and public flag, packed for list scans.
+    pub(crate) hot: Vec<crate::asset_index::HotAsset>,
+    /// The grants on the workspace's assets, by grantee.
+    pub(crate) grant_index: HashMap<Grantee, Vec<crate::asset_index::IndexedGrant>>,
 }
 
 /// A member's roles in one group workspace and the union of their permissions (W6).

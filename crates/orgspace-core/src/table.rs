@@ -141,6 +141,12 @@ impl<I: Index, T> Table<I, T> {
         self.live
     }
 
+    /// One more than the highest index ever given: the size of a bitmap over indexes.
+    #[must_use]
+    pub fn index_bound(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Live entities with their indexes, in index order.
     pub fn iter(&self) -> impl Iterator<Item = (I, &T)> {
         self.slots.iter().enumerate().filter_map(|(raw, slot)| {

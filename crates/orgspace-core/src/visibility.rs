@@ -1,13 +1,12 @@
 //! What a member sees in a workspace's asset list (W7, W8) and how a mode switch would change
 //! it (W9). Each query touches every asset of the workspace at most once.
 
-use crate::check::{GrantMatch, grant_for};
 use crate::decision::{Decision, Reason};
-use crate::model::{Org, Workspace};
+use crate::model::{Grantee, Member, Org, Workspace};
 use crate::roles::Scope;
 use crate::rule::Rule;
-use crate::table::{AssetIx, FolderIx, UserIx, WorkspaceIx};
-use crate::vocab::{Level, Mode, Operation, WorkspaceKind};
+use crate::table::{AssetIx, FolderIx, Index, UserIx, WorkspaceIx};
+use crate::vocab::{KINDS, Kind, Mode, Operation, WorkspaceKind};
 use alloc::vec::Vec;
 use hashbrown::HashSet;
 
@@ -33,12 +32,13 @@ impl Org {
         }
         if ws.kind == WorkspaceKind::Personal {
             // Others see what the owner shared with them (W4).
-            return Ok(self.filter_ws(ws, |asset| {
-                matches!(
-                    grant_for(member, user, asset, Level::View, now),
-                    GrantMatch::Active(..)
-                )
-            }));
+            let granted = self.granted_view(ws, member, user, now);
+            return Ok(ws
+                .assets
+                .iter()
+                .copied()
+                .filter(|a| granted.has(*a))
+                .collect());
         }
         let Some(roles) = ws.members.get(&user) else {
             return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
@@ -46,28 +46,43 @@ impl Org {
         if roles.is_admin() || mode == Mode::Collaboration {
             return Ok(ws.assets.clone());
         }
-        let table = &roles.table;
-        Ok(self.filter_ws(ws, |asset| {
-            table.scope(asset.kind, Operation::View) != Scope::None
-                && (asset.owner == user
-                    || asset.public
-                    || matches!(
-                        grant_for(member, user, asset, Level::View, now),
-                        GrantMatch::Active(..)
-                    ))
-        }))
+        // Private mode (W7): a role that views the kind, and ownership, the public flag or an
+        // active grant. One pass over the packed column; grants come from the index.
+        let mut viewable = [false; KINDS];
+        for (slot, kind) in viewable.iter_mut().zip(Kind::ALL) {
+            *slot = roles.table.scope(*kind, Operation::View) != Scope::None;
+        }
+        let granted = self.granted_view(ws, member, user, now);
+        Ok(ws
+            .assets
+            .iter()
+            .zip(ws.hot.iter())
+            .filter(|(ix, h)| {
+                viewable.get(h.kind.index()).copied().unwrap_or(false)
+                    && (h.owner == user || h.public || granted.has(**ix))
+            })
+            .map(|(ix, _)| *ix)
+            .collect())
     }
 
-    fn filter_ws(
-        &self,
-        ws: &Workspace,
-        mut keep: impl FnMut(&crate::model::Asset) -> bool,
-    ) -> Vec<AssetIx> {
-        ws.assets
-            .iter()
-            .copied()
-            .filter(|&ix| self.assets.get(ix).is_some_and(&mut keep))
-            .collect()
+    /// The workspace's assets on which the user holds an active grant (every level covers view).
+    fn granted_view(&self, ws: &Workspace, member: &Member, user: UserIx, now: u64) -> AssetBits {
+        let mut bits = AssetBits::new(self.assets.index_bound());
+        let grantees = core::iter::once(Grantee::User(user))
+            .chain(member.effective_groups.iter().map(|g| Grantee::Group(*g)));
+        for grantee in grantees {
+            for e in ws
+                .grant_index
+                .get(&grantee)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if e.expires_at.is_none_or(|t| now < t) {
+                    bits.set(e.asset);
+                }
+            }
+        }
+        bits
     }
 
     /// The folders of a workspace the member sees (W7, W8): all of them where the member sees
@@ -146,5 +161,28 @@ impl Org {
             }
         }
         out
+    }
+}
+
+/// A set of assets as a bitmap over asset indexes: building and probing it costs less than
+/// hashing when a list scan asks about every asset of a workspace.
+struct AssetBits(Vec<u64>);
+
+impl AssetBits {
+    fn new(bound: usize) -> AssetBits {
+        AssetBits(alloc::vec![0; bound.div_ceil(64)])
+    }
+
+    fn set(&mut self, a: AssetIx) {
+        let i = a.raw() as usize;
+        if let Some(word) = self.0.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    #[inline]
+    fn has(&self, a: AssetIx) -> bool {
+        let i = a.raw() as usize;
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 }

@@ -1,7 +1,6 @@
 //! Asset commands: create, change, move, delete, grant, revoke, share, make public, transfer
 //! (R6, A1-A6, A8, W4).
 
-use super::folders::{insert_by_id, remove_by_id};
 use super::{Outcome, check_id, check_name};
 use crate::command::Target;
 use crate::error::{Refusal, conflict, denied, invalid, invalid_by};
@@ -114,23 +113,27 @@ impl Org {
         to_ws: WorkspaceIx,
         events: &mut Vec<Event>,
     ) {
-        let Some(asset) = self.assets.get_mut(ix) else {
+        let Some(asset) = self.assets.get(ix) else {
             return;
         };
         let from = asset.owner;
         let from_ws = asset.workspace;
-        asset.owner = to;
         // The owner holds everything a grant could give them.
-        asset.grants.retain(|g| g.to != Grantee::User(to));
+        self.change_grants(ix, |grants| grants.retain(|g| g.to != Grantee::User(to)));
         if from_ws != to_ws {
-            asset.workspace = to_ws;
-            asset.folder = None;
-            if let Some(w) = self.workspaces.get_mut(from_ws) {
-                remove_by_id(&mut w.assets, ix, &self.assets);
+            self.ws_remove_asset(ix);
+        }
+        if let Some(asset) = self.assets.get_mut(ix) {
+            asset.owner = to;
+            if from_ws != to_ws {
+                asset.workspace = to_ws;
+                asset.folder = None;
             }
-            if let Some(w) = self.workspaces.get_mut(to_ws) {
-                insert_by_id(&mut w.assets, ix, &self.assets);
-            }
+        }
+        if from_ws == to_ws {
+            self.refresh_hot(ix);
+        } else {
+            self.ws_add_asset(ix);
         }
         events.push(Event::OwnerChanged {
             asset: self.assets.id(ix).into(),
@@ -186,9 +189,7 @@ pub(super) fn create_asset(org: &mut Org, actor: UserIx, new: &NewAsset<'_>, at:
             security: None,
         },
     );
-    if let Some(w) = org.workspaces.get_mut(ws) {
-        insert_by_id(&mut w.assets, ix, &org.assets);
-    }
+    org.ws_add_asset(ix);
     Ok(alloc::vec![Event::AssetCreated {
         workspace: new.workspace.into(),
         asset: new.id.into()
@@ -276,10 +277,7 @@ pub(super) fn delete_asset(org: &mut Org, actor: UserIx, asset: &str, at: u64) -
         )));
     }
     let workspace = org.asset_ws_id(ix);
-    let ws = org.assets.get(ix).map(|a| a.workspace);
-    if let Some(w) = ws.and_then(|w| org.workspaces.get_mut(w)) {
-        remove_by_id(&mut w.assets, ix, &org.assets);
-    }
+    org.ws_remove_asset(ix);
     org.assets.remove(ix);
     Ok(alloc::vec![Event::AssetDeleted {
         workspace,
@@ -378,17 +376,17 @@ pub(super) fn grant(
     let mut events = Vec::new();
     for grantee in grantees {
         let target = org.target_of(grantee);
-        if let Some(a) = org.assets.get_mut(ix) {
-            let grant = Grant {
-                to: grantee,
-                level,
-                expires_at,
-            };
-            match a.grants.iter_mut().find(|g| g.to == grantee) {
+        let grant = Grant {
+            to: grantee,
+            level,
+            expires_at,
+        };
+        org.change_grants(ix, |grants| {
+            match grants.iter_mut().find(|g| g.to == grantee) {
                 Some(existing) => *existing = grant,
-                None => a.grants.push(grant),
+                None => grants.push(grant),
             }
-        }
+        });
         events.push(Event::GrantSet {
             workspace: workspace.clone(),
             asset: asset.into(),
@@ -423,9 +421,7 @@ pub(super) fn revoke(
             }
         )));
     }
-    if let Some(a) = org.assets.get_mut(ix) {
-        a.grants.retain(|g| g.to != grantee);
-    }
+    org.change_grants(ix, |grants| grants.retain(|g| g.to != grantee));
     Ok(alloc::vec![Event::GrantRemoved {
         workspace: org.asset_ws_id(ix),
         asset: asset.into(),
@@ -453,6 +449,7 @@ pub(super) fn set_public(
         )));
     }
     a.public = public;
+    org.refresh_hot(ix);
     Ok(alloc::vec![Event::PublicSet {
         workspace: org.asset_ws_id(ix),
         asset: asset.into(),

@@ -61,14 +61,7 @@ pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str) -> Outcome
     }
     let mut events = Vec::new();
     let grantee = Grantee::Group(ix);
-    let mut dropped = Vec::new();
-    for (aix, asset) in org.assets.iter_mut() {
-        if asset.grants.iter().any(|g| g.to == grantee) {
-            asset.grants.retain(|g| g.to != grantee);
-            dropped.push((aix, asset.workspace));
-        }
-    }
-    for (aix, ws) in dropped {
+    for (aix, ws) in org.drop_grants_to(grantee) {
         events.push(Event::GrantRemoved {
             workspace: org.workspaces.id(ws).into(),
             asset: org.assets.id(aix).into(),

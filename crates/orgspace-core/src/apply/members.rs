@@ -138,6 +138,8 @@ impl Org {
                 assets: Vec::new(),
                 folders: Vec::new(),
                 table_grants: BTreeMap::new(),
+                hot: Vec::new(),
+                grant_index: HashMap::new(),
             },
         );
         if let Some(m) = self.members.get_mut(ix) {
@@ -399,14 +401,7 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, user: &str, new_owner:
     }
     // Grants to the member go with them.
     let user_grantee = crate::model::Grantee::User(target);
-    let mut dropped = Vec::new();
-    for (ix, asset) in org.assets.iter_mut() {
-        if asset.grants.iter().any(|g| g.to == user_grantee) {
-            asset.grants.retain(|g| g.to != user_grantee);
-            dropped.push((ix, asset.workspace));
-        }
-    }
-    for (ix, ws) in dropped {
+    for (ix, ws) in org.drop_grants_to(user_grantee) {
         events.push(Event::GrantRemoved {
             workspace: org.workspaces.id(ws).into(),
             asset: org.assets.id(ix).into(),

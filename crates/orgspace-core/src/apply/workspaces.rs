@@ -77,6 +77,8 @@ pub(super) fn create_workspace(
             assets: Vec::new(),
             folders: Vec::new(),
             table_grants: alloc::collections::BTreeMap::new(),
+            hot: Vec::new(),
+            grant_index: HashMap::new(),
         },
     );
     let mut events = alloc::vec![Event::WorkspaceCreated {
@@ -248,15 +250,17 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, workspace: &str, user:
         .unwrap_or_default();
     let grantee = Grantee::User(uix);
     for aix in assets {
-        if let Some(a) = org.assets.get_mut(aix) {
-            if a.grants.iter().any(|g| g.to == grantee) {
-                a.grants.retain(|g| g.to != grantee);
-                events.push(Event::GrantRemoved {
-                    workspace: workspace.into(),
-                    asset: org.assets.id(aix).into(),
-                    target: Target::User(user.into()),
-                });
-            }
+        let had = org.change_grants(aix, |grants| {
+            let before = grants.len();
+            grants.retain(|g| g.to != grantee);
+            grants.len() != before
+        });
+        if had == Some(true) {
+            events.push(Event::GrantRemoved {
+                workspace: workspace.into(),
+                asset: org.assets.id(aix).into(),
+                target: Target::User(user.into()),
+            });
         }
     }
     if let Some(w) = org.workspaces.get_mut(ix) {

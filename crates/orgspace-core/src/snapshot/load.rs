@@ -279,6 +279,8 @@ impl Org {
                     assets: Vec::new(),
                     folders: Vec::new(),
                     table_grants: BTreeMap::new(),
+                    hot: Vec::new(),
+                    grant_index: HashMap::new(),
                 },
             );
             if let Some(o) = owner {
@@ -329,7 +331,7 @@ impl Org {
             );
         }
 
-        let mut loaded: Vec<WorkspaceIx> = Vec::new();
+        let mut loaded: hashbrown::HashSet<WorkspaceIx> = hashbrown::HashSet::new();
         for p in &snapshot.workspaces {
             l.load_workspace(p, &mut loaded);
         }
@@ -362,7 +364,11 @@ impl Org {
 }
 
 impl Loader {
-    fn load_workspace(&mut self, p: &super::WorkspacePart, loaded: &mut Vec<WorkspaceIx>) {
+    fn load_workspace(
+        &mut self,
+        p: &super::WorkspacePart,
+        loaded: &mut hashbrown::HashSet<WorkspaceIx>,
+    ) {
         let Some(wix) = self.org.workspaces.find(&p.id) else {
             self.report(
                 None,
@@ -373,11 +379,10 @@ impl Loader {
             );
             return;
         };
-        if loaded.contains(&wix) {
+        if !loaded.insert(wix) {
             self.report(None, format!("workspace part `{}` appears twice", p.id));
             return;
         }
-        loaded.push(wix);
         for g in &p.table_grants {
             if let Err(e) = crate::apply::data::check_table_grant(&self.org, g) {
                 self.report(
@@ -590,15 +595,13 @@ impl Loader {
                         .map(alloc::boxed::Box::new),
                 },
             );
-            if let Some(ws) = self.org.workspaces.get_mut(wix) {
-                insert_by_id(&mut ws.assets, aix, &self.org.assets);
-            }
+            self.org.ws_add_asset(aix);
         }
     }
 
     fn link_references(&mut self, p: &super::WorkspacePart) {
         let mut links: BTreeMap<String, Vec<crate::table::AssetIx>> = BTreeMap::new();
-        for a in &p.assets {
+        for a in p.assets.iter().filter(|a| !a.references.is_empty()) {
             let Some(aix) = self.org.assets.find(&a.id) else {
                 continue;
             };
