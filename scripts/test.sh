@@ -8,9 +8,11 @@ step() { printf '\n== %s ==\n' "$*"; }
 
 step "toolchain"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
-if ! rustup target list --installed | grep -qx wasm32v1-none; then
-  rustup target add wasm32v1-none
-fi
+for target in wasm32v1-none wasm32-unknown-unknown; do
+  if ! rustup target list --installed | grep -qx "$target"; then
+    rustup target add "$target"
+  fi
+done
 cargo --version
 
 step "cargo fmt --check"
@@ -18,12 +20,33 @@ cargo fmt --all -- --check
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p orgspace-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
 step "no_std build (wasm32v1-none)"
 cargo build -p orgspace-core --target wasm32v1-none --locked
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "npm package: build offline (pinned wasm-bindgen, wasm-opt from npm)"
+bash scripts/build-npm.sh
+
+step "wasm-bindgen tests in Node"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test -p orgspace-wasm --target wasm32-unknown-unknown --locked
+
+step "wasm-bindgen tests in headless Chromium"
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+(cd crates/orgspace-wasm && CHROMEDRIVER=$(command -v chromedriver) \
+  cargo test -p orgspace-wasm --target wasm32-unknown-unknown --features browser-tests --test engine --locked)
+
+step "conformance suite through the npm package (Node)"
+node tests/npm/conformance.mjs
+
+step "npm package as a new user gets it (npm pack, install, import, tsc)"
+bash tests/npm/consumer.sh
 
 step "conformance suite through the CLI"
 cargo run -q -p orgspace-cli --locked -- conformance tests/conformance

@@ -1,0 +1,248 @@
+//! The `Engine` class.
+
+use crate::convert::{from_js, time, to_js};
+use crate::error::{invalid, refusal};
+use orgspace_core::data::DataScope;
+use orgspace_core::{Command, Kind, Mode, Operation, Snapshot};
+use wasm_bindgen::prelude::*;
+
+/// The permission engine for one organization, in WebAssembly.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: orgspace_core::Engine,
+}
+
+fn operation(op: &str) -> Result<Operation, JsValue> {
+    Operation::parse(op).ok_or_else(|| invalid(&format!("unknown operation `{op}`")))
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// An engine with no organization: it accepts only `create_org` or `upgrade_org`.
+    #[wasm_bindgen(constructor)]
+    #[must_use]
+    pub fn new() -> Engine {
+        Engine {
+            inner: orgspace_core::Engine::new(),
+        }
+    }
+
+    /// Loads an organization from a snapshot, given as an object or a JSON string.
+    /// Throws `invalid` for a snapshot that is malformed or breaks an invariant.
+    #[wasm_bindgen(js_name = fromSnapshot)]
+    pub fn from_snapshot(snapshot: JsValue) -> Result<Engine, JsValue> {
+        let snapshot: Snapshot = from_js(snapshot, "snapshot")?;
+        orgspace_core::Engine::from_snapshot(&snapshot)
+            .map(|inner| Engine { inner })
+            .map_err(|e| invalid(&e.to_string()))
+    }
+
+    /// The whole state as a snapshot object (`null` before the organization exists).
+    #[wasm_bindgen(js_name = toSnapshot)]
+    pub fn to_snapshot(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.snapshot())
+    }
+
+    /// The whole state as snapshot JSON.
+    #[wasm_bindgen(js_name = toJSON)]
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The state's version: one more per accepted command.
+    #[wasm_bindgen(getter)]
+    #[must_use]
+    pub fn version(&self) -> f64 {
+        // Versions count commands; they stay far below 2^53.
+        self.inner.version() as f64
+    }
+
+    /// Runs a command (`{type: "grant", ...}`) as `actor` at `at` ms. Returns
+    /// `{version, events}`; throws an `Error` with `code` (`denied`, `invalid`, `not_found`,
+    /// `conflict`) and `rule` when refused, in which case nothing changed.
+    pub fn execute(&mut self, actor: &str, command: JsValue, at: f64) -> Result<JsValue, JsValue> {
+        let command: Command = from_js(command, "command")?;
+        let at = time(at)?;
+        let applied = self
+            .inner
+            .execute(actor, &command, at)
+            .map_err(|r| refusal(&r))?;
+        to_js(&applied)
+    }
+
+    /// The decision for `actor` doing `operation` on `asset` at `now`:
+    /// `{allowed, rule, reason}`. Throws `not_found` for an unknown asset.
+    pub fn check(
+        &self,
+        actor: &str,
+        operation: &str,
+        asset: &str,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let op = self::operation(operation)?;
+        let d = self
+            .inner
+            .check(actor, op, asset, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&self.inner.answer(&d))
+    }
+
+    /// Whether `actor` may do `operation` on `asset` at `now`; an unknown asset is `false`.
+    pub fn can(
+        &self,
+        actor: &str,
+        operation: &str,
+        asset: &str,
+        now: f64,
+    ) -> Result<bool, JsValue> {
+        let op = self::operation(operation)?;
+        Ok(self
+            .inner
+            .check(actor, op, asset, time(now)?)
+            .is_ok_and(|d| d.allowed))
+    }
+
+    /// The decision for `actor` creating an asset of `kind` in `workspace`.
+    #[wasm_bindgen(js_name = checkCreate)]
+    pub fn check_create(
+        &self,
+        actor: &str,
+        workspace: &str,
+        kind: &str,
+    ) -> Result<JsValue, JsValue> {
+        let kind = Kind::parse(kind).ok_or_else(|| invalid(&format!("unknown kind `{kind}`")))?;
+        let d = self
+            .inner
+            .check_create(actor, workspace, kind)
+            .map_err(|r| refusal(&r))?;
+        to_js(&self.inner.answer(&d))
+    }
+
+    /// The sentence behind a decision: the same as `check(...).reason`.
+    pub fn explain(
+        &self,
+        actor: &str,
+        operation: &str,
+        asset: &str,
+        now: f64,
+    ) -> Result<String, JsValue> {
+        let op = self::operation(operation)?;
+        let d = self
+            .inner
+            .check(actor, op, asset, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        Ok(self.inner.explain(&d))
+    }
+
+    /// The ids of the assets `actor` sees in `workspace`'s asset list.
+    #[wasm_bindgen(js_name = visibleAssets)]
+    pub fn visible_assets(
+        &self,
+        actor: &str,
+        workspace: &str,
+        now: f64,
+    ) -> Result<Vec<String>, JsValue> {
+        let ids = self
+            .inner
+            .visible_assets(actor, workspace, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        Ok(ids.into_iter().map(String::from).collect())
+    }
+
+    /// The ids of the folders `actor` sees in `workspace`.
+    #[wasm_bindgen(js_name = visibleFolders)]
+    pub fn visible_folders(
+        &self,
+        actor: &str,
+        workspace: &str,
+        now: f64,
+    ) -> Result<Vec<String>, JsValue> {
+        let ids = self
+            .inner
+            .visible_folders(actor, workspace, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        Ok(ids.into_iter().map(String::from).collect())
+    }
+
+    /// The ids among `assets` on which `actor` may do `operation`, in their order: one call
+    /// for a whole list. Unknown ids are left out.
+    pub fn filter(
+        &self,
+        actor: &str,
+        operation: &str,
+        assets: Vec<String>,
+        now: f64,
+    ) -> Result<Vec<String>, JsValue> {
+        let op = self::operation(operation)?;
+        let ids: Vec<&str> = assets.iter().map(String::as_str).collect();
+        Ok(self
+            .inner
+            .filter(actor, op, &ids, time(now)?)
+            .into_iter()
+            .map(String::from)
+            .collect())
+    }
+
+    /// Who would gain or lose sight of which assets if `workspace` switched to `mode`.
+    #[wasm_bindgen(js_name = modeSwitchDryRun)]
+    pub fn mode_switch_dry_run(
+        &self,
+        actor: &str,
+        workspace: &str,
+        mode: &str,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let mode = Mode::parse(mode).ok_or_else(|| invalid(&format!("unknown mode `{mode}`")))?;
+        let run = self
+            .inner
+            .mode_switch_dry_run(actor, workspace, mode, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&run)
+    }
+
+    /// What `actor` may see of a dataset's data: `{dataset, table, columns, rows}`.
+    #[wasm_bindgen(js_name = dataScope)]
+    pub fn data_scope(&self, actor: &str, dataset: &str, now: f64) -> Result<JsValue, JsValue> {
+        let scope = self
+            .inner
+            .data_scope(actor, dataset, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&scope)
+    }
+
+    /// Rows of a dataset (objects of column values) as `actor` sees them: rows out of scope
+    /// left out, hidden columns dropped, masked ones `"***"`.
+    #[wasm_bindgen(js_name = previewRows)]
+    pub fn preview_rows(
+        &self,
+        actor: &str,
+        dataset: &str,
+        rows: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let scope = self
+            .inner
+            .data_scope(actor, dataset, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        apply(&scope, rows)
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}
+
+/// Applies a data scope (as returned by `dataScope`) to rows, without an engine.
+#[wasm_bindgen(js_name = applyDataScope)]
+pub fn apply_data_scope(scope: JsValue, rows: JsValue) -> Result<JsValue, JsValue> {
+    let scope: DataScope = from_js(scope, "data scope")?;
+    apply(&scope, rows)
+}
+
+fn apply(scope: &DataScope, rows: JsValue) -> Result<JsValue, JsValue> {
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = from_js(rows, "rows")?;
+    to_js(&scope.apply(&rows))
+}

@@ -1,0 +1,141 @@
+//! The package's surface as JavaScript sees it, run by wasm-bindgen-test in Node and, with
+//! `--features browser-tests`, in headless Chromium.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions; a failed expectation is a failed test"
+)]
+
+use js_sys::{Array, JSON, Reflect};
+use orgspace_wasm::{Engine, apply_data_scope};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[cfg(feature = "browser-tests")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const AT: f64 = 1_767_225_600_000.0;
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("test JSON parses")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).expect("property")
+}
+
+fn demo() -> Engine {
+    let mut e = Engine::new();
+    e.execute("alice", js(r#"{"type":"create_org","org":"acme","name":"Acme","default_workspace":"sales","mode":"private"}"#), AT)
+        .expect("create_org");
+    e.execute("alice", js(r#"{"type":"add_member","user":"carol","workspace":"sales","workspace_roles":["visitor"]}"#), AT)
+        .expect("add_member");
+    e.execute("alice", js(r#"{"type":"create_asset","asset":"q3","workspace":"sales","kind":"dashboard","name":"Q3"}"#), AT)
+        .expect("create_asset");
+    e
+}
+
+#[wasm_bindgen_test]
+fn w7_decisions_and_lists_cross_the_boundary() {
+    let mut e = demo();
+    let d = e.check("carol", "view", "q3", AT).expect("check");
+    assert_eq!(get(&d, "allowed"), JsValue::FALSE);
+    assert_eq!(get(&d, "rule").as_string().as_deref(), Some("W7"));
+    assert!(
+        e.visible_assets("carol", "sales", AT)
+            .expect("list")
+            .is_empty()
+    );
+    e.execute(
+        "alice",
+        js(r#"{"type":"share","asset":"q3","with":[{"user":"carol"}]}"#),
+        AT,
+    )
+    .expect("share");
+    assert_eq!(
+        e.visible_assets("carol", "sales", AT).expect("list"),
+        vec!["q3".to_string()]
+    );
+    let kept = e
+        .filter("carol", "view", vec!["q3".into(), "missing".into()], AT)
+        .expect("filter");
+    assert_eq!(kept, vec!["q3".to_string()]);
+}
+
+#[wasm_bindgen_test]
+fn x2_refusals_are_errors_with_code_and_rule_and_change_nothing() {
+    let mut e = demo();
+    let before = e.to_json();
+    let err = e
+        .execute(
+            "carol",
+            js(r#"{"type":"modify_asset","asset":"q3","name":"x"}"#),
+            AT,
+        )
+        .expect_err("a visitor cannot modify");
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("denied"));
+    assert_eq!(get(&err, "rule").as_string().as_deref(), Some("R4"));
+    assert_eq!(e.to_json(), before);
+}
+
+#[wasm_bindgen_test]
+fn bad_input_is_a_typed_error_never_a_panic() {
+    let mut e = demo();
+    for bad in [
+        r#"{"type":"nope"}"#,
+        r#"{"type":"grant"}"#,
+        "42",
+        "null",
+        r#"{"type":"create_asset","asset":1}"#,
+    ] {
+        let err = e.execute("alice", js(bad), AT).expect_err("bad command");
+        assert_eq!(
+            get(&err, "code").as_string().as_deref(),
+            Some("invalid"),
+            "{bad}"
+        );
+    }
+    for at in [f64::NAN, -1.0, 1.5, f64::INFINITY, 1e300] {
+        let err = e.check("alice", "view", "q3", at).expect_err("bad time");
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+    }
+    let err = e
+        .check("alice", "fly", "q3", AT)
+        .expect_err("bad operation");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+    let err = Engine::from_snapshot(js(r#"{"format":99}"#))
+        .err()
+        .expect("bad snapshot");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+    let err = Engine::from_snapshot(JsValue::from_str("{not json"))
+        .err()
+        .expect("bad snapshot text");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+}
+
+#[wasm_bindgen_test]
+fn snapshots_round_trip_as_objects_and_strings() {
+    let e = demo();
+    let from_object =
+        Engine::from_snapshot(e.to_snapshot().expect("snapshot")).expect("load object");
+    let from_string = Engine::from_snapshot(JsValue::from_str(&e.to_json())).expect("load string");
+    assert_eq!(from_object.to_json(), e.to_json());
+    assert_eq!(from_string.to_json(), e.to_json());
+    assert!((from_object.version() - e.version()).abs() < f64::EPSILON);
+}
+
+#[wasm_bindgen_test]
+fn d4_data_scope_filters_rows_in_javascript() {
+    let scope = js(
+        r#"{"dataset":"s","columns":[{"name":"region","type":"string"},{"name":"email","type":"string","masked":true}],
+                       "rows":{"in":{"column":"region","values":["east"]}}}"#,
+    );
+    let rows = js(r#"[{"region":"east","email":"a@x","cost":1},{"region":"west","email":"b@x"}]"#);
+    let out: Array = apply_data_scope(scope, rows).expect("apply").into();
+    assert_eq!(out.length(), 1);
+    let first = out.get(0);
+    assert_eq!(get(&first, "email").as_string().as_deref(), Some("***"));
+    assert!(get(&first, "cost").is_undefined());
+}

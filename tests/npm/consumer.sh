@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# A new user's first steps with the npm package: `npm pack`, install the tarball into a fresh
+# project, import it from Node ESM and run a few decisions, and type-check a TypeScript file
+# that uses it with `tsc --noEmit`. Expects the package built in target/npm/orgspace.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+pkg="${1:-target/npm/orgspace}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+tarball=$(cd "$work" && npm pack --silent "$root/$pkg")
+mkdir "$work/app"
+cd "$work/app"
+cat > package.json <<'JSON'
+{ "name": "consumer", "private": true, "type": "module" }
+JSON
+npm install --no-audit --no-fund --silent "$work/$tarball"
+
+cat > main.mjs <<'JS'
+import assert from "node:assert/strict";
+import { Engine } from "orgspace";
+
+const at = 1767225600000;
+const engine = new Engine();
+engine.execute("alice", { type: "create_org", org: "acme", name: "Acme", default_workspace: "sales", mode: "private" }, at);
+engine.execute("alice", { type: "add_member", user: "carol", workspace: "sales", workspace_roles: ["visitor"] }, at);
+engine.execute("alice", { type: "create_asset", asset: "q3", workspace: "sales", kind: "dashboard", name: "Q3" }, at);
+
+const denied = engine.check("carol", "view", "q3", at);
+assert.equal(denied.allowed, false);
+assert.equal(denied.rule, "W7");
+assert.deepEqual(engine.visibleAssets("carol", "sales", at), []);
+
+engine.execute("alice", { type: "share", asset: "q3", with: [{ user: "carol" }] }, at);
+assert.deepEqual(engine.visibleAssets("carol", "sales", at), ["q3"]);
+assert.deepEqual(engine.filter("carol", "view", ["q3", "nope"], at), ["q3"]);
+
+assert.throws(
+  () => engine.execute("carol", { type: "modify_asset", asset: "q3", name: "x" }, at),
+  (err) => err instanceof Error && err.code === "denied" && err.rule === "R4",
+);
+assert.throws(() => engine.execute("alice", { type: "no_such_command" }, at), (err) => err.code === "invalid");
+
+const again = Engine.fromSnapshot(engine.toJSON());
+assert.equal(again.version, engine.version);
+console.log("consumer: node ESM import and decisions ok");
+JS
+node main.mjs
+
+cat > check.ts <<'TS'
+import { Engine } from "orgspace";
+
+const engine: Engine = new Engine();
+const at: number = Date.now();
+engine.execute("alice", { type: "create_org", org: "acme", name: "Acme", default_workspace: "sales" }, at);
+const ids: string[] = engine.visibleAssets("alice", "sales", at);
+const allowed: boolean = engine.can("alice", "view", "x", at);
+const version: number = engine.version;
+export const summary: [number, boolean, number] = [ids.length, allowed, version];
+TS
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "lib": ["es2022", "esnext.disposable"], "noEmit": true, "skipLibCheck": false }, "files": ["check.ts"] }
+JSON
+"$root/node_modules/.bin/tsc" -p tsconfig.json
+echo "consumer: tsc --noEmit ok"
