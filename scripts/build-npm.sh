@@ -23,13 +23,26 @@ wasm=target/wasm32-unknown-unknown/wasm-release/orgspace_wasm.wasm
 
 rm -rf "$out"
 mkdir -p "$out"
-wasm-bindgen --target web --out-dir "$out/web" --out-name orgspace "$wasm"
-wasm-bindgen --target experimental-nodejs-module --out-dir "$out/node" --out-name orgspace "$wasm"
-for dir in web node; do
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals \
-    "$out/$dir/orgspace_bg.wasm" -o "$out/$dir/orgspace_bg.wasm"
-done
+bindgen() { wasm-bindgen --remove-name-section --remove-producers-section --out-name orgspace "$@" "$wasm"; }
+bindgen --target web --out-dir "$out/web"
+bindgen --target experimental-nodejs-module --out-dir "$out/node"
+
+# wasm-opt -Oz after rustc's opt-level "z" + LTO; its output is kept only when it is smaller
+# gzipped (what a browser downloads), since on this module it sometimes is not.
+gz() { gzip -9 -c "$1" | wc -c; }
+opt="$out/web/orgspace_bg.opt.wasm"
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory \
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  "$out/web/orgspace_bg.wasm" -o "$opt"
+if [ "$(gz "$opt")" -lt "$(gz "$out/web/orgspace_bg.wasm")" ]; then
+  echo "wasm-opt: kept ($(gz "$opt") bytes gzipped)"
+  mv "$opt" "$out/web/orgspace_bg.wasm"
+else
+  echo "wasm-opt: not kept ($(gz "$opt") bytes gzipped, rustc's output is smaller)"
+  rm "$opt"
+fi
+# Both targets load the same module.
+cp "$out/web/orgspace_bg.wasm" "$out/node/orgspace_bg.wasm"
 cp crates/orgspace-wasm/npm/package.json crates/orgspace-wasm/npm/README.md \
   crates/orgspace-wasm/npm/node.js crates/orgspace-wasm/npm/browser.js "$out/"
 

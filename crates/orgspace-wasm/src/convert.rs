@@ -1,4 +1,8 @@
 //! Conversions between JavaScript values and the core's types.
+//!
+//! Values cross as JSON text: JavaScript's own `JSON.stringify`/`JSON.parse` on one side and
+//! `serde_json` on the other. One (de)serializer for every type keeps the WebAssembly small,
+//! and the text is exactly the documented JSON format.
 
 use crate::error::invalid;
 use serde::Serialize;
@@ -7,18 +11,21 @@ use wasm_bindgen::JsValue;
 
 /// Reads a value of a core type from a plain object, or from a JSON string.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    if let Some(text) = value.as_string() {
-        return serde_json::from_str(&text)
-            .map_err(|e| invalid(&format!("{what} is not valid: {e}")));
-    }
-    serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&format!("{what} is not valid: {e}")))
+    let text = match value.as_string() {
+        Some(text) => text,
+        None => js_sys::JSON::stringify(&value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| invalid(&format!("{what} is not valid: not JSON data")))?,
+    };
+    serde_json::from_str(&text).map_err(|e| invalid(&format!("{what} is not valid: {e}")))
 }
 
-/// Writes a core value as plain objects and arrays (maps as objects, 64-bit numbers as numbers).
+/// Writes a core value as plain objects and arrays.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid(&format!("cannot convert the result: {e}")))
+    let text = serde_json::to_string(value)
+        .map_err(|e| invalid(&format!("cannot convert the result: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| invalid("cannot convert the result"))
 }
 
 /// Milliseconds since the epoch, as JavaScript passes them: a finite, non-negative integer.
