@@ -49,15 +49,23 @@ JS
 node main.mjs
 
 cat > check.ts <<'TS'
-import { Engine } from "orgspace";
+import { Engine, applyDataScope, type Answer, type Applied, type Command, type DataScope, type Snapshot } from "orgspace";
 
 const engine: Engine = new Engine();
 const at: number = Date.now();
-engine.execute("alice", { type: "create_org", org: "acme", name: "Acme", default_workspace: "sales" }, at);
+const create: Command = { type: "create_org", org: "acme", name: "Acme", default_workspace: "sales", mode: "private" };
+const applied: Applied = engine.execute("alice", create, at);
+const answer: Answer = engine.check("alice", "view", "x", at);
+const rule: string = answer.rule;
 const ids: string[] = engine.visibleAssets("alice", "sales", at);
-const allowed: boolean = engine.can("alice", "view", "x", at);
-const version: number = engine.version;
-export const summary: [number, boolean, number] = [ids.length, allowed, version];
+const snapshot: Snapshot | null = engine.toSnapshot();
+const scope: DataScope = { dataset: "d", columns: [{ name: "region", type: "string" }], rows: { in: { column: "region", values: ["east"] } } };
+const rows = applyDataScope(scope, [{ region: "east" }]);
+// @ts-expect-error: not a command
+engine.execute("alice", { type: "create_orgg" }, at);
+// @ts-expect-error: not an operation
+engine.check("alice", "fly", "x", at);
+export const summary = [applied.version, rule, ids.length, snapshot?.format, rows.length, engine.version];
 TS
 cat > tsconfig.json <<'JSON'
 { "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "lib": ["es2022", "esnext.disposable"], "noEmit": true, "skipLibCheck": false }, "files": ["check.ts"] }

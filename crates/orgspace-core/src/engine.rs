@@ -30,6 +30,7 @@ pub struct Engine {
 }
 
 /// What an accepted command did.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applied {
     /// The organization's version after the command.
@@ -39,6 +40,7 @@ pub struct Applied {
 }
 
 /// A decision with its reason as a sentence: what hosts send over the wire (X1).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     /// Whether the operation is allowed.
@@ -50,6 +52,7 @@ pub struct Answer {
 }
 
 /// Who would gain or lose sight of what if a workspace switched mode (W9).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DryRun {
     /// The workspace.
@@ -63,6 +66,7 @@ pub struct DryRun {
 }
 
 /// How one member's asset list would change.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SightChange {
     /// The member.

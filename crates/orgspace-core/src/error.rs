@@ -6,6 +6,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 /// A refused command or query.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Refusal {

@@ -89,6 +89,7 @@ pub const fn custom_scope(op: Operation) -> Scope {
 }
 
 /// One (kind, operation) point of a custom workspace role.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Point {
@@ -99,6 +100,7 @@ pub struct Point {
 }
 
 /// The four preset workspace roles (SPEC R1-R4).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PresetRole {

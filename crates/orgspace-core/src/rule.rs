@@ -7,6 +7,7 @@ macro_rules! rules {
     ($($id:ident),+ $(,)?) => {
         /// A rule of `SPEC.md`, named by its ID (`A3`, `W7`, ...).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
         #[expect(missing_docs, reason = "each variant is the SPEC rule of the same name")]
         pub enum Rule { $($id),+ }
 

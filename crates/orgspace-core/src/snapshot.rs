@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: u32 = 1;
 
 /// A whole organization.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
@@ -40,6 +41,7 @@ pub struct Snapshot {
 }
 
 /// Members, organization roles, groups and the directory of workspaces.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrgPart {
@@ -67,6 +69,7 @@ pub struct OrgPart {
 }
 
 /// A member.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberDoc {
@@ -81,6 +84,7 @@ pub struct MemberDoc {
 }
 
 /// A custom organization role.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrgRoleDoc {
@@ -93,6 +97,7 @@ pub struct OrgRoleDoc {
 }
 
 /// A user group.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupDoc {
@@ -109,6 +114,7 @@ pub struct GroupDoc {
 }
 
 /// A workspace as the organization lists it.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceHeader {
@@ -126,6 +132,7 @@ pub struct WorkspaceHeader {
 }
 
 /// The contents of one workspace.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspacePart {
@@ -149,6 +156,7 @@ pub struct WorkspacePart {
 }
 
 /// A workspace member and their roles.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceMemberDoc {
@@ -159,6 +167,7 @@ pub struct WorkspaceMemberDoc {
 }
 
 /// A custom workspace role.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceRoleDoc {
@@ -171,6 +180,7 @@ pub struct WorkspaceRoleDoc {
 }
 
 /// A folder.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FolderDoc {
@@ -186,6 +196,7 @@ pub struct FolderDoc {
 }
 
 /// An asset.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssetDoc {
@@ -218,6 +229,7 @@ pub struct AssetDoc {
 }
 
 /// A grant.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GrantDoc {

@@ -30,7 +30,9 @@ impl Engine {
     /// Loads an organization from a snapshot, given as an object or a JSON string.
     /// Throws `invalid` for a snapshot that is malformed or breaks an invariant.
     #[wasm_bindgen(js_name = fromSnapshot)]
-    pub fn from_snapshot(snapshot: JsValue) -> Result<Engine, JsValue> {
+    pub fn from_snapshot(
+        #[wasm_bindgen(unchecked_param_type = "Snapshot | string")] snapshot: JsValue,
+    ) -> Result<Engine, JsValue> {
         let snapshot: Snapshot = from_js(snapshot, "snapshot")?;
         orgspace_core::Engine::from_snapshot(&snapshot)
             .map(|inner| Engine { inner })
@@ -38,7 +40,7 @@ impl Engine {
     }
 
     /// The whole state as a snapshot object (`null` before the organization exists).
-    #[wasm_bindgen(js_name = toSnapshot)]
+    #[wasm_bindgen(js_name = toSnapshot, unchecked_return_type = "Snapshot | null")]
     pub fn to_snapshot(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.snapshot())
     }
@@ -61,7 +63,13 @@ impl Engine {
     /// Runs a command (`{type: "grant", ...}`) as `actor` at `at` ms. Returns
     /// `{version, events}`; throws an `Error` with `code` (`denied`, `invalid`, `not_found`,
     /// `conflict`) and `rule` when refused, in which case nothing changed.
-    pub fn execute(&mut self, actor: &str, command: JsValue, at: f64) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Applied")]
+    pub fn execute(
+        &mut self,
+        actor: &str,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        at: f64,
+    ) -> Result<JsValue, JsValue> {
         let command: Command = from_js(command, "command")?;
         let at = time(at)?;
         let applied = self
@@ -73,10 +81,11 @@ impl Engine {
 
     /// The decision for `actor` doing `operation` on `asset` at `now`:
     /// `{allowed, rule, reason}`. Throws `not_found` for an unknown asset.
+    #[wasm_bindgen(unchecked_return_type = "Answer")]
     pub fn check(
         &self,
         actor: &str,
-        operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "Operation")] operation: &str,
         asset: &str,
         now: f64,
     ) -> Result<JsValue, JsValue> {
@@ -92,7 +101,7 @@ impl Engine {
     pub fn can(
         &self,
         actor: &str,
-        operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "Operation")] operation: &str,
         asset: &str,
         now: f64,
     ) -> Result<bool, JsValue> {
@@ -104,12 +113,12 @@ impl Engine {
     }
 
     /// The decision for `actor` creating an asset of `kind` in `workspace`.
-    #[wasm_bindgen(js_name = checkCreate)]
+    #[wasm_bindgen(js_name = checkCreate, unchecked_return_type = "Answer")]
     pub fn check_create(
         &self,
         actor: &str,
         workspace: &str,
-        kind: &str,
+        #[wasm_bindgen(unchecked_param_type = "Kind")] kind: &str,
     ) -> Result<JsValue, JsValue> {
         let kind = Kind::parse(kind).ok_or_else(|| invalid(&format!("unknown kind `{kind}`")))?;
         let d = self
@@ -123,7 +132,7 @@ impl Engine {
     pub fn explain(
         &self,
         actor: &str,
-        operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "Operation")] operation: &str,
         asset: &str,
         now: f64,
     ) -> Result<String, JsValue> {
@@ -170,7 +179,7 @@ impl Engine {
     pub fn filter(
         &self,
         actor: &str,
-        operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "Operation")] operation: &str,
         assets: Vec<String>,
         now: f64,
     ) -> Result<Vec<String>, JsValue> {
@@ -185,12 +194,12 @@ impl Engine {
     }
 
     /// Who would gain or lose sight of which assets if `workspace` switched to `mode`.
-    #[wasm_bindgen(js_name = modeSwitchDryRun)]
+    #[wasm_bindgen(js_name = modeSwitchDryRun, unchecked_return_type = "DryRun")]
     pub fn mode_switch_dry_run(
         &self,
         actor: &str,
         workspace: &str,
-        mode: &str,
+        #[wasm_bindgen(unchecked_param_type = "Mode")] mode: &str,
         now: f64,
     ) -> Result<JsValue, JsValue> {
         let mode = Mode::parse(mode).ok_or_else(|| invalid(&format!("unknown mode `{mode}`")))?;
@@ -202,7 +211,7 @@ impl Engine {
     }
 
     /// What `actor` may see of a dataset's data: `{dataset, table, columns, rows}`.
-    #[wasm_bindgen(js_name = dataScope)]
+    #[wasm_bindgen(js_name = dataScope, unchecked_return_type = "DataScope")]
     pub fn data_scope(&self, actor: &str, dataset: &str, now: f64) -> Result<JsValue, JsValue> {
         let scope = self
             .inner
@@ -213,12 +222,12 @@ impl Engine {
 
     /// Rows of a dataset (objects of column values) as `actor` sees them: rows out of scope
     /// left out, hidden columns dropped, masked ones `"***"`.
-    #[wasm_bindgen(js_name = previewRows)]
+    #[wasm_bindgen(js_name = previewRows, unchecked_return_type = "Record<string, unknown>[]")]
     pub fn preview_rows(
         &self,
         actor: &str,
         dataset: &str,
-        rows: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>[]")] rows: JsValue,
         now: f64,
     ) -> Result<JsValue, JsValue> {
         let scope = self
@@ -236,8 +245,11 @@ impl Default for Engine {
 }
 
 /// Applies a data scope (as returned by `dataScope`) to rows, without an engine.
-#[wasm_bindgen(js_name = applyDataScope)]
-pub fn apply_data_scope(scope: JsValue, rows: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = applyDataScope, unchecked_return_type = "Record<string, unknown>[]")]
+pub fn apply_data_scope(
+    #[wasm_bindgen(unchecked_param_type = "DataScope")] scope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>[]")] rows: JsValue,
+) -> Result<JsValue, JsValue> {
     let scope: DataScope = from_js(scope, "data scope")?;
     apply(&scope, rows)
 }

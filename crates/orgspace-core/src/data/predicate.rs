@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A condition on a row.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Predicate {
@@ -27,6 +28,7 @@ pub enum Predicate {
         /// The column.
         column: String,
         /// The allowed values.
+        #[cfg_attr(feature = "tsify", tsify(type = "(string | number | boolean)[]"))]
         values: Vec<Value>,
     },
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 /// Whom a rule targets: everyone, named users, members of groups (with nested groups), or any
 /// mix of them.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Audience {
@@ -30,16 +31,20 @@ impl Audience {
 }
 
 /// What rows a row rule allows.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Allow {
     /// Rows whose column takes one of these values.
-    Values(Vec<Value>),
+    Values(
+        #[cfg_attr(feature = "tsify", tsify(type = "(string | number | boolean)[]"))] Vec<Value>,
+    ),
     /// Rows whose column equals one of the user's values of this attribute (tag).
     Attribute(String),
 }
 
 /// A row rule (D2).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RowRule {
@@ -52,6 +57,7 @@ pub struct RowRule {
 }
 
 /// Hide a column, or show it masked.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnAction {
@@ -62,6 +68,7 @@ pub enum ColumnAction {
 }
 
 /// A column rule (D3).
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnRule {
@@ -74,6 +81,7 @@ pub struct ColumnRule {
 }
 
 /// A dataset's data security: the table it is built on and its rules.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetSecurity {

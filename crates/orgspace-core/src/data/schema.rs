@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Predicate;
 
 /// The type of a column, which every value compared with it must have.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnType {
@@ -30,6 +31,7 @@ impl fmt::Display for ColumnType {
 }
 
 /// A column of a table.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnDef {
@@ -41,6 +43,7 @@ pub struct ColumnDef {
 }
 
 /// A table of an organization data source.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableDef {
@@ -59,6 +62,7 @@ impl TableDef {
 }
 
 /// An organization data source (D1): owned by the organization, granted to workspaces by table.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataSourceDef {
@@ -79,6 +83,7 @@ impl DataSourceDef {
 }
 
 /// A table of a data source, by ids.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableRef {
@@ -89,6 +94,7 @@ pub struct TableRef {
 }
 
 /// What a workspace is granted of one table (D1): optionally only some columns and rows.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableGrantDef {

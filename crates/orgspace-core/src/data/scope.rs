@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 pub const MASK: &str = "***";
 
 /// A column the user gets.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopeColumn {
     /// The column's name.
@@ -25,6 +26,7 @@ pub struct ScopeColumn {
 /// A user's data on a dataset: the intersection of the workspace's table grant (D1) and the
 /// dataset's row and column rules (D2, D3). Hidden columns are absent; rows are the ones the
 /// predicate holds for.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataScope {
     /// The dataset.

@@ -20,6 +20,7 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 /// One thing wrong with a snapshot.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The invariant it breaks, where it is a SPEC rule (X5 lists them).
