@@ -3,7 +3,7 @@
 use crate::convert::{from_js, time, to_js};
 use crate::error::{invalid, refusal};
 use orgspace_core::data::DataScope;
-use orgspace_core::{Command, Kind, Mode, Operation, Snapshot};
+use orgspace_core::{Command, Decision, Kind, Mode, Operation, Snapshot};
 use wasm_bindgen::prelude::*;
 
 /// The permission engine for one organization, in WebAssembly.
@@ -89,11 +89,7 @@ impl Engine {
         asset: &str,
         now: f64,
     ) -> Result<JsValue, JsValue> {
-        let op = self::operation(operation)?;
-        let d = self
-            .inner
-            .check(actor, op, asset, time(now)?)
-            .map_err(|r| refusal(&r))?;
+        let d = self.decide(actor, operation, asset, now)?;
         to_js(&self.inner.answer(&d))
     }
 
@@ -105,11 +101,12 @@ impl Engine {
         asset: &str,
         now: f64,
     ) -> Result<bool, JsValue> {
-        let op = self::operation(operation)?;
-        Ok(self
-            .inner
-            .check(actor, op, asset, time(now)?)
-            .is_ok_and(|d| d.allowed))
+        match self.decide(actor, operation, asset, now) {
+            Ok(d) => Ok(d.allowed),
+            // An unknown asset is simply not allowed; bad arguments still throw.
+            Err(e) if crate::error::code_of(&e).as_deref() == Some("not_found") => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// The decision for `actor` creating an asset of `kind` in `workspace`.
@@ -136,11 +133,7 @@ impl Engine {
         asset: &str,
         now: f64,
     ) -> Result<String, JsValue> {
-        let op = self::operation(operation)?;
-        let d = self
-            .inner
-            .check(actor, op, asset, time(now)?)
-            .map_err(|r| refusal(&r))?;
+        let d = self.decide(actor, operation, asset, now)?;
         Ok(self.inner.explain(&d))
     }
 
@@ -235,6 +228,21 @@ impl Engine {
             .data_scope(actor, dataset, time(now)?)
             .map_err(|r| refusal(&r))?;
         apply(&scope, rows)
+    }
+}
+
+impl Engine {
+    fn decide(
+        &self,
+        actor: &str,
+        operation: &str,
+        asset: &str,
+        now: f64,
+    ) -> Result<Decision, JsValue> {
+        let op = self::operation(operation)?;
+        self.inner
+            .check(actor, op, asset, time(now)?)
+            .map_err(|r| refusal(&r))
     }
 }
 

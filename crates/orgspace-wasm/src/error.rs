@@ -25,3 +25,10 @@ pub(crate) fn refusal(r: &Refusal) -> JsValue {
 pub(crate) fn invalid(message: &str) -> JsValue {
     error("invalid", None, message)
 }
+
+/// The `code` of an error made here.
+pub(crate) fn code_of(err: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(err, &JsValue::from_str("code"))
+        .ok()?
+        .as_string()
+}

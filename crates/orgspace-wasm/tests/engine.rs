@@ -57,6 +57,17 @@ fn w7_decisions_and_lists_cross_the_boundary() {
         e.visible_assets("carol", "sales", AT).expect("list"),
         vec!["q3".to_string()]
     );
+    assert!(e.can("carol", "view", "q3", AT).expect("can"));
+    assert!(
+        !e.can("carol", "view", "missing", AT)
+            .expect("an unknown asset is not allowed")
+    );
+    assert!(e.can("carol", "fly", "q3", AT).is_err());
+    assert!(
+        e.explain("carol", "view", "q3", AT)
+            .expect("explain")
+            .contains("grant")
+    );
     let kept = e
         .filter("carol", "view", vec!["q3".into(), "missing".into()], AT)
         .expect("filter");
