@@ -60,11 +60,8 @@ impl Org {
             return Ok(closed(Some(table_ref)));
         };
 
-        let org_admin = self.members.get(user).is_some_and(|m| m.org_admin);
-        let ws_admin = self.workspaces.get(a.workspace).is_some_and(|w| {
-            w.owner == Some(user) || w.members.get(&user).is_some_and(|r| r.is_admin())
-        });
-        let exempt = sec.exempt_owner_and_admins && (a.owner == user || org_admin || ws_admin);
+        let exempt =
+            sec.exempt_owner_and_admins && (a.owner == user || self.administers(user, a.workspace));
 
         let mut columns = Vec::new();
         for c in &table.columns {

@@ -429,13 +429,7 @@ impl Engine {
         let org = self.org()?;
         let ws = org.group_workspace(workspace)?;
         let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
-        org.require_ws_manager(user, ws).map_err(|e| match e {
-            Refusal::Denied { reason, .. } => Refusal::Denied {
-                rule: Rule::W9,
-                reason,
-            },
-            other => other,
-        })?;
+        org.require_ws_manager_by(user, ws, Rule::W9)?;
         let from = org
             .workspaces
             .get(ws)

@@ -256,6 +256,15 @@ impl Org {
         points
     }
 
+    /// Whether the user administers the workspace: an org admin (O6), an admin of it (R1), or
+    /// the owner of a personal workspace (W3).
+    pub(crate) fn administers(&self, user: UserIx, ws: WorkspaceIx) -> bool {
+        self.members.get(user).is_some_and(|m| m.org_admin)
+            || self.workspaces.get(ws).is_some_and(|w| {
+                w.owner == Some(user) || w.members.get(&user).is_some_and(MemberRoles::is_admin)
+            })
+    }
+
     /// Number of org admins.
     pub(crate) fn org_admin_count(&self) -> usize {
         self.members.iter().filter(|(_, m)| m.org_admin).count()

@@ -96,12 +96,8 @@ impl Org {
         let Some(ws) = self.workspaces.get(ws_ix) else {
             return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
         };
-        let sees_all = self.members.get(user).is_some_and(|m| m.org_admin)
-            || ws.owner == Some(user)
-            || ws
-                .members
-                .get(&user)
-                .is_some_and(|r| r.is_admin() || ws.mode == Mode::Collaboration);
+        let sees_all = self.administers(user, ws_ix)
+            || (ws.mode == Mode::Collaboration && ws.members.contains_key(&user));
         let assets = self.visible_assets_in(user, ws_ix, ws.mode, now)?;
         if sees_all {
             return Ok(ws.folders.clone());

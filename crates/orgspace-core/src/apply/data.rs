@@ -165,11 +165,7 @@ impl Org {
             .assets
             .get(asset)
             .ok_or_else(|| not_found("unknown asset"))?;
-        let org_admin = self.members.get(actor).is_some_and(|m| m.org_admin);
-        let ws_admin = self.workspaces.get(a.workspace).is_some_and(|w| {
-            w.owner == Some(actor) || w.members.get(&actor).is_some_and(|r| r.is_admin())
-        });
-        if a.owner == actor || org_admin || ws_admin {
+        if a.owner == actor || self.administers(actor, a.workspace) {
             return Ok(());
         }
         Err(denied(

@@ -58,14 +58,9 @@ impl Org {
         let Some(f) = self.folders.get(folder) else {
             return Err(invalid("unknown folder"));
         };
-        let org_admin = self.members.get(actor).is_some_and(|m| m.org_admin);
-        let ws = self.workspaces.get(f.workspace);
-        let admin = ws.is_some_and(|w| {
-            w.owner == Some(actor) || w.members.get(&actor).is_some_and(|r| r.is_admin())
-        });
         let creator =
             f.created_by == actor && self.may_create_something(actor, f.workspace).is_ok();
-        if org_admin || admin || creator {
+        if self.administers(actor, f.workspace) || creator {
             return Ok(());
         }
         Err(denied(

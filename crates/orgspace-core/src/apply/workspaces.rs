@@ -16,7 +16,7 @@ use hashbrown::HashMap;
 
 impl Org {
     /// Like `require_ws_manager`, naming another rule in the denial.
-    fn require_ws_manager_by(
+    pub(crate) fn require_ws_manager_by(
         &self,
         actor: UserIx,
         ws: WorkspaceIx,
