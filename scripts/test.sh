@@ -21,6 +21,7 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p orgspace-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+cargo clippy -p orgspace-worker --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "no_std build (wasm32v1-none)"
 cargo build -p orgspace-core --target wasm32v1-none --locked
@@ -47,6 +48,15 @@ node tests/npm/conformance.mjs
 
 step "npm package as a new user gets it (npm pack, install, import, tsc)"
 bash tests/npm/consumer.sh
+
+step "edge worker: build (worker-build, offline: pinned wasm-bindgen, esbuild and wasm-opt from npm)"
+bash scripts/build-worker.sh
+
+step "conformance suite through the edge API (wrangler dev on 127.0.0.1, local KV and Durable Objects)"
+WRANGLER_SEND_METRICS=false node tests/worker/conformance.mjs --start
+
+step "web console in headless Chromium (playwright-core against wrangler dev)"
+node tests/www/console.test.mjs
 
 step "conformance suite through the CLI"
 cargo run -q -p orgspace-cli --locked -- conformance tests/conformance

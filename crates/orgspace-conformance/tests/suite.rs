@@ -3,7 +3,7 @@
 //! the invariants (X5) hold after every command the scenarios run.
 
 use orgspace_conformance::{LoadedScenario, StepAction, load_path, run_scenario};
-use orgspace_core::{Engine, Rule};
+use orgspace_core::{Engine, Operation, Rule};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -99,10 +99,17 @@ fn invariants_hold_after_every_command() {
                 continue;
             };
             // The outcome is the runner's business; only the state matters here.
-            let _ = engine.execute(&step.actor, command, now);
-            let problems = engine.invariant_problems();
+            let accepted = engine.execute(&step.actor, command, now).is_ok();
+            let mut problems: Vec<String> = engine
+                .invariant_problems()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            if accepted {
+                problems.extend(reload_problems(&engine, now));
+            }
             if !problems.is_empty() {
-                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                let list: Vec<String> = problems;
                 report.push(format!(
                     "{} — {}: after step {} ({}): {}",
                     loaded.path.display(),
@@ -119,4 +126,51 @@ fn invariants_hold_after_every_command() {
         "invariants broken (X5):\n{}",
         report.join("\n")
     );
+}
+
+/// X5: a state reached by commands loads again, whole (the snapshot round-trips byte for
+/// byte, and the reloaded engine gives the same answers, reasons included) and in parts (the
+/// org part with each workspace part, as the edge worker loads them).
+fn reload_problems(engine: &Engine, now: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    let json = engine.to_json();
+    match Engine::from_json(&json) {
+        Ok(again) if again.to_json() == json => out.extend(different_answers(engine, &again, now)),
+        Ok(_) => out.push("the snapshot does not round-trip".to_string()),
+        Err(e) => out.push(format!("the snapshot does not load: {e}")),
+    }
+    if let (Some(org), Some(snapshot)) = (engine.org_part(), engine.snapshot()) {
+        for part in &snapshot.workspaces {
+            if let Err(e) = Engine::from_parts(&org, std::slice::from_ref(part)) {
+                out.push(format!("the parts of `{}` do not load: {e}", part.id));
+            }
+        }
+    }
+    out
+}
+
+/// Every (member, operation, asset) the two engines answer differently.
+fn different_answers(live: &Engine, reloaded: &Engine, now: u64) -> Vec<String> {
+    let Some(snapshot) = live.snapshot() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for member in &snapshot.org.members {
+        for part in &snapshot.workspaces {
+            for asset in &part.assets {
+                for &op in Operation::ALL {
+                    let a = live.check(&member.user, op, &asset.id, now);
+                    let b = reloaded.check(&member.user, op, &asset.id, now);
+                    let (a, b) = (a.map(|d| live.answer(&d)), b.map(|d| reloaded.answer(&d)));
+                    if a != b {
+                        out.push(format!(
+                            "{} {op} {}: live {a:?}, reloaded {b:?}",
+                            member.user, asset.id
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
 }

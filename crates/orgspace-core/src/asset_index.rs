@@ -127,10 +127,19 @@ impl Org {
         ix: AssetIx,
         change: impl FnOnce(&mut Vec<Grant>) -> R,
     ) -> Option<R> {
+        let (members, groups) = (&self.members, &self.groups);
         let a = self.assets.get_mut(ix)?;
         let ws_ix = a.workspace;
         let before = a.grants.clone();
         let out = change(&mut a.grants);
+        // Grants stay in the snapshot's order (users before groups, each by id), so an engine
+        // loaded from a snapshot matches the live one grant for grant and gives the same
+        // reasons when several grants match.
+        let key = |g: &Grant| match g.to {
+            Grantee::User(u) => (0, members.id(u)),
+            Grantee::Group(gr) => (1, groups.id(gr)),
+        };
+        a.grants.sort_by(|x, y| key(x).cmp(&key(y)));
         let after = a.grants.clone();
         if before != after {
             if let Some(ws) = self.workspaces.get_mut(ws_ix) {

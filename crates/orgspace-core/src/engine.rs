@@ -117,8 +117,9 @@ impl Engine {
     pub fn from_snapshot(snapshot: &Snapshot) -> Result<Engine, SnapshotError> {
         let org = Org::load(snapshot, false).map_err(SnapshotError::Problems)?;
         Ok(Engine {
+            // A member's view answers that member's queries only.
+            partial: org.view_of.is_some(),
             org: Some(org),
-            partial: false,
         })
     }
 
@@ -133,6 +134,7 @@ impl Engine {
             org: org.clone(),
             workspaces: workspaces.to_vec(),
             audit: Vec::new(),
+            view_of: None,
         };
         let org = Org::load(&snapshot, true).map_err(SnapshotError::Problems)?;
         Ok(Engine {
@@ -158,6 +160,17 @@ impl Engine {
     #[must_use]
     pub fn to_json(&self) -> String {
         serde_json::to_string(&self.snapshot()).unwrap_or_default()
+    }
+
+    /// What `user` may see of the organization, as a snapshot (a "view") that
+    /// [`Engine::from_snapshot`] loads to answer `user`'s queries as this engine would at `now`
+    /// and later, and that holds no workspace, member, asset or folder they may not see. Org
+    /// admins and central authorizers get everything but the audit log; what others get is
+    /// listed in `snapshot/view.rs` and docs/decisions.md. A non-member is denied (P1).
+    pub fn snapshot_for(&self, user: &str, now: u64) -> Result<Snapshot, Refusal> {
+        let org = self.org()?;
+        let u = org.members.find(user).ok_or_else(|| not_member(user))?;
+        org.view_for(u, now).ok_or_else(|| not_member(user))
     }
 
     /// The organization-wide part of the snapshot.
@@ -191,6 +204,32 @@ impl Engine {
         self.org.as_ref().map_or(&[], |o| o.audit.as_slice())
     }
 
+    /// Whether `actor` may read the audit log (X4): org admins and members whose roles hold
+    /// `view_audit_log` (permission admins do). Hosts that keep the log elsewhere ask this.
+    pub fn may_view_audit_log(&self, actor: &str) -> Result<(), Refusal> {
+        let org = self.org()?;
+        let member = org
+            .members
+            .find(actor)
+            .and_then(|u| org.members.get(u))
+            .ok_or_else(|| {
+                denied(
+                    Rule::P1,
+                    format!("`{actor}` is not a member of the organization"),
+                )
+            })?;
+        if org.org_points(member) & crate::model::point_bit(crate::vocab::OrgPoint::ViewAuditLog)
+            != 0
+        {
+            Ok(())
+        } else {
+            Err(denied(
+                Rule::X4,
+                format!("`{actor}` holds no role with the view_audit_log point"),
+            ))
+        }
+    }
+
     /// Every invariant the state breaks (X5); empty for any state reached by commands.
     #[must_use]
     pub fn invariant_problems(&self) -> Vec<Problem> {
@@ -211,7 +250,7 @@ impl Engine {
     pub fn execute(&mut self, actor: &str, command: &Command, at: u64) -> Result<Applied, Refusal> {
         if self.partial {
             return Err(invalid(
-                "this engine holds part of an organization and answers queries only",
+                "this engine holds part of an organization (some workspaces, or a member's view) and answers queries only",
             ));
         }
         let events = match (&mut self.org, command) {

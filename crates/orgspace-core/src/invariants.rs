@@ -10,13 +10,15 @@ use alloc::vec::Vec;
 
 impl Org {
     /// Every invariant the state breaks. With `partial`, checks that need every workspace's
-    /// part (O7) are skipped.
+    /// part (O7) are skipped. A member's view (`view_of`) also skips O5 (it may show no org
+    /// admin) and, for other members than its own, W3's personal workspace and W6's role (it
+    /// holds neither for them).
     pub(crate) fn invariant_problems(&self, partial: bool) -> Vec<Problem> {
         let mut out = Vec::new();
         let mut report =
             |rule: Rule, message: alloc::string::String| out.push(problem(Some(rule), message));
 
-        if self.org_admin_count() == 0 {
+        if self.org_admin_count() == 0 && self.view_of.is_none() {
             report(Rule::O5, "the organization has no org admin".into());
         }
         match self.default_workspace.and_then(|w| self.workspaces.get(w)) {
@@ -35,8 +37,10 @@ impl Org {
             .collect();
         for (u, m) in self.members.iter() {
             let uid = self.members.id(u);
+            let others_in_view = self.view_of.is_some_and(|v| v != u);
             match self.workspaces.get(m.personal) {
                 Some(ws) if ws.kind == WorkspaceKind::Personal && ws.owner == Some(u) => {}
+                _ if others_in_view => {}
                 _ => report(Rule::W3, format!("`{uid}` has no personal workspace")),
             }
             if !partial && !m.org_admin && !in_group_ws.contains(&u) {
@@ -83,7 +87,10 @@ impl Org {
                         format!("workspace `{wid}` has a member who left the organization"),
                     );
                 }
-                if roles.presets == 0 && roles.custom.is_empty() {
+                if roles.presets == 0
+                    && roles.custom.is_empty()
+                    && self.view_of.is_none_or(|v| v == *u)
+                {
                     report(
                         Rule::W6,
                         format!("`{}` holds no role in `{wid}`", self.members.id(*u)),

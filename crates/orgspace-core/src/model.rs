@@ -36,6 +36,8 @@ pub struct Org {
     /// Organization data sources by id (D1).
     pub(crate) data_sources: BTreeMap<String, DataSourceDef>,
     pub(crate) audit: Vec<AuditEntry>,
+    /// Loaded from a member's view (`Engine::snapshot_for`): whose view it is.
+    pub(crate) view_of: Option<UserIx>,
 }
 
 /// A member of the organization.

@@ -7,6 +7,7 @@
 
 mod load;
 mod save;
+mod view;
 
 pub use load::Problem;
 pub(crate) use load::problem as load_problem;
@@ -38,6 +39,10 @@ pub struct Snapshot {
     /// The audit log, oldest first (X4).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit: Vec<AuditEntry>,
+    /// Set in a member's view ([`crate::Engine::snapshot_for`]): the member whose view it is.
+    /// An engine loads a view to answer that member's queries, and refuses commands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_of: Option<String>,
 }
 
 /// Members, organization roles, groups and the directory of workspaces.

@@ -499,6 +499,146 @@ fn x3_nobody_raises_their_own_roles() {
 }
 
 #[test]
+fn x3_a_central_authorizer_grants_herself_only_what_she_holds() {
+    let mut f = Fixture::with_mode(Mode::Private);
+    f.member("olga", MAIN, &["developer"]);
+    f.member("bob", MAIN, &["developer"]);
+    f.ok(
+        ALICE,
+        Command::AddMember {
+            user: "pam".into(),
+            org_roles: strings(&["permission_admin"]),
+            workspace: Some(MAIN.into()),
+            workspace_roles: strings(&["visitor"]),
+            attributes: Default::default(),
+        },
+    );
+    f.asset("olga", "d1", MAIN, Kind::Dashboard);
+    f.denies("pam", Operation::View, "d1", Rule::W7);
+    // Not to herself, nor to a group she is in, directly or through nesting (P2).
+    f.denied(
+        "pam",
+        cmd::grant("d1", cmd::user("pam"), Level::View),
+        Rule::X3,
+    );
+    f.denied("pam", cmd::share("d1", &["bob", "pam"], None), Rule::X3);
+    f.ok(ALICE, cmd::create_group("g", None));
+    f.ok(ALICE, cmd::create_group("g_in", Some("g")));
+    f.ok(ALICE, cmd::add_to_group("g_in", "pam"));
+    f.denied(
+        "pam",
+        cmd::grant("d1", cmd::group("g_in"), Level::View),
+        Rule::X3,
+    );
+    f.denied(
+        "pam",
+        cmd::grant("d1", cmd::group("g"), Level::View),
+        Rule::X3,
+    );
+    // To others she grants what she does not hold (O4), and sees nothing through it.
+    f.ok("pam", cmd::grant("d1", cmd::user("bob"), Level::Edit));
+    f.denies("pam", Operation::View, "d1", Rule::W7);
+    // What she holds, she may grant herself, for as long as she holds it.
+    let until = f.now + 10;
+    f.ok(
+        "olga",
+        cmd::grant_until("d1", cmd::user("pam"), Level::View, until),
+    );
+    f.allows("pam", Operation::View, "d1", Rule::A1);
+    f.denied(
+        "pam",
+        cmd::grant("d1", cmd::user("pam"), Level::View),
+        Rule::X3,
+    );
+    f.denied(
+        "pam",
+        cmd::grant_until("d1", cmd::group("g"), Level::View, until + 1),
+        Rule::X3,
+    );
+    f.denied(
+        "pam",
+        cmd::grant_until("d1", cmd::user("pam"), Level::Export, until),
+        Rule::X3,
+    );
+    f.ok(
+        "pam",
+        cmd::grant_until("d1", cmd::group("g"), Level::View, until),
+    );
+    // Nothing in another member's personal workspace is hers (W3).
+    f.asset("olga", "p1", &personal("olga"), Kind::Dashboard);
+    f.denied(
+        "pam",
+        cmd::grant("p1", cmd::user("pam"), Level::View),
+        Rule::X3,
+    );
+    f.ok("pam", cmd::grant("p1", cmd::user("bob"), Level::View));
+    // Owners and admins hold everything already.
+    f.ok(ALICE, cmd::add_to_group("g", "olga"));
+    f.ok("olga", cmd::grant("d1", cmd::group("g"), Level::Edit));
+    f.ok(ALICE, cmd::add_to_group("g", ALICE));
+    f.ok(ALICE, cmd::grant("d1", cmd::group("g_in"), Level::Edit));
+}
+
+#[test]
+fn x3_a_group_manager_does_not_change_their_own_groups() {
+    let mut f = Fixture::new();
+    f.ok(
+        ALICE,
+        Command::DefineOrgRole {
+            role: "groups".into(),
+            name: "Groups".into(),
+            points: vec![OrgPoint::ManageUserGroups],
+        },
+    );
+    f.org_member("gil", &["groups"]);
+    f.member("bob", MAIN, &["visitor"]);
+    f.ok("gil", cmd::create_group("g", None));
+    f.ok("gil", cmd::create_group("g_in", Some("g")));
+    f.denied("gil", cmd::add_to_group("g", "gil"), Rule::X3);
+    f.denied("gil", cmd::add_to_group("g_in", "gil"), Rule::X3);
+    f.ok("gil", cmd::add_to_group("g_in", "bob"));
+    f.ok(ALICE, cmd::add_to_group("g_in", "gil"));
+    let leave = |user: &str| Command::RemoveGroupMember {
+        group: "g_in".into(),
+        user: user.into(),
+    };
+    let delete = Command::DeleteGroup {
+        group: "g_in".into(),
+    };
+    f.denied("gil", leave("gil"), Rule::X3);
+    f.denied("gil", delete.clone(), Rule::X3);
+    f.ok("gil", leave("bob"));
+    // Org admins hold everything (O6): their own groups are theirs to change.
+    f.ok(ALICE, cmd::add_to_group("g", ALICE));
+    f.ok(ALICE, leave("gil"));
+    f.ok("gil", delete);
+}
+
+#[test]
+fn x3_a_member_manager_does_not_set_their_own_attributes() {
+    let mut f = Fixture::new();
+    f.ok(
+        ALICE,
+        Command::DefineOrgRole {
+            role: "hr".into(),
+            name: "HR".into(),
+            points: vec![OrgPoint::ManageMembers],
+        },
+    );
+    f.org_member("hal", &["hr"]);
+    f.member("bob", MAIN, &["visitor"]);
+    let set = |user: &str| Command::SetAttributes {
+        user: user.into(),
+        attributes: [("region".to_string(), strings(&["east", "west"]))]
+            .into_iter()
+            .collect(),
+    };
+    f.denied("hal", set("hal"), Rule::X3);
+    f.ok("hal", set("bob"));
+    f.ok(ALICE, set(ALICE));
+}
+
+#[test]
 fn x4_every_accepted_change_is_recorded_and_refusals_are_not() {
     let mut engine = Engine::new();
     let mut expected: Vec<(String, u64, Command)> = Vec::new();

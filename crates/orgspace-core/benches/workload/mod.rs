@@ -583,6 +583,7 @@ pub fn generate(shape: Shape) -> Workload {
             },
             workspaces: parts,
             audit: Vec::new(),
+            view_of: None,
         },
         now: NOW,
         private_ws: ws_id(0),

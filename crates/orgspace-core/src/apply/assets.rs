@@ -323,7 +323,8 @@ pub(super) fn grant(
             "the grant would expire before it starts",
         ));
     }
-    // X3: nobody grants what they do not hold; central authorizers hold authorization (O4).
+    // X3: nobody grants what they do not hold; central authorizers hold authorization (O4),
+    // for grants to others (see below for grants that reach themselves).
     let me = org.member(actor)?;
     if !org.authorizes_centrally(me) && !org.decide(actor, level.operation(), ix, at).allowed {
         return Err(denied(
@@ -371,6 +372,23 @@ pub(super) fn grant(
         if !grantees.contains(&grantee) {
             grantees.push(grantee);
         }
+    }
+    // X3: central authorizers are exempt only for grants to others (O4: they see nothing
+    // through it). A grant that reaches the granter, to them or to a group they are in at any
+    // depth (P2), needs a level they hold already, for as long as the grant would last.
+    let to_self = grantees.iter().any(|grantee| match *grantee {
+        Grantee::User(u) => u == actor,
+        Grantee::Group(g) => Org::in_group(me, g),
+    });
+    let last = expires_at.map_or(u64::MAX, |t| t.saturating_sub(1));
+    if to_self && !org.decide(actor, level.operation(), ix, last).allowed {
+        return Err(denied(
+            Rule::X3,
+            format!(
+                "`{}` cannot grant `{level}` on `{asset}` to themselves or a group they are in: they do not hold it for as long as the grant would last",
+                org.members.id(actor)
+            ),
+        ));
     }
     let workspace: String = org.workspaces.id(ws_ix).into();
     let mut events = Vec::new();

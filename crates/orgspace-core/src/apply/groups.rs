@@ -3,7 +3,7 @@
 
 use super::{Outcome, check_id, check_name};
 use crate::command::Target;
-use crate::error::{conflict, denied, not_found};
+use crate::error::{Refusal, conflict, denied, not_found};
 use crate::event::Event;
 use crate::model::{Grantee, Group, MAX_GROUP_DEPTH, Org, insert_sorted, remove_sorted};
 use crate::rule::Rule;
@@ -11,6 +11,28 @@ use crate::table::UserIx;
 use crate::vocab::OrgPoint;
 use alloc::format;
 use alloc::vec::Vec;
+
+/// X3: nobody raises their own roles. Groups carry grants (A1) and row and column rules (D2,
+/// D3): joining one may give a member grants and rows, leaving one (or deleting it) may lift a
+/// hidden or masked column. A member who manages groups through `manage_user_groups` changes
+/// the memberships of others only; org admins, who hold everything (O6), also their own.
+fn require_not_own_membership(
+    org: &Org,
+    actor: UserIx,
+    own: bool,
+    group: &str,
+) -> Result<(), Refusal> {
+    if own && !org.member(actor)?.org_admin {
+        return Err(denied(
+            Rule::X3,
+            format!(
+                "`{}` cannot change their own membership of group `{group}`",
+                org.members.id(actor)
+            ),
+        ));
+    }
+    Ok(())
+}
 
 pub(super) fn create_group(
     org: &mut Org,
@@ -53,6 +75,8 @@ pub(super) fn create_group(
 pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str) -> Outcome {
     org.require_point(actor, OrgPoint::ManageUserGroups, Rule::O2)?;
     let ix = org.group(group)?;
+    let member_of_it = Org::in_group(org.member(actor)?, ix);
+    require_not_own_membership(org, actor, member_of_it, group)?;
     if let Some((child, _)) = org.groups.iter().find(|(_, g)| g.parent == Some(ix)) {
         return Err(conflict(format!(
             "group `{group}` holds group `{}`; delete its subgroups first",
@@ -86,6 +110,7 @@ pub(super) fn add_group_member(org: &mut Org, actor: UserIx, group: &str, user: 
     org.require_point(actor, OrgPoint::ManageUserGroups, Rule::O2)?;
     let gix = org.group(group)?;
     let uix = org.user(user)?;
+    require_not_own_membership(org, actor, uix == actor, group)?;
     if org
         .groups
         .get(gix)
@@ -115,6 +140,7 @@ pub(super) fn remove_group_member(
     org.require_point(actor, OrgPoint::ManageUserGroups, Rule::O2)?;
     let gix = org.group(group)?;
     let uix = org.user(user)?;
+    require_not_own_membership(org, actor, uix == actor, group)?;
     if org
         .groups
         .get(gix)

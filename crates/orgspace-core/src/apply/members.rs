@@ -294,6 +294,14 @@ pub(super) fn set_attributes(
 ) -> Outcome {
     org.require_point(actor, OrgPoint::ManageMembers, Rule::O3)?;
     let target = org.user(user)?;
+    // X3: attributes drive row rules (D2), so a member manager who is not an org admin sets
+    // the attributes of others only.
+    if target == actor && !org.member(actor)?.org_admin {
+        return Err(denied(
+            Rule::X3,
+            format!("`{user}` cannot set their own attributes"),
+        ));
+    }
     check_attributes(attributes)?;
     if let Some(m) = org.members.get_mut(target) {
         m.attributes = attributes.clone();
@@ -374,13 +382,15 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, user: &str, new_owner:
     let personal = member.personal;
     let heir_personal = org.member(heir)?.personal;
 
-    // Plan the handover (O8) and refuse before changing anything.
-    let owned: Vec<_> = org
+    // Plan the handover (O8) and refuse before changing anything. In asset id order, so the
+    // refusal and the events do not depend on the order assets were created or loaded in.
+    let mut owned: Vec<_> = org
         .assets
         .iter()
         .filter(|(_, a)| a.owner == target)
         .map(|(ix, a)| (ix, a.workspace, a.kind))
         .collect();
+    owned.sort_by(|a, b| org.assets.id(a.0).cmp(org.assets.id(b.0)));
     for &(ix, ws, kind) in &owned {
         if ws != personal && !org.role_permits(heir, ws, kind, crate::vocab::Operation::Create) {
             return Err(denied(

@@ -31,6 +31,32 @@ impl Org {
     fn ws_member_roles(&self, ws: WorkspaceIx, user: UserIx) -> Option<&MemberRoles> {
         self.workspaces.get(ws)?.members.get(&user)
     }
+
+    /// X3: nobody raises their own roles. A member who manages the workspace only through
+    /// `manage_workspaces` may not add themselves to it or change their own roles in it; its
+    /// admins and org admins, who already hold everything in it (R1, O6), may.
+    fn require_not_self_raise(
+        &self,
+        actor: UserIx,
+        ws: WorkspaceIx,
+        user: UserIx,
+    ) -> Result<(), Refusal> {
+        let holds_all = self.member(actor)?.org_admin
+            || self
+                .ws_member_roles(ws, actor)
+                .is_some_and(MemberRoles::is_admin);
+        if actor == user && !holds_all {
+            return Err(denied(
+                Rule::X3,
+                format!(
+                    "`{}` cannot set their own roles in workspace `{}`",
+                    self.members.id(actor),
+                    self.workspaces.id(ws)
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 pub(super) fn create_workspace(
@@ -208,6 +234,7 @@ pub(super) fn add_member(
     let ix = org.group_workspace(workspace)?;
     org.require_ws_manager(actor, ix)?;
     let uix = org.user(user)?;
+    org.require_not_self_raise(actor, ix, uix)?;
     if org.ws_member_roles(ix, uix).is_some() {
         return Err(conflict(format!(
             "`{user}` is already a member of workspace `{workspace}`"
@@ -283,6 +310,7 @@ pub(super) fn set_roles(
     let ix = org.group_workspace(workspace)?;
     org.require_ws_manager(actor, ix)?;
     let uix = org.user(user)?;
+    org.require_not_self_raise(actor, ix, uix)?;
     if org.ws_member_roles(ix, uix).is_none() {
         return Err(not_found(format!(
             "`{user}` is not a member of workspace `{workspace}`"

@@ -90,6 +90,11 @@ impl Loader {
             }
             return;
         };
+        // A dataset outlives the deletion of its data source and then shows nothing (D1).
+        // Sources never change their tables, so a source that exists must hold the table.
+        if !self.org.data_sources.contains_key(&t.source) {
+            return;
+        }
         let checked = self.org.table_def(&t.source, &t.table).and_then(|table| {
             self.org.check_row_rules(table, &sec.row_rules)?;
             self.org.check_column_rules(table, &sec.column_rules)
@@ -105,7 +110,8 @@ impl Loader {
 
 impl Org {
     /// Builds an organization from a snapshot. With `partial`, workspaces listed in the org
-    /// part may lack their part (a host loaded only the shards it needs).
+    /// part may lack their part (a host loaded only the shards it needs). A member's view
+    /// (`view_of`) skips the invariants a view cannot meet (see `invariant_problems`).
     pub(crate) fn load(snapshot: &Snapshot, partial: bool) -> Result<Org, Vec<Problem>> {
         if snapshot.format != FORMAT {
             return Err(alloc::vec![problem(
@@ -181,6 +187,15 @@ impl Org {
                 }
             }
             l.org.members.insert(&m.user, member);
+        }
+        if let Some(v) = &snapshot.view_of {
+            l.org.view_of = l.org.members.find(v);
+            if l.org.view_of.is_none() {
+                l.report(
+                    Some(Rule::P1),
+                    format!("the snapshot is the view of `{v}`, who is not a member"),
+                );
+            }
         }
 
         for g in &part.groups {
@@ -355,7 +370,10 @@ impl Org {
             l.org.refresh_effective_groups(u);
         }
         let mut problems = l.problems;
-        problems.extend(l.org.invariant_problems(partial));
+        problems.extend(
+            l.org
+                .invariant_problems(partial || snapshot.view_of.is_some()),
+        );
         if problems.is_empty() {
             Ok(l.org)
         } else {

@@ -5,7 +5,7 @@ use super::{
     WorkspaceHeader, WorkspaceMemberDoc, WorkspacePart, WorkspaceRoleDoc,
 };
 use crate::model::Org;
-use crate::table::{UserIx, WorkspaceIx};
+use crate::table::{AssetIx, FolderIx, UserIx, WorkspaceIx};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -117,50 +117,12 @@ impl Org {
         let folders = ws
             .folders
             .iter()
-            .filter_map(|f| {
-                let folder = self.folders.get(*f)?;
-                Some(FolderDoc {
-                    id: self.folders.id(*f).into(),
-                    name: folder.name.clone(),
-                    parent: folder.parent.map(|p| self.folders.id(p).into()),
-                    created_by: self.members.id(folder.created_by).into(),
-                })
-            })
+            .filter_map(|f| self.folder_doc(*f))
             .collect();
         let assets = ws
             .assets
             .iter()
-            .filter_map(|a| {
-                let asset = self.assets.get(*a)?;
-                let mut references: Vec<String> = asset
-                    .references
-                    .iter()
-                    .map(|r| self.assets.id(*r).into())
-                    .collect();
-                references.sort();
-                let mut grants: Vec<GrantDoc> = asset
-                    .grants
-                    .iter()
-                    .map(|g| GrantDoc {
-                        to: self.target_of(g.to),
-                        level: g.level,
-                        expires_at: g.expires_at,
-                    })
-                    .collect();
-                grants.sort_by(|a, b| a.to.cmp(&b.to));
-                Some(AssetDoc {
-                    id: self.assets.id(*a).into(),
-                    kind: asset.kind,
-                    name: asset.name.clone(),
-                    folder: asset.folder.map(|f| self.folders.id(f).into()),
-                    owner: self.members.id(asset.owner).into(),
-                    public: asset.public,
-                    created_at: asset.created_at,
-                    references,
-                    grants,
-                    security: asset.security.as_deref().cloned(),
-                })
-            })
+            .filter_map(|a| self.asset_doc(*a))
             .collect();
         Some(WorkspacePart {
             id: self.workspaces.id(w).into(),
@@ -184,6 +146,51 @@ impl Org {
                 .filter_map(|w| self.workspace_part(w))
                 .collect(),
             audit: self.audit.clone(),
+            view_of: self.view_of.map(|u| self.members.id(u).into()),
         }
+    }
+
+    /// One folder as the snapshot holds it.
+    pub(super) fn folder_doc(&self, f: FolderIx) -> Option<FolderDoc> {
+        let folder = self.folders.get(f)?;
+        Some(FolderDoc {
+            id: self.folders.id(f).into(),
+            name: folder.name.clone(),
+            parent: folder.parent.map(|p| self.folders.id(p).into()),
+            created_by: self.members.id(folder.created_by).into(),
+        })
+    }
+
+    /// One asset as the snapshot holds it: references and grants sorted.
+    pub(super) fn asset_doc(&self, a: AssetIx) -> Option<AssetDoc> {
+        let asset = self.assets.get(a)?;
+        let mut references: Vec<String> = asset
+            .references
+            .iter()
+            .map(|r| self.assets.id(*r).into())
+            .collect();
+        references.sort();
+        let mut grants: Vec<GrantDoc> = asset
+            .grants
+            .iter()
+            .map(|g| GrantDoc {
+                to: self.target_of(g.to),
+                level: g.level,
+                expires_at: g.expires_at,
+            })
+            .collect();
+        grants.sort_by(|a, b| a.to.cmp(&b.to));
+        Some(AssetDoc {
+            id: self.assets.id(a).into(),
+            kind: asset.kind,
+            name: asset.name.clone(),
+            folder: asset.folder.map(|f| self.folders.id(f).into()),
+            owner: self.members.id(asset.owner).into(),
+            public: asset.public,
+            created_at: asset.created_at,
+            references,
+            grants,
+            security: asset.security.as_deref().cloned(),
+        })
     }
 }

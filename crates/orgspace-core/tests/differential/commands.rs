@@ -708,6 +708,19 @@ impl Reference {
                 }
             }
         }
+        // X3: the central authorizers' exemption covers grants to others only (decisions "X3
+        // for grants to oneself"): a grant reaching the granter, to them or a group they are in,
+        // needs what they hold until the grant's last moment.
+        if targets.iter().any(|t| self.grant_applies(actor, t)) {
+            let last = expires_at.map_or(u64::MAX, |t| t.saturating_sub(1));
+            if !self.allows(actor, level_operation(level), asset_id, last) {
+                no.push(why(
+                    Code::Denied,
+                    &["X3"],
+                    "grants themselves what they do not hold",
+                ));
+            }
+        }
     }
 
     fn set_grants(

@@ -1,0 +1,423 @@
+//! Arbitrary command streams from arbitrary users at arbitrary times, on a seeded
+//! organization (`orgspace_fuzz::seeded`), with ids from small pools so that commands hit
+//! things that exist.
+//!
+//! After every command: X5 holds if it was accepted, the snapshot is byte-identical if it was
+//! refused (X2), the version and audit log grow by one per accepted command (X4). Queries
+//! never panic and agree with each other. A twin engine reloaded from the snapshot mid-stream
+//! must give the same outcomes and snapshots as the original from then on; at the end the
+//! snapshot round-trips, and (for inputs that ask for the deep checks) the reloaded engine
+//! decides every (user, operation, asset) as the original, and every workspace part loads on
+//! its own and answers as the whole.
+
+#![no_main]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "fuzz harness: a failed assertion is how a target reports a bug"
+)]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use orgspace_core::snapshot::WorkspacePart;
+use orgspace_core::{Command, Engine, Kind, Mode, Operation, Refusal, Rule};
+use orgspace_fuzz::{
+    ASSETS, COLUMNS, Op, Pick, RowIn, T0, USERS, WORKSPACES, assert_invariants, assert_round_trip,
+    assert_scope_paths_agree, execute_checked, one_of, seeded, strict_reasons,
+};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// Commands per input, at most.
+const MAX_STEPS: usize = 40;
+
+/// When a step runs.
+#[derive(Arbitrary, Clone, Copy, Debug)]
+enum When {
+    /// `seconds` after (or before, if negative) the previous step.
+    Delta(i16),
+    /// Hours later.
+    Hours(u8),
+    /// The extremes hosts might pass.
+    Zero,
+    Max,
+}
+
+#[derive(Arbitrary, Clone, Debug)]
+enum Query {
+    Check {
+        user: Pick,
+        op: u8,
+        asset: Pick,
+    },
+    CheckCreate {
+        user: Pick,
+        workspace: Pick,
+        kind: u8,
+    },
+    Visible {
+        user: Pick,
+        workspace: Pick,
+    },
+    DryRun {
+        user: Pick,
+        workspace: Pick,
+        private: bool,
+    },
+    DataScope {
+        user: Pick,
+        asset: Pick,
+        rows: Vec<RowIn>,
+        rotate: u8,
+    },
+}
+
+#[derive(Arbitrary, Clone, Debug)]
+struct Step {
+    actor: Pick,
+    when: When,
+    op: Op,
+    query: Option<Query>,
+}
+
+#[derive(Arbitrary, Clone, Debug)]
+struct Input {
+    private: bool,
+    /// Before which step a twin engine is loaded from the snapshot.
+    reload_at: Option<u8>,
+    /// Whether to end with a sweep of every query and a load of every workspace part on its
+    /// own (slower, so not every input does).
+    deep: bool,
+    steps: Vec<Step>,
+}
+
+fn seed(private: bool) -> Engine {
+    static SEEDS: OnceLock<[Engine; 2]> = OnceLock::new();
+    SEEDS.get_or_init(|| [seeded(false), seeded(true)])[usize::from(private)].clone()
+}
+
+fn advance(now: u64, when: When) -> u64 {
+    match when {
+        When::Delta(s) => now.saturating_add_signed(i64::from(s) * 1000),
+        When::Hours(h) => now.saturating_add(u64::from(h) * 3_600_000),
+        When::Zero => 0,
+        When::Max => u64::MAX,
+    }
+}
+
+fuzz_target!(|input: Input| {
+    let mut engine = seed(input.private);
+    let mut twin: Option<Engine> = None;
+    let mut now = T0 + 1_000;
+    for (i, step) in input.steps.iter().take(MAX_STEPS).enumerate() {
+        if input.reload_at.is_some_and(|r| usize::from(r) == i) {
+            twin = Some(assert_round_trip(&engine, "the commands so far"));
+        }
+        now = advance(now, step.when);
+        let actor = step.actor.of(USERS);
+        let command = step.op.build(now);
+        let outcome = execute_checked(&mut engine, &actor, &command, now);
+        if let Some(t) = twin.as_mut() {
+            let theirs = t.execute(&actor, &command, now);
+            assert_eq!(
+                outcome.is_ok(),
+                theirs.is_ok(),
+                "a reloaded engine decides {command:?} differently: {outcome:?} vs {theirs:?}"
+            );
+            if let (Err(a), Err(b)) = (&outcome, &theirs) {
+                assert_eq!(
+                    refusal_key(a),
+                    refusal_key(b),
+                    "a reloaded engine refuses {command:?} differently"
+                );
+            }
+            assert!(
+                engine.to_json() == t.to_json(),
+                "a reloaded engine reaches another state after {command:?}"
+            );
+        }
+        if let Some(q) = &step.query {
+            query(&engine, twin.as_ref(), q, now);
+        }
+    }
+    let loaded = assert_round_trip(&engine, "the command stream");
+    if input.deep {
+        sweep(&engine, &loaded, now);
+        parts(&engine, now);
+    }
+});
+
+/// A query: no panic, and the answers agree with each other (and with the twin's).
+fn query(engine: &Engine, twin: Option<&Engine>, q: &Query, now: u64) {
+    match q {
+        Query::Check { user, op, asset } => {
+            let user = user.of(USERS);
+            let asset = asset.of(ASSETS);
+            let op = one_of(Operation::ALL, *op);
+            check_one(engine, &user, op, &asset, now);
+            if let Some(t) = twin {
+                assert_eq!(
+                    answer(engine, &user, op, &asset, now),
+                    answer(t, &user, op, &asset, now),
+                    "a reloaded engine decides differently"
+                );
+            }
+        }
+        Query::CheckCreate {
+            user,
+            workspace,
+            kind,
+        } => {
+            let ws = workspace.of(WORKSPACES);
+            let got = engine.check_create(&user.of(USERS), &ws, one_of(Kind::ALL, *kind));
+            if let Ok(d) = got {
+                let _ = engine.answer(&d).to_string();
+            }
+        }
+        Query::Visible { user, workspace } => {
+            let ws = workspace.of(WORKSPACES);
+            visible(
+                engine,
+                engine.workspace_part(&ws).as_ref(),
+                &user.of(USERS),
+                &ws,
+                now,
+            );
+        }
+        Query::DryRun {
+            user,
+            workspace,
+            private,
+        } => dry_run(
+            engine,
+            &user.of(USERS),
+            &workspace.of(WORKSPACES),
+            if *private {
+                Mode::Private
+            } else {
+                Mode::Collaboration
+            },
+            now,
+        ),
+        Query::DataScope {
+            user,
+            asset,
+            rows,
+            rotate,
+        } => {
+            if let Ok(scope) = engine.data_scope(&user.of(USERS), &asset.of(ASSETS), now) {
+                let rows: Vec<_> = rows.iter().take(16).map(|r| r.object(COLUMNS)).collect();
+                assert_scope_paths_agree(&scope, &rows, *rotate);
+            }
+        }
+    }
+}
+
+/// A check as hosts see it: allowed, rule and (with strict reasons) the sentence. Handles
+/// differ between engines, so decisions are not compared as they are.
+fn answer(
+    engine: &Engine,
+    user: &str,
+    op: Operation,
+    asset: &str,
+    now: u64,
+) -> Result<(bool, Rule, String), (&'static str, Option<Rule>)> {
+    engine
+        .check(user, op, asset, now)
+        .map(|d| {
+            let why = if strict_reasons() {
+                engine.explain(&d)
+            } else {
+                String::new()
+            };
+            (d.allowed, d.rule, why)
+        })
+        .map_err(|r| (r.code(), r.rule()))
+}
+
+/// What of a refusal must not depend on history: its code and rule, and with strict reasons
+/// its message.
+fn refusal_key(r: &Refusal) -> (&'static str, Option<Rule>, String) {
+    let message = if strict_reasons() {
+        r.to_string()
+    } else {
+        String::new()
+    };
+    (r.code(), r.rule(), message)
+}
+
+/// `check`, `check_handles` and `filter` agree on one (user, operation, asset).
+fn check_one(engine: &Engine, user: &str, op: Operation, asset: &str, now: u64) {
+    let listed = engine.filter(user, op, &[asset], now);
+    match engine.check(user, op, asset, now) {
+        Ok(d) => {
+            let _ = engine.answer(&d).to_string();
+            assert_eq!(
+                d.allowed,
+                listed == [asset],
+                "check and filter disagree on {user} {op} {asset}"
+            );
+            if op != Operation::Create
+                && let (Some(u), Some(a)) = (engine.user_handle(user), engine.asset_handle(asset))
+            {
+                assert_eq!(engine.check_handles(u, op, a, now), d, "check by handles");
+            }
+        }
+        Err(r) => {
+            assert!(
+                engine.asset_handle(asset).is_none(),
+                "check refused ({r}) on an existing asset"
+            );
+            assert!(listed.is_empty());
+        }
+    }
+}
+
+/// The lists hold existing ids of the workspace, once each.
+fn visible(engine: &Engine, part: Option<&WorkspacePart>, user: &str, workspace: &str, now: u64) {
+    if let Ok(list) = engine.visible_assets(user, workspace, now) {
+        let Some(part) = part else {
+            panic!("visible_assets answered for unknown workspace {workspace}");
+        };
+        let set: BTreeSet<&str> = list.iter().copied().collect();
+        assert_eq!(
+            set.len(),
+            list.len(),
+            "visible_assets repeats an id: {list:?}"
+        );
+        for a in &list {
+            assert!(
+                part.assets.iter().any(|x| x.id == *a),
+                "visible_assets lists {a}, not in {workspace}"
+            );
+        }
+    }
+    if let Ok(list) = engine.visible_folders(user, workspace, now) {
+        let Some(part) = part else {
+            panic!("visible_folders answered for unknown workspace {workspace}");
+        };
+        let set: BTreeSet<&str> = list.iter().copied().collect();
+        assert_eq!(
+            set.len(),
+            list.len(),
+            "visible_folders repeats an id: {list:?}"
+        );
+        for f in &list {
+            assert!(
+                part.folders.iter().any(|x| x.id == *f),
+                "visible_folders lists {f}, not in {workspace}"
+            );
+        }
+    }
+}
+
+/// W9: the dry run predicts what switching the mode does to every member's asset list.
+fn dry_run(engine: &Engine, user: &str, workspace: &str, to: Mode, now: u64) {
+    let Ok(run) = engine.mode_switch_dry_run(user, workspace, to, now) else {
+        return;
+    };
+    let mut switched = engine.clone();
+    let switch = Command::SetWorkspaceMode {
+        workspace: workspace.into(),
+        mode: to,
+    };
+    if execute_checked(&mut switched, user, &switch, now).is_err() {
+        return;
+    }
+    for u in USERS {
+        let (Ok(before), Ok(after)) = (
+            engine.visible_assets(u, workspace, now),
+            switched.visible_assets(u, workspace, now),
+        ) else {
+            continue;
+        };
+        let before: BTreeSet<&str> = before.into_iter().collect();
+        let after: BTreeSet<&str> = after.into_iter().collect();
+        let gains: BTreeSet<&str> = after.difference(&before).copied().collect();
+        let loses: BTreeSet<&str> = before.difference(&after).copied().collect();
+        let predicted = run.changes.iter().find(|c| c.user == *u);
+        let (pg, pl): (BTreeSet<&str>, BTreeSet<&str>) =
+            predicted.map_or_else(Default::default, |c| {
+                (
+                    c.gains.iter().map(String::as_str).collect(),
+                    c.loses.iter().map(String::as_str).collect(),
+                )
+            });
+        assert_eq!(
+            (&gains, &loses),
+            (&pg, &pl),
+            "W9: the dry run of {workspace} to {to} mispredicts {u}'s list"
+        );
+    }
+}
+
+/// Every user, operation and asset: `check` and `filter` agree, and the engine reloaded from
+/// its snapshot decides the same; every user's lists of every workspace are well formed.
+fn sweep(engine: &Engine, loaded: &Engine, now: u64) {
+    let parts: Vec<Option<WorkspacePart>> = WORKSPACES
+        .iter()
+        .map(|w| engine.workspace_part(w))
+        .collect();
+    for user in USERS {
+        for op in Operation::ALL {
+            let allowed = engine.filter(user, *op, ASSETS, now);
+            for asset in ASSETS {
+                let here = engine.check(user, *op, asset, now);
+                if let Ok(d) = &here {
+                    assert_eq!(
+                        d.allowed,
+                        allowed.contains(asset),
+                        "check and filter disagree on {user} {op} {asset}"
+                    );
+                }
+                let there = loaded.check(user, *op, asset, now);
+                assert_eq!(
+                    here.map(|d| (d.allowed, d.rule)),
+                    there.map(|d| (d.allowed, d.rule)),
+                    "the reloaded engine decides {user} {op} {asset} differently"
+                );
+            }
+        }
+        for (ws, part) in WORKSPACES.iter().zip(&parts) {
+            visible(engine, part.as_ref(), user, ws, now);
+        }
+    }
+}
+
+/// Every workspace part loads with the org part alone and answers as the whole does.
+fn parts(engine: &Engine, now: u64) {
+    let (Some(org), Some(snapshot)) = (engine.org_part(), engine.snapshot()) else {
+        panic!("an engine with an organization has parts");
+    };
+    for part in &snapshot.workspaces {
+        let partial = match Engine::from_parts(&org, std::slice::from_ref(part)) {
+            Ok(p) => p,
+            Err(e) => panic!("workspace part {} does not load: {e}", part.id),
+        };
+        assert_invariants(&partial, "loading one workspace part");
+        for user in USERS {
+            for a in &part.assets {
+                for op in Operation::ALL {
+                    let decide = |e: &Engine| answer(e, user, *op, &a.id, now);
+                    let (p, w) = (decide(&partial), decide(engine));
+                    assert_eq!(
+                        p, w,
+                        "a partial engine decides {user} {op} {} differently",
+                        a.id
+                    );
+                }
+            }
+            assert_eq!(
+                partial.visible_assets(user, &part.id, now),
+                engine.visible_assets(user, &part.id, now),
+                "a partial engine lists {}'s assets differently",
+                part.id
+            );
+            assert_eq!(
+                partial.visible_folders(user, &part.id, now),
+                engine.visible_folders(user, &part.id, now),
+            );
+        }
+    }
+}

@@ -1,0 +1,150 @@
+// The conformance runner shared by the JavaScript hosts (the npm package, the edge API). It has
+// the same rules as the core's runner (crates/orgspace-conformance): scenarios run in order,
+// every refused command must leave the state unchanged (X2), results compare as
+// docs/conformance.md says. A host is an object of async methods; a refusal is thrown as an
+// error with a string `code` (and `rule`).
+
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** Every scenario file under `path`, sorted. */
+export function scenarioFiles(path) {
+  if (statSync(path).isFile()) return [path];
+  return readdirSync(path)
+    .flatMap((name) => {
+      const p = join(path, name);
+      return statSync(p).isDirectory() ? scenarioFiles(p) : name.endsWith(".json") ? [p] : [];
+    })
+    .sort();
+}
+
+const sorted = (xs) => [...xs].sort();
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+function outcomeMatches(expect, err) {
+  if (typeof expect === "string") {
+    if (!err) return expect === "ok";
+    if (expect === "denied") return err.code === "denied";
+    if (expect === "invalid") return err.code !== "denied";
+    if (expect === "refused") return true;
+    return expect === err.code;
+  }
+  if (!err || expect === null || typeof expect !== "object") return false;
+  if (expect.denied) return err.code === "denied" && err.rule === expect.denied;
+  if (expect.invalid) return err.code !== "denied" && err.rule === expect.invalid;
+  return false;
+}
+
+async function attempt(f) {
+  try {
+    return { value: await f() };
+  } catch (err) {
+    if (typeof err?.code !== "string" || err.code === "internal") throw err; // a bug, not a refusal
+    return { err };
+  }
+}
+
+const describeErr = (e) => `${e.code}${e.rule ? ` (${e.rule})` : ""}: ${e.message}`;
+const normChanges = (cs) => sorted(cs.map((c) => JSON.stringify([c.user, sorted(c.gains), sorted(c.loses)])));
+const mismatch = (e, got) => `expected ${JSON.stringify(e)}, got ${JSON.stringify(got)}`;
+
+async function runStep(host, step, now) {
+  const e = step.expect;
+  const refusedAs = (r) => (outcomeMatches(e, r.err) ? null : `expected ${JSON.stringify(e)}, got ${describeErr(r.err)}`);
+  if ("command" in step) {
+    const before = await host.state();
+    const r = await attempt(() => host.execute(step.as, step.command, now));
+    if (r.err && (await host.state()) !== before) return `state changed after a refusal (X2): ${describeErr(r.err)}`;
+    if (outcomeMatches(e, r.err)) return null;
+    return `expected ${JSON.stringify(e)}, got ${r.err ? describeErr(r.err) : "ok"}`;
+  }
+  if ("check" in step) {
+    const r = await attempt(() => host.check(step.as, step.check, now));
+    if (r.err) return refusedAs(r);
+    const d = r.value;
+    if (e && typeof e === "object" && "allowed" in e && d.allowed === e.allowed && (!e.rule || e.rule === d.rule)) return null;
+    return `expected ${JSON.stringify(e)}, got ${d.allowed ? "allow" : "deny"} (${d.rule}): ${d.reason}`;
+  }
+  if ("visible_assets" in step || "visible_folders" in step) {
+    const r = await attempt(() =>
+      "visible_assets" in step
+        ? host.visibleAssets(step.as, step.visible_assets, now)
+        : host.visibleFolders(step.as, step.visible_folders, now),
+    );
+    if (r.err) return refusedAs(r);
+    return Array.isArray(e) && same(sorted(e), sorted(r.value)) ? null : mismatch(e, r.value);
+  }
+  if ("filter" in step) {
+    const got = await host.filter(step.as, step.filter.operation, step.filter.assets, now);
+    return Array.isArray(e) && same(sorted(e), sorted(got)) ? null : mismatch(e, got);
+  }
+  if ("dry_run" in step) {
+    const r = await attempt(() => host.dryRun(step.as, step.dry_run.workspace, step.dry_run.mode, now));
+    if (r.err) return refusedAs(r);
+    return e?.changes && same(normChanges(e.changes), normChanges(r.value.changes)) ? null : mismatch(e, r.value.changes);
+  }
+  if ("data_scope" in step) {
+    const r = await attempt(() => host.dataScope(step.as, step.data_scope, now));
+    if (r.err) return refusedAs(r);
+    const got = r.value.columns.map((c) => [c.name, !!c.masked]);
+    const want = (e?.columns ?? []).map((c) => [c.name, !!c.masked]);
+    const rowsOk = e?.rows === undefined || same(e.rows, r.value.rows);
+    return e?.columns && same(got, want) && rowsOk ? null : mismatch(e, r.value);
+  }
+  if ("preview" in step) {
+    const r = await attempt(() => host.preview(step.as, step.preview.dataset, step.preview.rows, now));
+    if (r.err) return refusedAs(r);
+    const canon = (rows) => rows.map((row) => Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1))));
+    return Array.isArray(e) && same(canon(e), canon(r.value)) ? null : mismatch(e, r.value);
+  }
+  return `unknown step: ${JSON.stringify(Object.keys(step))}`;
+}
+
+/**
+ * Runs every scenario under `paths` against hosts made by `newHost(scenario, index)` (each
+ * has `load()`, the step methods, `state()` and optionally `close()`). Prints failures and the
+ * summary line `N passed, N failed`; returns `{passed, failed, steps}`.
+ */
+export async function runScenarios(paths, newHost) {
+  let passed = 0;
+  let failed = 0;
+  let steps = 0;
+  let index = 0;
+  for (const file of paths.flatMap((p) => scenarioFiles(resolve(p)))) {
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    for (const scenario of Array.isArray(doc) ? doc : [doc]) {
+      const failures = [];
+      const host = newHost(scenario, index++);
+      let loaded = false;
+      try {
+        await host.load(scenario.snapshot ?? null);
+        loaded = true;
+      } catch (err) {
+        failures.push(`load snapshot: ${err.message}`);
+      }
+      let now = 0;
+      for (const [i, step] of (loaded ? scenario.steps : []).entries()) {
+        now = step.at ?? now;
+        steps++;
+        let failure;
+        try {
+          failure = await runStep(host, step, now);
+        } catch (err) {
+          failure = `error: ${err?.stack ?? err}`;
+        }
+        if (failure) failures.push(`step ${i + 1} (as ${step.as}${step.note ? ` — ${step.note}` : ""}): ${failure}`);
+      }
+      await host.close?.();
+      if (failures.length === 0) {
+        passed++;
+      } else {
+        failed++;
+        console.log(`FAIL ${file} — ${scenario.name}`);
+        for (const f of failures.slice(0, 20)) console.log(`  ${f}`);
+      }
+    }
+  }
+  console.log(`${passed + failed} scenarios, ${steps} steps`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return { passed, failed, steps };
+}

@@ -1,0 +1,95 @@
+// Runs the conformance scenarios of tests/conformance through the edge API over HTTP, with the
+// shared runner (tests/lib/conformance.mjs) and the files unchanged. Each scenario gets its own
+// organization id; `as` becomes a dev token, `at` the `x-orgspace-time` header (honoured only
+// with ORGSPACE_DEV_CLOCK in .dev.vars). Reads pass `min_version` (read-your-writes).
+//
+//   node tests/worker/conformance.mjs <base-url> [scenario paths...]
+//   node tests/worker/conformance.mjs --start [scenario paths...]   # its own wrangler dev
+
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { runScenarios } from "../lib/conformance.mjs";
+import { Client } from "./api.mjs";
+
+const enc = encodeURIComponent;
+
+/** A host of the shared runner for one scenario, in organization `org`. */
+export function httpHost(client, org) {
+  let version = 0;
+  let admin = null;
+  const q = () => `?min_version=${version}`;
+  const send = async (user, method, path, body, now) => {
+    const answer = await client.request(user, method, `/v1/orgs/${enc(org)}${path}`, body, { now });
+    if (typeof answer?.version === "number" && method !== "GET") version = Math.max(version, answer.version);
+    return answer;
+  };
+  return {
+    async load(snapshot) {
+      if (!snapshot) return;
+      const copy = structuredClone(snapshot);
+      copy.org.id = org;
+      admin = copy.org.members.find((m) => (m.roles ?? []).includes("org_admin"))?.user ?? null;
+      const answer = await client.request(admin, "PUT", `/v1/orgs/${enc(org)}/snapshot`, copy, {});
+      version = answer.version;
+    },
+    async state() {
+      if (admin === null) return "no organization";
+      try {
+        return JSON.stringify(await client.request(admin, "GET", `/v1/orgs/${enc(org)}/snapshot${q()}`));
+      } catch (err) {
+        return `error ${err.code}`;
+      }
+    },
+    async execute(as, command, now) {
+      // Each scenario gets its own organization; an org id the scenario means to be invalid
+      // is sent as it is, so it is still refused.
+      const ownOrg = (command?.type === "create_org" || command?.type === "upgrade_org") && /^[A-Za-z0-9_.-]{1,64}$/.test(command.org ?? "");
+      const c = ownOrg ? { ...command, org } : command;
+      const answer = await client.execute(org, as, c, now);
+      version = Math.max(version, answer.version ?? 0);
+      if (admin === null && (c.type === "create_org" || c.type === "upgrade_org")) admin = as;
+      return answer;
+    },
+    check: (as, check, now) => send(as, "POST", `/check${q()}`, check, now),
+    visibleAssets: async (as, ws, now) => (await send(as, "GET", `/workspaces/${enc(ws)}/assets${q()}`, undefined, now)).ids,
+    visibleFolders: async (as, ws, now) => (await send(as, "GET", `/workspaces/${enc(ws)}/folders${q()}`, undefined, now)).ids,
+    filter: async (as, operation, assets, now) => (await send(as, "POST", `/filter${q()}`, { operation, assets }, now)).assets,
+    dryRun: (as, ws, mode, now) => send(as, "GET", `/workspaces/${enc(ws)}/mode-dry-run${q()}&mode=${enc(mode)}`, undefined, now),
+    dataScope: (as, ds, now) => send(as, "GET", `/assets/${enc(ds)}/data-scope${q()}`, undefined, now),
+    preview: async (as, ds, rows, now) => (await send(as, "POST", `/assets/${enc(ds)}/preview${q()}`, { rows }, now)).rows,
+  };
+}
+
+export async function runOverHttp(base, paths, prefix = `c${Date.now().toString(36)}`) {
+  const client = new Client(base, { clock: true });
+  return runScenarios(paths, (_scenario, i) => httpHost(client, `${prefix}-${i}`));
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const target = process.argv[2];
+  if (!target) {
+    console.error("usage: node tests/worker/conformance.mjs <base-url>|--start [scenario paths...]");
+    process.exit(1);
+  }
+  const root = resolve(import.meta.dirname, "../..");
+  const paths = process.argv.length > 3 ? process.argv.slice(3) : [join(root, "tests/conformance")];
+  let worker = null;
+  let base = target;
+  if (target === "--start") {
+    const { startWorker } = await import("./dev.mjs");
+    mkdirSync(join(root, "target"), { recursive: true });
+    const persistTo = mkdtempSync(join(root, "target/worker-conformance-"));
+    worker = await startWorker({ port: 8790, persistTo });
+    worker.persistTo = persistTo;
+    base = worker.base;
+  }
+  try {
+    const { failed } = await runOverHttp(base, paths);
+    process.exitCode = failed === 0 ? 0 : 1;
+  } finally {
+    if (worker) {
+      await worker.stop();
+      rmSync(worker.persistTo, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// Starts `wrangler dev` (workerd, local KV and Durable Objects) on 127.0.0.1 with a persist
+// folder, waits until it answers, and stops it. Used by the worker tests, the benchmark and
+// scripts/run.sh.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+export async function startWorker({ port = 8787, persistTo, log = false } = {}) {
+  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
+    "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn"];
+  const child = spawn("npx", args, {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  const collect = (chunk) => {
+    output += chunk;
+    if (log) process.stderr.write(chunk);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
+    try {
+      const r = await fetch(`${base}/v1/health`);
+      if (r.ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (Date.now() >= deadline) {
+    stop(child);
+    throw new Error(`wrangler dev did not answer within 120 s:\n${output}`);
+  }
+  return { base, child, output: () => output, stop: () => stop(child) };
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      resolve();
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }, 5000).unref();
+  });
+}

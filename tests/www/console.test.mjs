@@ -1,0 +1,466 @@
+// The web console in a real browser: Debian's chromium driven by playwright-core against a local
+// wrangler dev (the API and the console) holding the demo organization. Checks that the page
+// shows exactly what the engine decides, that changes go through the API, and writes a
+// screenshot of each page to target/www-screenshots/.
+//
+//   node tests/www/console.test.mjs [--update-docs]
+//
+// Builds the console when its sources changed (the npm package and the worker when missing). Uses a
+// free port in 8811-8819 and a fresh state folder under target/tmp; stops everything on every
+// path. `--update-docs` copies the workspace screenshot to docs/console.png. Exits non-zero on
+// any failure.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import { Client } from "../worker/api.mjs";
+import { startWorker } from "../worker/dev.mjs";
+import { devUsersDoc } from "../../scripts/demo/dev-users.mjs";
+import { mint } from "../worker/tokens.mjs";
+import { DEMO_ORG, loadDemo } from "../../scripts/demo/load.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const shots = join(root, "target/www-screenshots");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const started = Date.now();
+const org = DEMO_ORG;
+const enc = encodeURIComponent;
+
+function log(message) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+}
+
+async function freePort() {
+  for (let port = 8811; port <= 8819; port++) {
+    const free = await new Promise((done) => {
+      const server = createServer();
+      server.once("error", () => done(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => done(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port in 8811-8819");
+}
+
+/** The newest modification time under `paths` (files, recursively). */
+function newest(paths) {
+  let t = 0;
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(readdirSync(p).map((n) => join(p, n))) : s.mtimeMs);
+  }
+  return t;
+}
+
+function ensureBuilt() {
+  const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+  if (!existsSync(join(root, "target/npm/orgspace/web/orgspace_bg.wasm"))) run("bash", ["scripts/build-npm.sh"]);
+  if (!existsSync(join(root, "worker/build/index.js"))) run("bash", ["scripts/build-worker.sh"]);
+  // The console is rebuilt when its sources or the npm package changed since its last build.
+  const app = join(root, "www/dist/app.js");
+  const sources = ["www/src", "www/index.html", "www/style.css", "www/_headers", "www/build.mjs", "www/tsconfig.json", "target/npm/orgspace/web"];
+  if (!existsSync(app) || newest(sources.map((p) => join(root, p))) > statSync(app).mtimeMs) run(process.execPath, ["www/build.mjs"]);
+}
+
+/** The console's sample-row generator, bundled for Node from www/src/samples.ts. */
+async function sampleRowsFn() {
+  const out = await build({ entryPoints: [join(root, "www/src/samples.ts")], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning" });
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
+  return mod.sampleRows;
+}
+
+const sorted = (list) => [...list].sort();
+const results = [];
+
+async function test(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false, err });
+    log(`FAIL ${name}: ${err.stack ?? err}`);
+  }
+}
+
+let worker = null;
+let browser = null;
+const persistTo = join(root, `target/tmp/www-test-${process.pid}`);
+
+async function cleanup() {
+  await browser?.close().catch(() => {});
+  browser = null;
+  await worker?.stop();
+  worker = null;
+  rmSync(persistTo, { recursive: true, force: true });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+async function main() {
+  log("building the console");
+  ensureBuilt();
+  const sampleRows = await sampleRowsFn();
+  mkdirSync(shots, { recursive: true });
+  rmSync(persistTo, { recursive: true, force: true });
+  mkdirSync(persistTo, { recursive: true });
+  const port = await freePort();
+  log(`starting wrangler dev on 127.0.0.1:${port}`);
+  // Offline: no `Request.cf` download from workers.cloudflare.com (the worker does not use it).
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+  worker = await startWorker({ port, persistTo });
+  const base = worker.base;
+  log("loading the demo organization through the API");
+  const loaded = await loadDemo(base, { org });
+  log(`loaded ${loaded.commands} commands, ${loaded.assets} assets in ${loaded.ms} ms`);
+
+  const api = new Client(base);
+  let version = loaded.version;
+  const get = (user, path) => api.request(user, "GET", `/v1/orgs/${enc(org)}${path}${path.includes("?") ? "&" : "?"}min_version=${version}`);
+  const listOf = async (user, ws) => ({
+    assets: (await get(user, `/workspaces/${enc(ws)}/assets`)).ids,
+    folders: (await get(user, `/workspaces/${enc(ws)}/folders`)).ids,
+  });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
+  // The demo users' tokens, as the run command's www/dist/dev-users.json offers them; served to
+  // this page only, so that a run command serving the same www/dist keeps its own file.
+  let devUsers = devUsersDoc({ org, ttl: 3600 });
+  await context.route("**/dev-users.json", (route) =>
+    devUsers
+      ? route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(devUsers) })
+      : route.fulfill({ status: 404, contentType: "application/json", body: '{"error":{"code":"not_found","message":"no such route"}}' }));
+  const page = await context.newPage();
+  const outside = [];
+  const pageErrors = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith("data:")) outside.push(r.url());
+  });
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(20_000);
+
+  const shot = async (name, full = false) => {
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(shots, name), fullPage: full });
+  };
+  const ready = (user) => page.waitForFunction((u) => document.body.dataset.ready?.startsWith(`${u}@`), user);
+  const signInAs = async (user) => {
+    if (await page.$("[data-testid=switch-user]")) {
+      await page.selectOption("[data-testid=switch-user]", user);
+    } else {
+      await page.click(`[data-testid=signin-${user}]`);
+    }
+    await ready(user);
+  };
+  const openWorkspace = async (ws) => {
+    await page.evaluate((w) => (location.hash = `#/ws/${encodeURIComponent(w)}`), ws);
+    await page.waitForSelector(`[data-testid=ws-page][data-workspace="${ws}"]`);
+  };
+  const openAsset = async (ws, asset) => {
+    await page.evaluate(([w, a]) => (location.hash = `#/ws/${encodeURIComponent(w)}/${encodeURIComponent(a)}`), [ws, asset]);
+    await page.waitForSelector(`[data-testid=asset-panel][data-asset="${asset}"]`);
+  };
+  const pageList = async () => ({
+    assets: await page.$$eval("[data-testid=tree] li.asset", (els) => els.map((e) => e.dataset.asset)),
+    folders: await page.$$eval("[data-testid=tree] li.folder", (els) => els.map((e) => e.dataset.folder)),
+  });
+  /** Runs `action` (a click) and waits for the result it shows, which must be of `kind`. */
+  const result = async (kind, action) => {
+    const before = Number(await page.evaluate(() => document.body.dataset.notices ?? 0));
+    await action();
+    await page.waitForFunction((n) => Number(document.body.dataset.notices ?? 0) > n, before);
+    await page.waitForSelector(`[data-testid=notice][data-kind="${kind}"]:not([hidden])`, { timeout: 1000 });
+    // The version of the view the page reloaded after the change: reads below ask for at least it.
+    const ready = await page.evaluate(() => document.body.dataset.ready ?? "");
+    version = Math.max(version, Number(ready.split("@")[1]) || 0);
+    return page.textContent("[data-testid=notice]");
+  };
+
+  await page.goto(`${base}/`);
+  await page.waitForSelector("[data-testid=signin-ada]");
+  await shot("01-signin.png");
+
+  // The whole organization, as the org admin's view holds it.
+  const whole = await get("ada", "/snapshot");
+  const financePart = whole.workspaces.find((w) => w.id === "finance");
+
+  await test("the org page lists members, roles, groups and workspaces with mode and default", async () => {
+    await signInAs("ada");
+    await page.waitForSelector("[data-testid=org-page]");
+    const rows = await page.$$eval("[data-testid=workspaces] tr[data-workspace]", (els) =>
+      els.map((e) => ({ id: e.dataset.workspace, text: e.textContent })));
+    assert.deepEqual(sorted(rows.map((r) => r.id)), sorted(whole.org.workspaces.map((w) => w.id)));
+    for (const w of whole.org.workspaces) {
+      const row = rows.find((r) => r.id === w.id);
+      assert.ok(row.text.includes(w.mode), `${w.id} shows its mode`);
+      assert.equal(row.text.includes("default"), w.id === whole.org.default_workspace, `${w.id} default flag`);
+    }
+    const members = await page.$$eval("[data-testid=members] tr[data-member]", (els) => els.map((e) => e.dataset.member));
+    assert.deepEqual(sorted(members), sorted(whole.org.members.map((m) => m.user)));
+    const roles = await page.textContent("[data-testid=org-roles]");
+    assert.ok(roles.includes("People Ops") && roles.includes("permission admin"), "custom and preset org roles");
+    const groups = await page.$$eval("[data-group]", (els) => els.map((e) => e.dataset.group));
+    assert.deepEqual(sorted(groups), sorted(whole.org.groups.map((g) => g.id)));
+    await shot("02-org-ada.png", true);
+  });
+
+  let danList;
+  let annList;
+  await test("two members of a private workspace see different lists and trees, exactly as the engine says", async () => {
+    for (const user of ["dan", "ann"]) {
+      await signInAs(user);
+      await openWorkspace("finance");
+      const shown = await pageList();
+      const expected = await listOf(user, "finance");
+      assert.deepEqual(sorted(shown.assets), sorted(expected.assets), `${user}'s assets`);
+      assert.deepEqual(sorted(shown.folders), sorted(expected.folders), `${user}'s folders`);
+      assert.ok(shown.assets.length < financePart.assets.length, `${user} sees less than everything`);
+      if (user === "dan") danList = shown;
+      else annList = shown;
+      await shot(`03-workspace-${user}.png`);
+    }
+    assert.notDeepEqual(sorted(danList.assets), sorted(annList.assets), "the asset lists differ");
+    assert.notDeepEqual(sorted(danList.folders), sorted(annList.folders), "the folder trees differ");
+  });
+
+  await test("an admin sees every asset and folder", async () => {
+    for (const user of ["wes", "ada"]) {
+      await signInAs(user);
+      await openWorkspace("finance");
+      const shown = await pageList();
+      assert.deepEqual(sorted(shown.assets), sorted(financePart.assets.map((a) => a.id)), `${user} sees all assets`);
+      assert.deepEqual(sorted(shown.folders), sorted(financePart.folders.map((f) => f.id)), `${user} sees all folders`);
+    }
+  });
+
+  await test("an asset shows why the user may or may not view, modify, delete, share it", async () => {
+    await signInAs("ann");
+    const asset = annList.assets.find((id) => financePart.assets.find((a) => a.id === id).owner !== "ann");
+    await openAsset("finance", asset);
+    for (const op of ["view", "modify", "delete", "share"]) {
+      const expected = await api.request("ann", "POST", `/v1/orgs/${enc(org)}/check?min_version=${version}`, { operation: op, asset });
+      const row = await page.$(`[data-testid=decision-${op}]`);
+      assert.equal(await row.getAttribute("data-allowed"), String(expected.allowed), `${op} allowed`);
+      assert.equal(await row.getAttribute("data-rule"), expected.rule, `${op} rule`);
+      assert.ok((await row.textContent()).includes(expected.reason), `${op} reason`);
+    }
+    await shot("04-asset-why.png");
+  });
+
+  await test("sharing an asset with the other user makes it appear in their list after reload", async () => {
+    const mine = danList.assets.filter((id) => financePart.assets.find((a) => a.id === id).owner === "dan" && !annList.assets.includes(id));
+    assert.ok(mine.length > 0, "dan owns an asset ann does not see");
+    const asset = mine[0];
+    await signInAs("dan");
+    await openAsset("finance", asset);
+    await page.selectOption("[data-testid=share-users]", ["ann"]);
+    await page.selectOption("[data-testid=share-form] select[name=level]", "view");
+    const text = await result("ok", () => page.click("[data-testid=share-form] button[type=submit]"));
+    assert.match(text, /Share .* done/);
+    await signInAs("ann");
+    await openWorkspace("finance");
+    await page.reload();
+    await ready("ann");
+    await page.waitForSelector(`[data-testid=ws-page][data-workspace="finance"]`);
+    const shown = await pageList();
+    assert.ok(shown.assets.includes(asset), "the shared asset is in ann's list");
+    assert.deepEqual(sorted(shown.assets), sorted((await listOf("ann", "finance")).assets));
+    await page.click(`[data-testid=tree] li.asset[data-asset="${asset}"] a`);
+    await page.waitForSelector(`[data-testid=asset-panel][data-asset="${asset}"]`);
+    await shot("05-shared-with-ann.png");
+  });
+
+  await test("a visitor's attempt to modify shows the denial and its reason, and changes nothing", async () => {
+    await signInAs("vic");
+    await openWorkspace("finance");
+    const { assets } = await pageList();
+    const asset = assets[0];
+    const before = financePart.assets.find((a) => a.id === asset).name;
+    await openAsset("finance", asset);
+    assert.equal(await page.getAttribute("[data-testid=decision-modify]", "data-allowed"), "false");
+    await page.fill("[data-testid=rename-form] input[name=name]", "Renamed by a visitor");
+    const text = await result("denied", () => page.click("[data-testid=rename-form] button[type=submit]"));
+    let expected;
+    try {
+      await api.execute(org, "vic", { type: "modify_asset", asset, name: "Renamed by a visitor" });
+      assert.fail("the API accepted a visitor's rename");
+    } catch (err) {
+      expected = err;
+    }
+    assert.equal(expected.code, "denied");
+    assert.ok(text.includes(expected.rule), `the notice names rule ${expected.rule}`);
+    assert.ok(text.includes(expected.message), "the notice shows the API's reason");
+    assert.equal(await page.getAttribute("[data-testid=notice] [data-rule]", "data-rule"), expected.rule);
+    // Nothing half-applied: the page and the API still hold the old name.
+    assert.equal(await page.textContent("[data-testid=asset-panel] h2"), before);
+    const now = await get("ada", `/assets/${enc(asset)}`);
+    assert.equal(now.name, before);
+    await shot("06-visitor-denied.png");
+  });
+
+  await test("a dataset's rows are previewed as the user sees them", async () => {
+    await signInAs("ann");
+    await openAsset("finance", "finance-orders");
+    await page.waitForSelector("[data-testid=preview-rows]");
+    const source = whole.org.data_sources.find((s) => s.id === "warehouse");
+    const rows = sampleRows(source.tables.find((t) => t.name === "orders"));
+    const expected = (await api.request("ann", "POST", `/v1/orgs/${enc(org)}/assets/finance-orders/preview?min_version=${version}`, { rows })).rows;
+    const shown = await page.$$eval("[data-testid=preview-rows] tbody tr", (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+    const head = await page.$$eval("[data-testid=preview-rows] thead th", (ths) => ths.map((th) => th.textContent.replace(" (masked)", "")));
+    assert.ok(expected.length > 0 && expected.length < rows.length, "row rules cut the rows");
+    const scope = await get("ann", "/assets/finance-orders/data-scope");
+    assert.deepEqual(head, scope.columns.map((c) => c.name), "the columns ann gets, in table order");
+    assert.deepEqual(shown, expected.map((r) => head.map((c) => String(r[c]))));
+    assert.ok(expected.every((r) => r.email === "***"), "ann's group sees e-mails masked");
+    await shot("07-dataset-preview.png", true);
+  });
+
+  await test("a mode switch shows the dry run before it applies", async () => {
+    await signInAs("wes");
+    await openWorkspace("finance");
+    assert.equal(await page.textContent("[data-testid=mode]"), "private");
+    await page.click("[data-testid=mode-dry-run]");
+    await page.waitForSelector("[data-testid=dry-run]");
+    const expected = await get("wes", "/workspaces/finance/mode-dry-run?mode=collaboration");
+    const users = await page.$$eval("[data-testid=dry-run] tr[data-user]", (els) => els.map((e) => e.dataset.user));
+    assert.deepEqual(sorted(users), sorted(expected.changes.map((c) => c.user)));
+    assert.ok(expected.changes.some((c) => c.gains.length > 0), "someone gains sight");
+    // Shown, not applied.
+    const during = await get("ada", "/snapshot");
+    assert.equal(during.org.workspaces.find((w) => w.id === "finance").mode, "private");
+    await shot("08-mode-dry-run.png", true);
+    await result("ok", () => page.click("[data-testid=mode-apply]"));
+    await page.waitForFunction(() => document.querySelector("[data-testid=mode]")?.textContent === "collaboration");
+    const after = await get("ada", "/snapshot");
+    version = after.org.version;
+    assert.equal(after.org.workspaces.find((w) => w.id === "finance").mode, "collaboration");
+    // Now ann sees the whole workspace.
+    await signInAs("ann");
+    await openWorkspace("finance");
+    const shown = await pageList();
+    assert.deepEqual(sorted(shown.assets), sorted(financePart.assets.map((a) => a.id)));
+  });
+
+  await test("creating a folder and an asset through the page", async () => {
+    await signInAs("dan");
+    await openWorkspace("ops");
+    await page.fill("[data-testid=create-folder-form] input[name=name]", "Browser tests");
+    await result("ok", () => page.click("[data-testid=create-folder-form] button[type=submit]"));
+    const folder = (await get("dan", "/workspaces/ops/folders")).folders.find((f) => f.name === "Browser tests");
+    assert.ok(folder, "the folder exists");
+    await page.selectOption("[data-testid=create-asset-form] select[name=kind]", "dashboard");
+    await page.fill("[data-testid=create-asset-form] input[name=name]", "Made in the browser");
+    await page.selectOption("[data-testid=create-asset-form] select[name=folder]", folder.id);
+    await result("ok", () => page.click("[data-testid=create-asset-form] button[type=submit]"));
+    const asset = (await get("dan", "/workspaces/ops/assets")).assets.find((a) => a.name === "Made in the browser");
+    assert.ok(asset && asset.folder === folder.id && asset.owner === "dan");
+    await page.waitForSelector(`[data-testid=tree] li.folder[data-folder="${folder.id}"] li.asset[data-asset="${asset.id}"]`);
+    await shot("09-created.png");
+  });
+
+  await test("the other forms: add a member, custom roles, group, public, transfer", async () => {
+    await signInAs("ada");
+    await page.evaluate(() => (location.hash = "#/org"));
+    await page.waitForSelector("[data-testid=org-page]");
+    const form = (id) => `[data-testid=${id}]`;
+    await page.fill(`${form("add-member-form")} input[name=user]`, "zoe");
+    await page.selectOption(`${form("add-member-form")} select[name=workspace]`, "research");
+    await page.check(`${form("add-member-form")} input[name=workspace_roles][value=analyst]`);
+    await page.uncheck(`${form("add-member-form")} input[name=workspace_roles][value=visitor]`);
+    await result("ok", () => page.click(`${form("add-member-form")} button[type=submit]`));
+    await page.fill(`${form("define-org-role-form")} input[name=role]`, "auditors");
+    await page.fill(`${form("define-org-role-form")} input[name=name]`, "Auditors");
+    await page.check(`${form("define-org-role-form")} input[name=points][value=view_audit_log]`);
+    await result("ok", () => page.click(`${form("define-org-role-form")} button[type=submit]`));
+    await page.selectOption(`${form("org-roles-form")} select[name=user]`, "zoe");
+    await page.check(`${form("org-roles-form")} input[name=roles][value=auditors]`);
+    await result("ok", () => page.click(`${form("org-roles-form")} button[type=submit]`));
+    await page.selectOption(`${form("group-member-form")} select[name=group]`, "analysts");
+    await page.selectOption(`${form("group-member-form")} select[name=user]`, "zoe");
+    await result("ok", () => page.click(`${form("group-member-form")} button[type=submit]`));
+    const snap = await get("ada", "/snapshot");
+    assert.deepEqual(snap.org.members.find((m) => m.user === "zoe")?.roles, ["auditors"]);
+    assert.ok(snap.org.groups.find((g) => g.id === "analysts").members.includes("zoe"));
+    assert.deepEqual(snap.workspaces.find((w) => w.id === "research").members.find((m) => m.user === "zoe")?.roles, ["analyst"]);
+
+    await openWorkspace("research");
+    await page.fill(`${form("define-ws-role-form")} input[name=role]`, "reviewer");
+    await page.fill(`${form("define-ws-role-form")} input[name=name]`, "Reviewer");
+    await page.check(`${form("define-ws-role-form")} input[value="dashboard:view"]`);
+    await page.check(`${form("define-ws-role-form")} input[value="workbook:view"]`);
+    await result("ok", () => page.click(`${form("define-ws-role-form")} button[type=submit]`));
+    await page.selectOption(`${form("ws-roles-form")} select[name=user]`, "zoe");
+    await page.check(`${form("ws-roles-form")} input[name=roles][value=reviewer]`);
+    await result("ok", () => page.click(`${form("ws-roles-form")} button[type=submit]`));
+    const research = (await get("ada", "/snapshot")).workspaces.find((w) => w.id === "research");
+    assert.deepEqual(research.members.find((m) => m.user === "zoe").roles.sort(), ["analyst", "reviewer"]);
+
+    // Make public, then transfer, an asset of the private workspace.
+    const asset = research.assets.find((a) => !a.public && a.kind === "dashboard");
+    await openAsset("research", asset.id);
+    await result("ok", () => page.click("[data-testid=public-toggle]"));
+    assert.equal(await page.textContent("[data-testid=public]"), "yes: every member of the workspace sees it (A4)");
+    const to = research.members.find((m) => m.roles.includes("developer") && m.user !== asset.owner).user;
+    await page.selectOption("[data-testid=transfer-form] select[name=to]", to);
+    await result("ok", () => page.click("[data-testid=transfer-form] button[type=submit]"));
+    assert.equal(await page.textContent("[data-testid=owner]"), to);
+    const after = (await get("ada", `/assets/${enc(asset.id)}`));
+    assert.equal(after.owner, to);
+    assert.equal(after.public, true);
+  });
+
+  await test("without dev users the page asks for a token: a bad one is refused, a good one signs in", async () => {
+    devUsers = null;
+    await page.click("[data-testid=signout]");
+    await page.reload();
+    await page.waitForSelector("[data-testid=token-form]");
+    assert.equal(await page.$("[data-testid=dev-users]"), null, "no demo users offered");
+    await page.fill("[data-testid=token-form] input[name=org]", org);
+    await page.fill("[data-testid=token-form] textarea[name=token]", "not-a-token");
+    const text = await result("error", () => page.click("[data-testid=token-form] button[type=submit]"));
+    assert.match(text, /unauthenticated/);
+    await page.fill("[data-testid=token-form] textarea[name=token]", mint("pat"));
+    await shot("10-token-signin.png");
+    await page.click("[data-testid=token-form] button[type=submit]");
+    await ready("pat");
+    await page.waitForSelector("[data-testid=org-page]");
+  });
+
+  await test("no request left the local server, and the page raised no error", async () => {
+    assert.deepEqual(outside, []);
+    assert.deepEqual(pageErrors, []);
+  });
+}
+
+let code = 0;
+try {
+  await main();
+} catch (err) {
+  console.error(err.stack ?? err);
+  if (worker) console.error(worker.output().slice(-3000));
+  code = 1;
+} finally {
+  await cleanup();
+}
+const failed = results.filter((r) => !r.ok);
+if (process.argv.includes("--update-docs") && existsSync(join(shots, "04-asset-why.png"))) {
+  copyFileSync(join(shots, "04-asset-why.png"), join(root, "docs/console.png"));
+  log("copied target/www-screenshots/04-asset-why.png to docs/console.png");
+}
+log(`${results.length - failed.length} passed, ${failed.length} failed; screenshots in target/www-screenshots/`);
+process.exit(code || (failed.length ? 1 : 0));

@@ -1,0 +1,384 @@
+//! The Workers runtime binding: the fetch handler, its Router, and the Durable Object.
+
+mod config;
+mod http;
+mod reader;
+mod writer;
+
+use crate::api_error::ApiError;
+use crate::queries::{CheckItem, Query};
+use crate::routes::{COMMAND_ROUTES, CommandRoute, Method, build_command};
+use config::Config;
+use http::{body_json, min_version, now_ms, query_pairs, respond};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use worker::{Context, Env, Request, Response, RouteContext, Router, event};
+use writer::{KV_BINDING, WriterCall};
+
+type Ctx = RouteContext<Config>;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let config = match Config::from_env(&env) {
+        Ok(c) => c,
+        Err(e) => return http::error(&ApiError::internal(format!("misconfigured: {e}"))),
+    };
+    let response = router(config).run(req, env).await;
+    json_fallback(response)
+}
+
+/// The Router's own 404 and 405 answers are plain text; the API answers JSON everywhere.
+fn json_fallback(response: worker::Result<Response>) -> worker::Result<Response> {
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => return http::error(&ApiError::internal(format!("runtime error: {e}"))),
+    };
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.starts_with("application/json"));
+    match response.status_code() {
+        404 if !is_json => http::error(&ApiError::not_found("no such route")),
+        405 if !is_json => http::error(&ApiError::new(
+            405,
+            "method_not_allowed",
+            "this route does not take that method",
+        )),
+        _ => Ok(response),
+    }
+}
+
+fn router(config: Config) -> Router<'static, Config> {
+    let mut router = Router::with_data(config)
+        .get_async("/v1/health", |_, _| async {
+            http::json(200, &json!({"status": "ok"}))
+        })
+        .get_async("/v1/orgs/:org", |req, ctx| query(req, ctx, org_summary))
+        .post_async("/v1/orgs/:org/check", |req, ctx| query(req, ctx, check))
+        .post_async("/v1/orgs/:org/filter", |req, ctx| query(req, ctx, filter))
+        .get_async("/v1/orgs/:org/workspaces/:workspace/assets", |req, ctx| {
+            query(req, ctx, visible_assets)
+        })
+        .get_async("/v1/orgs/:org/workspaces/:workspace/folders", |req, ctx| {
+            query(req, ctx, visible_folders)
+        })
+        .get_async(
+            "/v1/orgs/:org/workspaces/:workspace/mode-dry-run",
+            |req, ctx| query(req, ctx, dry_run),
+        )
+        .get_async("/v1/orgs/:org/assets/:asset", |req, ctx| {
+            query(req, ctx, asset)
+        })
+        .get_async("/v1/orgs/:org/assets/:asset/data-scope", |req, ctx| {
+            query(req, ctx, data_scope)
+        })
+        .post_async("/v1/orgs/:org/assets/:asset/preview", |req, ctx| {
+            query(req, ctx, preview)
+        })
+        .get_async("/v1/orgs/:org/snapshot", |req, ctx| query(req, ctx, view))
+        .put_async("/v1/orgs/:org/snapshot", import)
+        .get_async("/v1/orgs/:org/audit", audit);
+    for route in COMMAND_ROUTES {
+        let handler = move |req, ctx| command(req, ctx, route);
+        router = match route.method {
+            Method::Get => router.get_async(route.path, handler),
+            Method::Post => router.post_async(route.path, handler),
+            Method::Put => router.put_async(route.path, handler),
+            Method::Patch => router.patch_async(route.path, handler),
+            Method::Delete => router.delete_async(route.path, handler),
+        };
+    }
+    router
+}
+
+/// The authenticated caller, the time of the request, and the organization in the path.
+struct Call {
+    actor: String,
+    now: u64,
+    org: String,
+}
+
+fn authenticate(req: &Request, ctx: &Ctx) -> Result<Call, ApiError> {
+    let real_now = now_ms();
+    let header = req.headers().get("authorization").ok().flatten();
+    // Tokens are always checked against the real clock, whatever time the request asks for.
+    let actor = ctx.data.auth.authenticate(header.as_deref(), real_now)?;
+    let now = match req.headers().get("x-orgspace-time").ok().flatten() {
+        Some(t) if ctx.data.dev_clock => t
+            .parse()
+            .map_err(|_| ApiError::invalid("`x-orgspace-time` must be milliseconds"))?,
+        _ => real_now,
+    };
+    let org = param(ctx, "org")?;
+    Ok(Call { actor, now, org })
+}
+
+async fn command(
+    mut req: Request,
+    ctx: Ctx,
+    route: &'static CommandRoute,
+) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let body = body_json(&mut req).await?;
+        let pairs = query_pairs(&req);
+        let params: Vec<(&str, String)> = route
+            .params
+            .iter()
+            .map(|(name, _)| *name)
+            .chain(route.target.map(|_| "target"))
+            .map(|name| Ok((name, param(&ctx, name)?)))
+            .collect::<Result<_, ApiError>>()?;
+        let lookup = |name: &str| {
+            params
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let command = build_command(route, lookup, &pairs, body)?;
+        writer::call(
+            &ctx.env,
+            &call.org,
+            &WriterCall::Execute {
+                org: call.org.clone(),
+                actor: call.actor,
+                at: call.now,
+                command,
+                creates: route.creates,
+            },
+        )
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// Builds a query from the request's path parameters, query string and body.
+type QueryBuilder = fn(&Ctx, &[(String, String)], Option<Value>) -> Result<Query, ApiError>;
+
+async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let body = body_json(&mut req).await?;
+        let pairs = query_pairs(&req);
+        let min = min_version(&pairs)?.unwrap_or(0);
+        let query = build(&ctx, &pairs, body)?;
+        let kv = ctx
+            .env
+            .kv(KV_BINDING)
+            .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
+        if let Some(value) =
+            reader::answer(&kv, &call.org, &call.actor, &query, min, call.now).await?
+        {
+            return Ok((200, value));
+        }
+        writer::call(
+            &ctx.env,
+            &call.org,
+            &WriterCall::Query {
+                org: call.org.clone(),
+                actor: call.actor,
+                now: call.now,
+                query,
+            },
+        )
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// A path parameter, percent-decoded (the Router hands them over as they came).
+fn param(ctx: &Ctx, name: &str) -> Result<String, ApiError> {
+    let raw = ctx
+        .param(name)
+        .ok_or_else(|| ApiError::invalid(format!("`{name}` is missing")))?;
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| ApiError::invalid(format!("`{name}` is not UTF-8 once decoded")))
+}
+
+fn no_body(body: Option<Value>) -> Result<(), ApiError> {
+    match body {
+        None => Ok(()),
+        Some(_) => Err(ApiError::invalid("this route takes no body")),
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(body: Option<Value>, what: &str) -> Result<T, ApiError> {
+    let body = body.ok_or_else(|| ApiError::invalid(format!("the body must be {what}")))?;
+    serde_json::from_value(body)
+        .map_err(|e| ApiError::invalid(format!("the body is not {what}: {e}")))
+}
+
+fn org_summary(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Ok(Query::Org)
+}
+
+fn check(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Batch {
+        checks: Vec<CheckItem>,
+    }
+    let is_batch = body
+        .as_ref()
+        .and_then(Value::as_object)
+        .is_some_and(|o| o.contains_key("checks"));
+    if is_batch {
+        let batch: Batch = parse(body, "`{\"checks\": [...]}`")?;
+        if batch.checks.len() > 1000 {
+            return Err(ApiError::invalid("at most 1000 checks per batch"));
+        }
+        Ok(Query::Check {
+            checks: batch.checks,
+            batch: true,
+        })
+    } else {
+        let one: CheckItem = parse(body, "a check (`{\"operation\", \"asset\"}`)")?;
+        Ok(Query::Check {
+            checks: vec![one],
+            batch: false,
+        })
+    }
+}
+
+fn filter(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    let query: Query = {
+        let mut body = body.ok_or_else(|| ApiError::invalid("the body must be a filter"))?;
+        if let Some(o) = body.as_object_mut() {
+            o.insert("query".into(), Value::String("filter".into()));
+        }
+        serde_json::from_value(body)
+            .map_err(|e| ApiError::invalid(format!("the body is not a filter: {e}")))?
+    };
+    match query {
+        Query::Filter { .. } => Ok(query),
+        _ => Err(ApiError::invalid("the body is not a filter")),
+    }
+}
+
+fn visible_assets(
+    ctx: &Ctx,
+    _: &[(String, String)],
+    body: Option<Value>,
+) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Ok(Query::VisibleAssets {
+        workspace: param(ctx, "workspace")?,
+    })
+}
+
+fn visible_folders(
+    ctx: &Ctx,
+    _: &[(String, String)],
+    body: Option<Value>,
+) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Ok(Query::VisibleFolders {
+        workspace: param(ctx, "workspace")?,
+    })
+}
+
+fn dry_run(ctx: &Ctx, pairs: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    no_body(body)?;
+    let mode = pairs
+        .iter()
+        .find(|(k, _)| k == "mode")
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| ApiError::invalid("`mode` is required (collaboration or private)"))?;
+    let mode = serde_json::from_value(Value::String(mode.into()))
+        .map_err(|_| ApiError::invalid("`mode` must be collaboration or private"))?;
+    Ok(Query::DryRun {
+        workspace: param(ctx, "workspace")?,
+        mode,
+    })
+}
+
+fn asset(ctx: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Ok(Query::Asset {
+        asset: param(ctx, "asset")?,
+    })
+}
+
+fn data_scope(ctx: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Ok(Query::DataScope {
+        dataset: param(ctx, "asset")?,
+    })
+}
+
+fn preview(ctx: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Rows {
+        rows: Vec<serde_json::Map<String, Value>>,
+    }
+    let rows: Rows = parse(body, "`{\"rows\": [...]}`")?;
+    Ok(Query::Preview {
+        dataset: param(ctx, "asset")?,
+        rows: rows.rows,
+    })
+}
+
+fn view(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Ok(Query::View)
+}
+
+async fn import(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let snapshot = body_json(&mut req)
+            .await?
+            .ok_or_else(|| ApiError::invalid("the body must be a snapshot"))?;
+        writer::call(
+            &ctx.env,
+            &call.org,
+            &WriterCall::Import {
+                org: call.org.clone(),
+                actor: call.actor,
+                snapshot,
+            },
+        )
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+async fn audit(req: Request, ctx: Ctx) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let pairs = query_pairs(&req);
+        let number = |name: &str, default: u64| -> Result<u64, ApiError> {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or(Ok(default), |(_, v)| {
+                    v.parse()
+                        .map_err(|_| ApiError::invalid(format!("`{name}` must be a number")))
+                })
+        };
+        let after = number("after", 0)?;
+        let limit = u32::try_from(number("limit", 100)?.min(1000)).unwrap_or(1000);
+        writer::call(
+            &ctx.env,
+            &call.org,
+            &WriterCall::Audit {
+                org: call.org.clone(),
+                actor: call.actor,
+                after,
+                limit,
+            },
+        )
+        .await
+    }
+    .await;
+    respond(result)
+}

@@ -1,0 +1,273 @@
+//! Read-only questions, answered by the core on whatever engine the worker has at hand: one built
+//! from KV parts at the edge, or the organization's Durable Object when KV lags behind.
+
+use crate::api_error::ApiError;
+use orgspace_core::{Engine, Kind, Mode, Operation, Refusal};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// One permission question of `POST /v1/orgs/{org}/check`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckItem {
+    /// The operation.
+    pub operation: Operation,
+    /// The asset asked about (every operation but `create`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// For `create`: the workspace. For others: where the asset lives, a hint that saves a
+    /// lookup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// For `create`: the kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+}
+
+/// A question the worker answers for the caller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "query", rename_all = "snake_case")]
+pub enum Query {
+    /// Decisions with reasons; `batch` answers `{results}` instead of one decision.
+    Check {
+        /// The questions.
+        checks: Vec<CheckItem>,
+        /// Whether the request was a batch.
+        batch: bool,
+    },
+    /// The ids among `assets` the caller may `operation`.
+    Filter {
+        /// The operation.
+        operation: Operation,
+        /// The ids.
+        assets: Vec<String>,
+        /// The workspace they all live in, when the caller knows it: the edge then answers
+        /// from that one part.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workspace: Option<String>,
+    },
+    /// The organization's name, version and default workspace, for its members.
+    Org,
+    /// The caller's asset list of a workspace (W7, W8).
+    VisibleAssets {
+        /// The workspace.
+        workspace: String,
+    },
+    /// The caller's folder tree of a workspace (W7, W8).
+    VisibleFolders {
+        /// The workspace.
+        workspace: String,
+    },
+    /// Who would gain or lose sight of what if the workspace switched mode (W9).
+    DryRun {
+        /// The workspace.
+        workspace: String,
+        /// The mode it would switch to.
+        mode: Mode,
+    },
+    /// The caller's data scope of a dataset (D4).
+    DataScope {
+        /// The dataset.
+        dataset: String,
+    },
+    /// Rows of a dataset as the caller sees them (D4).
+    Preview {
+        /// The dataset.
+        dataset: String,
+        /// The rows, objects of column values.
+        rows: Vec<Map<String, Value>>,
+    },
+    /// One asset's metadata, for those who may view it.
+    Asset {
+        /// The asset.
+        asset: String,
+    },
+    /// The caller's view of the organization: a snapshot holding only what they may see.
+    View,
+}
+
+impl Query {
+    /// The workspaces whose parts answer this query, when known without a lookup; `None` means
+    /// the assets named must be located first (or the query needs the whole organization).
+    #[must_use]
+    pub fn workspaces(&self) -> Option<Vec<&str>> {
+        match self {
+            Query::VisibleAssets { workspace }
+            | Query::VisibleFolders { workspace }
+            | Query::DryRun { workspace, .. } => Some(vec![workspace.as_str()]),
+            Query::Filter {
+                workspace: Some(workspace),
+                ..
+            } => Some(vec![workspace.as_str()]),
+            Query::Org => Some(Vec::new()),
+            Query::Check { checks, .. } => checks.iter().map(|c| c.workspace.as_deref()).collect(),
+            _ => None,
+        }
+    }
+
+    /// The assets whose workspaces must be found before the query runs at the edge.
+    #[must_use]
+    pub fn assets_to_locate(&self) -> Vec<&str> {
+        match self {
+            Query::Check { checks, .. } => checks
+                .iter()
+                .filter(|c| c.workspace.is_none())
+                .filter_map(|c| c.asset.as_deref())
+                .collect(),
+            Query::DataScope { dataset } | Query::Preview { dataset, .. } => vec![dataset.as_str()],
+            Query::Asset { asset } => vec![asset.as_str()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether only the whole organization answers it (the Durable Object does).
+    #[must_use]
+    pub fn needs_whole_org(&self) -> bool {
+        matches!(
+            self,
+            Query::View
+                | Query::Filter {
+                    workspace: None,
+                    ..
+                }
+        )
+    }
+}
+
+/// Answers `query` for `actor` at `now` from `engine`.
+pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Result<Value, ApiError> {
+    match query {
+        Query::Check { checks, batch } => {
+            if *batch {
+                let results: Vec<Value> = checks
+                    .iter()
+                    .map(|c| match decide(engine, actor, c, now) {
+                        Ok(v) => v,
+                        Err(e) => json!({"error": {"code": e.code, "message": e.message}}),
+                    })
+                    .collect();
+                Ok(json!({ "results": results }))
+            } else {
+                let only = checks
+                    .first()
+                    .ok_or_else(|| ApiError::invalid("no check was asked"))?;
+                decide(engine, actor, only, now)
+            }
+        }
+        Query::Filter {
+            operation, assets, ..
+        } => {
+            let ids: Vec<&str> = assets.iter().map(String::as_str).collect();
+            Ok(json!({ "assets": engine.filter(actor, *operation, &ids, now) }))
+        }
+        Query::VisibleAssets { workspace } => {
+            let ids = engine.visible_assets(actor, workspace, now)?;
+            let snapshot_part = engine.workspace_part(workspace);
+            let assets: Vec<Value> = match &snapshot_part {
+                Some(part) => part
+                    .assets
+                    .iter()
+                    .filter(|a| ids.contains(&a.id.as_str()))
+                    .map(|a| {
+                        json!({"id": a.id, "kind": a.kind, "name": a.name, "folder": a.folder,
+                               "owner": a.owner, "public": a.public})
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            Ok(json!({ "workspace": workspace, "ids": ids, "assets": assets }))
+        }
+        Query::VisibleFolders { workspace } => {
+            let ids = engine.visible_folders(actor, workspace, now)?;
+            let part = engine.workspace_part(workspace);
+            let folders: Vec<Value> = part
+                .iter()
+                .flat_map(|p| p.folders.iter())
+                .filter(|f| ids.contains(&f.id.as_str()))
+                .map(|f| json!({"id": f.id, "name": f.name, "parent": f.parent}))
+                .collect();
+            Ok(json!({ "workspace": workspace, "ids": ids, "folders": folders }))
+        }
+        Query::DryRun { workspace, mode } => {
+            let run = engine.mode_switch_dry_run(actor, workspace, *mode, now)?;
+            serde_json::to_value(run).map_err(|e| ApiError::internal(e.to_string()))
+        }
+        Query::DataScope { dataset } => {
+            let scope = engine.data_scope(actor, dataset, now)?;
+            serde_json::to_value(scope).map_err(|e| ApiError::internal(e.to_string()))
+        }
+        Query::Preview { dataset, rows } => {
+            let scope = engine.data_scope(actor, dataset, now)?;
+            Ok(json!({ "rows": scope.apply(rows) }))
+        }
+        Query::Asset { asset } => {
+            let decision = engine.check(actor, Operation::View, asset, now)?;
+            if !decision.allowed {
+                let answer = engine.answer(&decision);
+                return Err(ApiError::from(Refusal::Denied {
+                    rule: answer.rule,
+                    reason: answer.reason,
+                }));
+            }
+            let headers = engine.org_part().map(|p| p.workspaces).unwrap_or_default();
+            let doc = headers.iter().find_map(|h| {
+                let part = engine.workspace_part(&h.id)?;
+                part.assets
+                    .into_iter()
+                    .find(|a| a.id == *asset)
+                    .map(|a| (h.id.clone(), a))
+            });
+            match doc {
+                Some((workspace, a)) => Ok(json!({
+                    "id": a.id, "workspace": workspace, "kind": a.kind, "name": a.name,
+                    "folder": a.folder, "owner": a.owner, "public": a.public,
+                    "created_at": a.created_at, "references": a.references,
+                })),
+                None => Err(ApiError::not_found(format!(
+                    "asset `{asset}` does not exist"
+                ))),
+            }
+        }
+        Query::Org => {
+            if engine.user_handle(actor).is_none() {
+                return Err(ApiError::from(Refusal::Denied {
+                    rule: orgspace_core::Rule::P1,
+                    reason: format!("`{actor}` is not a member of the organization"),
+                }));
+            }
+            let part = engine
+                .org_part()
+                .ok_or_else(|| ApiError::not_found("no organization"))?;
+            Ok(
+                json!({"id": part.id, "name": part.name, "version": part.version,
+                      "default_workspace": part.default_workspace}),
+            )
+        }
+        Query::View => {
+            let view = engine.snapshot_for(actor, now)?;
+            serde_json::to_value(view).map_err(|e| ApiError::internal(e.to_string()))
+        }
+    }
+}
+
+fn decide(engine: &Engine, actor: &str, item: &CheckItem, now: u64) -> Result<Value, ApiError> {
+    let decision = if item.operation == Operation::Create {
+        let (Some(workspace), Some(kind)) = (item.workspace.as_deref(), item.kind) else {
+            return Err(ApiError::invalid(
+                "a create check names `workspace` and `kind`",
+            ));
+        };
+        engine.check_create(actor, workspace, kind)?
+    } else {
+        let asset = item
+            .asset
+            .as_deref()
+            .ok_or_else(|| ApiError::invalid("a check names `asset`"))?;
+        engine.check(actor, item.operation, asset, now)?
+    };
+    serde_json::to_value(engine.answer(&decision)).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+#[cfg(test)]
+#[path = "queries_tests.rs"]
+mod tests;

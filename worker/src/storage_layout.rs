@@ -1,0 +1,188 @@
+//! How an organization is laid out in storage, shared by the Durable Object (the one writer)
+//! and the edge readers.
+//!
+//! KV holds, per organization:
+//! - `org/{org}`: an [`OrgEnvelope`]: the core's org part, the organization's version, and for
+//!   each workspace the version at which its part last changed;
+//! - `org/{org}/ws/{workspace}`: a [`WorkspaceEnvelope`]: one workspace's part and its version;
+//! - `org/{org}/asset/{asset}`: the asset's workspace id, so a check that names only an asset
+//!   finds the one workspace part it needs.
+//!
+//! Ids in keys have `%` and `/` percent-encoded, so keys of different organizations never meet.
+//!
+//! A reader takes the org envelope, then the workspace envelope it names; if that is older than
+//! the org envelope says (KV has not caught up), the reader asks the Durable Object instead.
+
+use orgspace_core::Event;
+use orgspace_core::snapshot::{OrgPart, WorkspacePart};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The org part and the directory of workspace part versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgEnvelope {
+    /// The organization's version: every accepted command adds one.
+    pub version: u64,
+    /// For each workspace, the version at which its part last changed.
+    pub workspaces: BTreeMap<String, u64>,
+    /// The core's org part.
+    pub part: OrgPart,
+}
+
+/// One workspace part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceEnvelope {
+    /// The version at which this part last changed.
+    pub version: u64,
+    /// The core's workspace part.
+    pub part: WorkspacePart,
+}
+
+/// The longest key Workers KV takes, in bytes. A longer key (ids near their 256-byte cap) is
+/// never written: readers find nothing under it and ask the writer.
+pub const KV_KEY_MAX: usize = 512;
+
+/// An id as one segment of a key, with `%` and `/` percent-encoded: ids may hold `/`, and an
+/// organization named `acme/ws/main` must not write over a key of `acme`.
+fn segment(id: &str) -> String {
+    id.replace('%', "%25").replace('/', "%2F")
+}
+
+/// The KV key of an organization's envelope.
+#[must_use]
+pub fn org_key(org: &str) -> String {
+    format!("org/{}", segment(org))
+}
+
+/// The KV key of a workspace's envelope.
+#[must_use]
+pub fn workspace_key(org: &str, workspace: &str) -> String {
+    format!("org/{}/ws/{}", segment(org), segment(workspace))
+}
+
+/// The KV key of an asset's locator.
+#[must_use]
+pub fn asset_key(org: &str, asset: &str) -> String {
+    format!("org/{}/asset/{}", segment(org), segment(asset))
+}
+
+/// What an accepted command changed, in storage terms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dirty {
+    /// Every workspace part must be rewritten (the command reached across workspaces).
+    pub all_workspaces: bool,
+    /// Workspace parts to rewrite.
+    pub workspaces: BTreeSet<String>,
+    /// Workspaces that no longer exist.
+    pub deleted_workspaces: BTreeSet<String>,
+    /// Asset locators to write (`Some(workspace)`) or delete (`None`).
+    pub locators: BTreeMap<String, Option<String>>,
+}
+
+/// The parts an accepted command's events touch. The org part is rewritten after every command
+/// (it carries the version), so only workspaces are listed. Commands whose effects reach across
+/// workspaces in ways their events summarize (removing a member, deleting a group or a data
+/// source, creating or upgrading the organization) mark every workspace.
+#[must_use]
+pub fn dirty_parts(events: &[Event]) -> Dirty {
+    let mut d = Dirty::default();
+    for event in events {
+        match event {
+            Event::OrgCreated { .. }
+            | Event::OrgUpgraded { .. }
+            | Event::MemberRemoved { .. }
+            | Event::GroupDeleted { .. }
+            | Event::DataSourceDeleted { .. } => d.all_workspaces = true,
+            Event::MemberAdded {
+                personal_workspace, ..
+            } => {
+                d.workspaces.insert(personal_workspace.clone());
+            }
+            Event::WorkspaceDeleted { workspace } => {
+                d.deleted_workspaces.insert(workspace.clone());
+            }
+            Event::AssetCreated { workspace, asset } => {
+                d.workspaces.insert(workspace.clone());
+                d.locators.insert(asset.clone(), Some(workspace.clone()));
+            }
+            Event::AssetDeleted { workspace, asset } => {
+                d.workspaces.insert(workspace.clone());
+                d.locators.insert(asset.clone(), None);
+            }
+            Event::OwnerChanged {
+                asset,
+                from_workspace,
+                workspace,
+                ..
+            } => {
+                d.workspaces.insert(from_workspace.clone());
+                d.workspaces.insert(workspace.clone());
+                d.locators.insert(asset.clone(), Some(workspace.clone()));
+            }
+            Event::WorkspaceCreated { workspace }
+            | Event::WorkspaceRenamed { workspace, .. }
+            | Event::WorkspaceModeSet { workspace, .. }
+            | Event::WorkspaceMemberAdded { workspace, .. }
+            | Event::WorkspaceMemberRemoved { workspace, .. }
+            | Event::WorkspaceRolesSet { workspace, .. }
+            | Event::WorkspaceRoleDefined { workspace, .. }
+            | Event::WorkspaceRoleDeleted { workspace, .. }
+            | Event::FolderCreated { workspace, .. }
+            | Event::FolderChanged { workspace, .. }
+            | Event::FolderDeleted { workspace, .. }
+            | Event::AssetChanged { workspace, .. }
+            | Event::GrantSet { workspace, .. }
+            | Event::GrantRemoved { workspace, .. }
+            | Event::PublicSet { workspace, .. }
+            | Event::TableGranted { workspace, .. }
+            | Event::TableRevoked { workspace, .. }
+            | Event::DatasetSecuritySet { workspace, .. } => {
+                d.workspaces.insert(workspace.clone());
+            }
+            Event::OrgRenamed { .. }
+            | Event::OrgRolesSet { .. }
+            | Event::AttributesSet { .. }
+            | Event::OrgRoleDefined { .. }
+            | Event::OrgRoleDeleted { .. }
+            | Event::GroupCreated { .. }
+            | Event::GroupMemberAdded { .. }
+            | Event::GroupMemberRemoved { .. }
+            | Event::DefaultWorkspaceSet { .. }
+            | Event::DataSourceCreated { .. } => {}
+        }
+    }
+    for gone in &d.deleted_workspaces {
+        d.workspaces.remove(gone);
+    }
+    d
+}
+
+/// Splits `text` into pieces of at most `max` bytes on character boundaries: Durable Object
+/// storage caps one value (2 MB with SQLite storage), a workspace part may be larger. A piece is
+/// longer than `max` only when it is one character wider than `max`.
+#[must_use]
+pub fn chunks(text: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.len() > max {
+        let mut cut = max;
+        while cut > 0 && !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut == 0 {
+            // A character wider than `max` goes whole into a piece of its own.
+            cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
+        }
+        let (head, tail) = rest.split_at(cut);
+        out.push(head);
+        rest = tail;
+    }
+    if !rest.is_empty() || out.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "storage_layout_tests.rs"]
+mod tests;

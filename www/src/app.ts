@@ -1,0 +1,285 @@
+// The console's state: who is signed in, their view of the organization, the engine loaded from
+// it, and `act`, which sends a command to the API and reloads the view when it is accepted.
+// Nothing is changed in the page before the API accepts a change (X2 holds on the server: a
+// refused command changed nothing there either).
+
+import { Engine } from "orgspace";
+import type { Command, Event, Rule, Snapshot, WorkspaceHeader, WorkspacePart } from "orgspace";
+import { Api, ApiError } from "./api";
+import { h, replace } from "./dom";
+
+/** A dev user offered on the sign-in page (dev-users.json, written by the local run only). */
+export interface DevUser {
+  user: string;
+  role: string;
+  note: string;
+  token: string;
+}
+
+export interface DevUsers {
+  org: string;
+  users: DevUser[];
+}
+
+interface Session {
+  org: string;
+  token: string;
+}
+
+/** One sentence per rule of the SPEC, shown next to a rule ID. */
+export const RULES: Partial<Record<Rule, string>> = {
+  P1: "users are identified by their token",
+  P2: "groups nest; a group grant reaches nested members",
+  O1: "the creator is the first org admin",
+  O2: "org roles: org admin, permission admin, member, custom roles",
+  O3: "only org admins (or manage members) manage members and org roles",
+  O4: "permission admins grant on every asset, manage nothing else",
+  O5: "the last org admin stays",
+  O6: "org admins hold every permission",
+  O7: "every member is in a group workspace",
+  O8: "a removed member's assets get a new owner",
+  W1: "org admins manage group workspaces",
+  W2: "exactly one default group workspace",
+  W3: "one personal workspace per member",
+  W4: "sharing stays inside the workspace (personal: the organization)",
+  W5: "an asset belongs to one workspace",
+  W6: "every workspace member holds a role",
+  W7: "collaboration: everyone sees everything; private: only what they may view",
+  W8: "in private mode new assets are seen by their creator and admins",
+  W9: "workspace admins switch the mode, after a dry run",
+  R1: "admin: everything in the workspace",
+  R2: "developer: creates; modifies and deletes their own",
+  R3: "analyst: analyses; views data",
+  R4: "visitor: views, never changes anything",
+  R5: "custom workspace roles: a set of (kind, operation) points",
+  R6: "own means the owner",
+  A1: "grants: view, export, use, edit, with expiry",
+  A2: "a grant never lifts anyone above their role",
+  A3: "owner or admins grant, share and make public",
+  A4: "public assets are seen by every member of the workspace",
+  A5: "modify needs ownership or edit; delete needs ownership",
+  A6: "ownership moves by transfer",
+  A7: "folders carry no permissions",
+  A8: "references never open the inner asset",
+  D1: "workspaces see the tables they are granted",
+  D2: "row rules",
+  D3: "column rules",
+  D4: "data = table grant and dataset rules",
+  X1: "every decision has a reason",
+  X2: "a refused command changes nothing",
+  X3: "nobody grants what they do not hold",
+  X5: "invariants hold",
+};
+
+export const state = {
+  session: null as Session | null,
+  api: null as Api | null,
+  view: null as Snapshot | null,
+  engine: null as Engine | null,
+  me: "",
+  version: 0,
+  devUsers: null as DevUsers | null,
+  /** A dry run on screen, until applied or cancelled. */
+  dryRun: null as { workspace: string; mode: string; changes: { user: string; gains: string[]; loses: string[] }[] } | null,
+  /** Milliseconds the last view took to load (fetch + engine). */
+  loadMs: 0,
+  busy: false,
+};
+
+/** Redraws the current page; set by main. */
+export let render: () => void = () => {};
+export function setRender(fn: () => void): void {
+  render = fn;
+}
+
+const SESSION_KEY = "orgspace-console-session";
+
+export function savedSession(): Session | null {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null");
+    return s && typeof s.org === "string" && typeof s.token === "string" ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Signs in with a token: loads the caller's view; throws the API's refusal. */
+export async function signIn(org: string, token: string): Promise<void> {
+  const api = new Api(org, token);
+  const previous = { session: state.session, api: state.api };
+  state.session = { org, token };
+  state.api = api;
+  try {
+    await loadView(0);
+  } catch (err) {
+    state.session = previous.session;
+    state.api = previous.api;
+    throw err;
+  }
+  state.dryRun = null;
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ org, token }));
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(SESSION_KEY);
+  state.session = null;
+  state.api = null;
+  state.view = null;
+  state.engine?.free();
+  state.engine = null;
+  state.me = "";
+  state.dryRun = null;
+}
+
+const VERSION_KEY = "orgspace-console-version";
+
+/** The highest version of `org` this tab has seen: a new sign-in reads at least that (read-your-writes). */
+function seenVersion(org: string): number {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(VERSION_KEY) ?? "{}")[org];
+    return typeof v === "number" ? v : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function rememberVersion(org: string, version: number): void {
+  try {
+    const all = JSON.parse(sessionStorage.getItem(VERSION_KEY) ?? "{}");
+    all[org] = Math.max(version, all[org] ?? 0);
+    sessionStorage.setItem(VERSION_KEY, JSON.stringify(all));
+  } catch {
+    // Storage full or off: reads fall back to version 0.
+  }
+}
+
+/** Fetches the caller's view (at least `minVersion`) and loads it into a new engine. */
+export async function loadView(minVersion: number): Promise<void> {
+  if (!state.api) throw new ApiError(401, "unauthenticated", "not signed in");
+  const started = performance.now();
+  const view = await state.api.view(Math.max(minVersion, seenVersion(state.api.org)));
+  rememberVersion(state.api.org, view.org.version);
+  const engine = Engine.fromSnapshot(view);
+  state.engine?.free();
+  state.engine = engine;
+  state.view = view;
+  state.me = view.view_of ?? "";
+  state.version = view.org.version;
+  state.loadMs = performance.now() - started;
+}
+
+/** Now, in milliseconds: the time every decision is asked at. */
+export const now = (): number => Date.now();
+
+export function engine(): Engine {
+  if (!state.engine) throw new Error("no engine");
+  return state.engine;
+}
+
+export function view(): Snapshot {
+  if (!state.view) throw new Error("no view");
+  return state.view;
+}
+
+export function part(workspace: string): WorkspacePart | undefined {
+  return view().workspaces.find((w) => w.id === workspace);
+}
+
+export function header(workspace: string): WorkspaceHeader | undefined {
+  return view().org.workspaces.find((w) => w.id === workspace);
+}
+
+/** The rule ID and its sentence, as a badge. */
+export function ruleBadge(rule: Rule | undefined): HTMLElement | null {
+  if (!rule) return null;
+  return h("span", { class: "rule", title: RULES[rule] ?? "", "data-rule": rule }, rule);
+}
+
+interface Note {
+  kind: "ok" | "denied" | "error" | "info";
+  title: string;
+  detail: string;
+  rule?: Rule;
+  at: number;
+}
+
+const log: Note[] = [];
+let notices = 0;
+
+/** Shows a result at the top of the page and in the activity list. */
+export function notice(kind: Note["kind"], title: string, detail = "", rule?: Rule): void {
+  log.unshift({ kind, title, detail, rule, at: Date.now() });
+  log.length = Math.min(log.length, 12);
+  // How many results were shown so far: lets a test wait for the next one.
+  document.body.dataset.notices = String(++notices);
+  showNotice();
+  document.querySelector("[data-testid=activity]")?.replaceWith(activity());
+}
+
+export function showNotice(): void {
+  const el = document.getElementById("notice");
+  if (!el) return;
+  // Sign-ins and reloads go to the activity list only; results of changes take the bar.
+  const last = log[0];
+  if (!last || last.kind === "info") {
+    el.hidden = true;
+    return;
+  }
+  el.hidden = false;
+  el.dataset.kind = last.kind;
+  replace(
+    el,
+    h("strong", { "data-testid": "notice-title" }, last.title),
+    ruleBadge(last.rule),
+    last.rule && RULES[last.rule] ? h("span", { class: "rule-text" }, `(${RULES[last.rule]})`) : null,
+    last.detail ? h("div", { class: "detail", "data-testid": "notice-detail" }, last.detail) : null,
+    h("button", { type: "button", class: "link close", onclick: () => (el.hidden = true) }, "×"),
+  );
+}
+
+export function activity(): HTMLElement {
+  return h("ol", { class: "activity", "data-testid": "activity" },
+    log.map((n) => h("li", { "data-kind": n.kind }, h("time", {}, new Date(n.at).toLocaleTimeString()), " ", n.title, n.rule ? [" ", ruleBadge(n.rule)] : null)));
+}
+
+function describe(events: Event[]): string {
+  return events.map((e) => e.type.replace(/_/g, " ")).join(", ");
+}
+
+function setBusy(busy: boolean): void {
+  state.busy = busy;
+  document.body.classList.toggle("busy", busy);
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>("main button"))) b.disabled = busy;
+}
+
+/**
+ * Sends `command` to the API. Accepted: reloads the view at the new version and redraws, then
+ * shows what changed. Refused: shows the rule and reason, and leaves the page as it was.
+ * Answers whether it was accepted.
+ */
+export async function act(label: string, command: Command, after?: () => void): Promise<boolean> {
+  if (state.busy || !state.api) return false;
+  setBusy(true);
+  let applied;
+  try {
+    applied = await state.api.execute(command);
+  } catch (err) {
+    setBusy(false);
+    const e = err instanceof ApiError ? err : new ApiError(0, "error", String(err));
+    const what = e.code === "denied" ? "denied" : e.code === "unauthenticated" ? "not signed in" : `refused (${e.code})`;
+    notice(e.code === "denied" ? "denied" : "error", `${label}: ${what}`, e.message, e.rule);
+    return false;
+  }
+  try {
+    await loadView(applied.version);
+  } catch (err) {
+    setBusy(false);
+    notice("error", `${label}: accepted (version ${applied.version}), but the view did not reload; press Reload`, (err as Error).message);
+    return true;
+  }
+  setBusy(false);
+  after?.();
+  render();
+  notice("ok", `${label}: done`, `${describe(applied.events)} — version ${applied.version}`);
+  return true;
+}

@@ -1,0 +1,348 @@
+// The workspace page: the folder tree and asset list as this user sees them (W7, W8), filtered
+// by the engine from the user's view; members, custom roles, creating folders and assets, and the
+// mode switch with its dry run (W9).
+
+import type { AssetDoc, FolderDoc, Kind, Mode, Operation, Point, Rule } from "orgspace";
+import { act, engine, header, notice, now, part, render, ruleBadge, state, view } from "./app";
+import { ApiError } from "./api";
+import { assetPanel, KINDS, kindLabel } from "./asset";
+import { checkboxes, checked, field, h, idFrom, labelled, select, setChecked } from "./dom";
+import { PRESET_WS_ROLES } from "./org";
+
+const OPERATIONS: Operation[] = ["create", "view", "use", "modify", "delete", "share", "reference", "publish", "transfer", "authorize", "export"];
+
+interface Tree {
+  folders: FolderDoc[];
+  assets: AssetDoc[];
+  /** Milliseconds the engine took to filter. */
+  ms: number;
+}
+
+/** What this user sees of a workspace, straight from the engine. */
+export function seen(workspace: string): Tree {
+  const t0 = performance.now();
+  const e = engine();
+  const ids = new Set(e.visibleAssets(state.me, workspace, now()));
+  const folderIds = new Set(e.visibleFolders(state.me, workspace, now()));
+  const ms = performance.now() - t0;
+  const p = part(workspace);
+  return {
+    folders: (p?.folders ?? []).filter((f) => folderIds.has(f.id)),
+    assets: (p?.assets ?? []).filter((a) => ids.has(a.id)),
+    ms,
+  };
+}
+
+/** The groups a grant to which reaches the user: theirs and the groups those nest in (P2). */
+export function myGroups(): Set<string> {
+  const groups = view().org.groups ?? [];
+  const out = new Set<string>();
+  const add = (id: string | undefined) => {
+    for (let g = id, depth = 0; g && !out.has(g) && depth < 10; depth++) {
+      out.add(g);
+      g = groups.find((x) => x.id === g)?.parent;
+    }
+  };
+  for (const g of groups) if (g.members?.includes(state.me)) add(g.id);
+  return out;
+}
+
+function assetRow(a: AssetDoc, workspace: string, selected: string | undefined, groups: Set<string>): HTMLElement {
+  const me = state.me;
+  const mine = a.owner === me;
+  const granted = a.grants?.some((g) => ("user" in g.to ? g.to.user === me : groups.has(g.to.group)) && (g.expires_at === undefined || g.expires_at > now()));
+  return h("li", { class: "asset", "data-asset": a.id, "data-name": a.name.toLowerCase() },
+    h("a", { href: `#/ws/${encodeURIComponent(workspace)}/${encodeURIComponent(a.id)}`, class: a.id === selected ? "selected" : "" },
+      h("span", { class: `kind k-${a.kind}` }, kindLabel(a.kind)),
+      h("span", { class: "name" }, a.name),
+      mine ? h("span", { class: "tag own" }, "yours") : h("span", { class: "owner" }, a.owner),
+      a.public ? h("span", { class: "tag public" }, "public") : null,
+      granted ? h("span", { class: "tag granted" }, "shared with you") : null));
+}
+
+function treeView(workspace: string, tree: Tree, selected: string | undefined): HTMLElement {
+  const groups = myGroups();
+  const known = new Set(tree.folders.map((f) => f.id));
+  const childFolders = new Map<string, FolderDoc[]>();
+  const childAssets = new Map<string, AssetDoc[]>();
+  const key = (parent: string | undefined) => (parent && known.has(parent) ? parent : "");
+  for (const f of tree.folders) childFolders.set(key(f.parent), [...(childFolders.get(key(f.parent)) ?? []), f]);
+  for (const a of tree.assets) childAssets.set(key(a.folder), [...(childAssets.get(key(a.folder)) ?? []), a]);
+  const byName = <T extends { name: string }>(x: T[]) => [...x].sort((p, q) => p.name.localeCompare(q.name));
+  const count = (id: string): number => (childAssets.get(id)?.length ?? 0) + (childFolders.get(id) ?? []).reduce((n, f) => n + count(f.id), 0);
+  const level = (id: string): HTMLElement[] => [
+    ...byName(childFolders.get(id) ?? []).map((f) =>
+      h("li", { class: "folder", "data-folder": f.id },
+        h("details", { open: true },
+          h("summary", {}, h("span", { class: "icon" }, "▸"), f.name, h("span", { class: "count" }, String(count(f.id)))),
+          h("ul", {}, level(f.id))))),
+    ...byName(childAssets.get(id) ?? []).map((a) => assetRow(a, workspace, selected, groups)),
+  ];
+  return h("ul", { class: "tree", "data-testid": "tree" }, level(""));
+}
+
+function filterTree(input: HTMLInputElement): void {
+  const q = input.value.trim().toLowerCase();
+  const tree = input.closest(".left")?.querySelector(".tree");
+  if (!tree) return;
+  for (const li of Array.from(tree.querySelectorAll<HTMLElement>("li.asset"))) {
+    li.hidden = q !== "" && !li.dataset.name?.includes(q) && !li.dataset.asset?.includes(q);
+  }
+  // Folders with nothing left to show fold away while searching.
+  for (const li of Array.from(tree.querySelectorAll<HTMLElement>("li.folder")).reverse()) {
+    li.hidden = q !== "" && !li.querySelector("li.asset:not([hidden])");
+  }
+}
+
+export function myRoles(workspace: string): string[] {
+  return part(workspace)?.members?.find((m) => m.user === state.me)?.roles ?? [];
+}
+
+function roleName(workspace: string, id: string): string {
+  return part(workspace)?.roles?.find((r) => r.id === id)?.name ?? id;
+}
+
+/** Names of assets, for the dry run. */
+function assetName(id: string): string {
+  for (const p of view().workspaces) {
+    const a = p.assets?.find((x) => x.id === id);
+    if (a) return a.name;
+  }
+  return id;
+}
+
+async function startDryRun(workspace: string, mode: Mode): Promise<void> {
+  if (!state.api) return;
+  try {
+    const run = await state.api.dryRun(workspace, mode, state.version);
+    state.dryRun = { workspace, mode, changes: run.changes };
+    render();
+  } catch (err) {
+    const e = err as ApiError;
+    notice(e.code === "denied" ? "denied" : "error", `Dry run of the switch to ${mode}: ${e.code}`, e.message, e.rule);
+  }
+}
+
+function modeSection(workspace: string): HTMLElement | null {
+  const w = header(workspace);
+  if (!w || w.kind !== "group") return null;
+  const other: Mode = w.mode === "private" ? "collaboration" : "private";
+  const run = state.dryRun?.workspace === workspace ? state.dryRun : null;
+  const gains = run?.changes.reduce((n, c) => n + c.gains.length, 0) ?? 0;
+  const loses = run?.changes.reduce((n, c) => n + c.loses.length, 0) ?? 0;
+  return h("div", { class: "card", "data-testid": "mode-section" },
+    h("h3", {}, "Mode"),
+    h("p", {}, "This workspace is ", h("span", { class: `mode ${w.mode}`, "data-testid": "mode" }, w.mode), ". ",
+      w.mode === "private" ? "Members see only the assets they may view, and the folders that hold them (W7)." : "Every member sees every asset and folder (W7)."),
+    run
+      ? h("div", { class: "dryrun", "data-testid": "dry-run" },
+        h("h4", {}, `Dry run: switching to ${run.mode}`),
+        h("p", { "data-testid": "dry-run-summary" }, run.changes.length === 0
+          ? "Nobody would gain or lose sight of anything."
+          : `${run.changes.length} member(s) affected: ${gains} asset sighting(s) gained, ${loses} lost. Nothing has changed yet.`),
+        run.changes.length
+          ? h("table", {},
+            h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Would start seeing"), h("th", {}, "Would stop seeing"))),
+            h("tbody", {}, run.changes.map((c) => h("tr", { "data-user": c.user },
+              h("td", {}, c.user),
+              h("td", { "data-testid": "gains" }, listOf(c.gains)),
+              h("td", { "data-testid": "loses" }, listOf(c.loses))))))
+          : null,
+        h("div", { class: "buttons" },
+          h("button", {
+            type: "button", class: "primary", "data-testid": "mode-apply",
+            onclick: () => void act(`Switch ${w.name} to ${run.mode}`, { type: "set_workspace_mode", workspace, mode: run.mode as Mode }, () => (state.dryRun = null)),
+          }, `Apply: switch to ${run.mode}`),
+          h("button", { type: "button", class: "link", "data-testid": "mode-cancel", onclick: () => { state.dryRun = null; render(); } }, "Cancel")))
+      : h("button", { type: "button", "data-testid": "mode-dry-run", onclick: () => void startDryRun(workspace, other) }, `Switch to ${other}…`),
+  );
+}
+
+function listOf(ids: string[]): HTMLElement | string {
+  if (ids.length === 0) return "—";
+  const names = ids.map(assetName);
+  if (ids.length <= 4) return names.join(", ");
+  return h("details", {}, h("summary", {}, `${ids.length} assets`), names.join(", "));
+}
+
+function workspacePanel(workspace: string, tree: Tree): HTMLElement {
+  const p = part(workspace);
+  const w = header(workspace);
+  const e = engine();
+  const t = now();
+  const isGroup = w?.kind === "group";
+  const members = p?.members ?? [];
+  const customRoles = p?.roles ?? [];
+  const roleOptions: [string, string][] = [...PRESET_WS_ROLES, ...customRoles.map((r): [string, string] => [r.id, r.name])];
+  const orgUsers = view().org.members.map((m) => m.user);
+  const folderOptions: [string, string][] = [["", "(top level)"], ...tree.folders.map((f): [string, string] => [f.id, f.name])];
+
+  const createCheck = (kind: Kind) => {
+    try {
+      return e.checkCreate(state.me, workspace, kind);
+    } catch {
+      return null;
+    }
+  };
+  const hint = h("p", { class: "hint", "data-testid": "create-hint" });
+  const showHint = (kind: Kind) => {
+    const d = createCheck(kind);
+    hint.replaceChildren(d ? h("span", { class: d.allowed ? "yes" : "no" }, d.allowed ? "The engine allows it" : "The engine refuses it") : "", " ", d ? ruleBadge(d.rule) ?? "" : "", d ? ` ${d.reason}` : "");
+  };
+  const kindSelect = select("kind", KINDS.map((k): [string, string] => [k, kindLabel(k)]), { onchange: (ev: Event) => showHint((ev.target as HTMLSelectElement).value as Kind) }, "dashboard");
+  showHint("dashboard");
+
+  const createAsset = h("form", {
+    class: "card action", "data-testid": "create-asset-form",
+    onsubmit: (ev: Event) => {
+      ev.preventDefault();
+      const f = ev.target as HTMLFormElement;
+      const name = field(f, "name");
+      const folder = field(f, "folder");
+      void act(`Create ${kindLabel(field(f, "kind") as Kind)} "${name}"`, {
+        type: "create_asset", asset: idFrom(name), workspace, kind: field(f, "kind") as Kind, name, ...(folder ? { folder } : {}),
+      });
+    },
+  },
+  h("h3", {}, "Create an asset"),
+  labelled("Kind", kindSelect),
+  labelled("Name", h("input", { name: "name", required: true, autocomplete: "off" })),
+  labelled("Folder", select("folder", folderOptions)),
+  hint,
+  h("button", { type: "submit" }, "Create asset"));
+
+  const createFolder = h("form", {
+    class: "card action", "data-testid": "create-folder-form",
+    onsubmit: (ev: Event) => {
+      ev.preventDefault();
+      const f = ev.target as HTMLFormElement;
+      const name = field(f, "name");
+      const parent = field(f, "parent");
+      void act(`Create folder "${name}"`, { type: "create_folder", folder: idFrom(name), workspace, name, ...(parent ? { parent } : {}) });
+    },
+  },
+  h("h3", {}, "Create a folder"),
+  labelled("Name", h("input", { name: "name", required: true, autocomplete: "off" })),
+  labelled("Inside", select("parent", folderOptions)),
+  w?.mode === "private" ? h("p", { class: "muted" }, "Private mode: a new folder is seen only by admins until it holds an asset others see (W8).") : null,
+  h("button", { type: "submit" }, "Create folder"));
+
+  const memberTable = isGroup
+    ? h("table", { "data-testid": "ws-members" },
+      h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Roles"))),
+      h("tbody", {}, members.map((m) => h("tr", { "data-member": m.user },
+        h("td", {}, m.user === state.me ? h("strong", {}, `${m.user} (you)`) : m.user),
+        h("td", {}, m.roles.length ? m.roles.map((r) => roleName(workspace, r)).join(", ") : h("span", { class: "muted" }, "a custom role you do not hold"))))))
+    : h("p", { class: "muted" }, `A personal workspace holds only its owner, ${w?.owner} (W3).`);
+
+  const addMember = isGroup ? h("form", {
+    class: "card action", "data-testid": "ws-add-member-form",
+    onsubmit: (ev: Event) => {
+      ev.preventDefault();
+      const f = ev.target as HTMLFormElement;
+      void act(`Add ${field(f, "user")} to ${w?.name}`, { type: "add_workspace_member", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+    },
+  },
+  h("h3", {}, "Add a member"),
+  labelled("Member of the organization", select("user", orgUsers.filter((u) => !members.some((m) => m.user === u)).map((u): [string, string] => [u, u]))),
+  labelled("Roles", checkboxes("roles", roleOptions, ["visitor"])),
+  h("button", { type: "submit" }, "Add member")) : null;
+
+  const setRoles = isGroup && members.length ? h("form", {
+    class: "card action", "data-testid": "ws-roles-form",
+    onsubmit: (ev: Event) => {
+      ev.preventDefault();
+      const f = ev.target as HTMLFormElement;
+      void act(`Set roles of ${field(f, "user")} in ${w?.name}`, { type: "set_workspace_roles", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+    },
+  },
+  h("h3", {}, "Set a member's roles"),
+  labelled("Member", select("user", members.map((m): [string, string] => [m.user, `${m.user} (${m.roles.join(", ")})`]), {
+    // The boxes start from the member's roles: the command replaces them.
+    onchange: (ev: Event) => {
+      const sel = ev.target as HTMLSelectElement;
+      if (sel.form) setChecked(sel.form, "roles", members.find((m) => m.user === sel.value)?.roles ?? []);
+    },
+  })),
+  labelled("Roles", checkboxes("roles", roleOptions, members[0]?.roles ?? [])),
+  h("button", { type: "submit" }, "Set roles")) : null;
+
+  const roles = isGroup ? h("div", {},
+    customRoles.length
+      ? h("table", { "data-testid": "ws-roles" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Custom role"), h("th", {}, "Points"))),
+        h("tbody", {}, customRoles.map((r) => h("tr", {}, h("td", {}, r.name, " ", h("code", {}, r.id)), h("td", {}, r.points.map((pt) => `${pt.operation} ${kindLabel(pt.kind)}`).join(", "))))))
+      : h("p", { class: "muted" }, "No custom roles in your view of this workspace."),
+    h("form", {
+      class: "card action", "data-testid": "define-ws-role-form",
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        const f = ev.target as HTMLFormElement;
+        const points: Point[] = checked(f, "points").map((v) => {
+          const [kind, operation] = v.split(":");
+          return { kind: kind as Kind, operation: operation as Operation };
+        });
+        void act(`Define role ${field(f, "name")} in ${w?.name}`, { type: "define_workspace_role", workspace, role: field(f, "role"), name: field(f, "name"), points });
+      },
+    },
+    h("h3", {}, "Define a custom role"),
+    labelled("Role id", h("input", { name: "role", required: true, autocomplete: "off" })),
+    labelled("Name", h("input", { name: "name", required: true, autocomplete: "off" })),
+    h("table", { class: "points" },
+      h("thead", {}, h("tr", {}, h("th", {}, ""), OPERATIONS.map((o) => h("th", {}, o)))),
+      h("tbody", {}, KINDS.map((k) => h("tr", {}, h("th", {}, kindLabel(k)),
+        OPERATIONS.map((o) => h("td", {}, h("input", { type: "checkbox", name: "points", value: `${k}:${o}`, title: `${o} ${kindLabel(k)}` }))))))),
+    h("button", { type: "submit" }, "Define role"))) : null;
+
+  const grants = p?.table_grants ?? [];
+  return h("div", { class: "ws-panel" },
+    modeSection(workspace),
+    h("div", { class: "actions" }, createFolder, createAsset),
+    h("h3", {}, "Members"), memberTable,
+    h("div", { class: "actions" }, addMember, setRoles),
+    isGroup ? h("h3", {}, "Custom roles") : null, roles,
+    grants.length ? [h("h3", {}, "Tables granted to this workspace (D1)"),
+      h("ul", {}, grants.map((g) => h("li", {}, `${g.source}.${g.table}`, g.columns ? ` — columns ${g.columns.join(", ")}` : "", g.rows ? " — some rows" : "")))] : null,
+    h("p", { class: "muted" }, `Your view holds ${tree.assets.length} asset(s) of this workspace at ${new Date(t).toLocaleTimeString()}.`));
+}
+
+export function workspacePage(workspace: string, selected?: string): HTMLElement {
+  const w = header(workspace);
+  if (!w) {
+    return h("section", { class: "page" }, h("h1", {}, "Not in your view"),
+      h("p", {}, `Workspace "${workspace}" is not part of your view of the organization.`), h("a", { href: "#/org" }, "Back to the organization"));
+  }
+  let tree: Tree;
+  try {
+    tree = seen(workspace);
+  } catch (err) {
+    const e = err as { code?: string; rule?: Rule; message?: string };
+    return h("section", { class: "page ws", "data-testid": "ws-page", "data-workspace": workspace },
+      h("h1", {}, w.name, " ", h("code", {}, w.id), " ", h("span", { class: `mode ${w.mode}` }, w.mode)),
+      h("p", { class: "denied", "data-testid": "list-refused" }, "The engine shows you no list here: ", ruleBadge(e.rule), " ", e.message ?? String(err)),
+      h("p", { class: "muted" }, "Asset lists are for the workspace's members (W7); a permission admin still grants on its assets through the API (O4)."));
+  }
+  const isDefault = view().org.default_workspace === workspace;
+  const roles = myRoles(workspace);
+  const orgRoles = view().org.members.find((m) => m.user === state.me)?.roles ?? [];
+  const search = h("input", { type: "search", placeholder: "Filter by name", "data-testid": "search", oninput: (ev: Event) => filterTree(ev.target as HTMLInputElement) });
+  const right = selected && tree.assets.some((a) => a.id === selected)
+    ? assetPanel(workspace, selected)
+    : selected
+      ? h("div", { class: "card denied", "data-testid": "asset-missing" }, `Asset "${selected}" is not in your list of this workspace.`)
+      : workspacePanel(workspace, tree);
+  return h("section", { class: "page ws", "data-testid": "ws-page", "data-workspace": workspace },
+    h("h1", {}, w.name, " ", h("code", {}, w.id), " ",
+      h("span", { class: `mode ${w.mode}` }, w.mode),
+      isDefault ? h("span", { class: "badge" }, "default") : null,
+      w.kind === "personal" ? h("span", { class: "badge" }, `personal: ${w.owner}`) : null),
+    h("p", { class: "muted" },
+      w.kind === "personal" ? (w.owner === state.me ? "Your personal workspace." : `${w.owner}'s personal workspace: you see what they shared with you (W4).`)
+        : roles.length ? `Your roles here: ${roles.map((r) => roleName(workspace, r)).join(", ")}.` : orgRoles.includes("org_admin") ? "You are an org admin: every permission here (O6)." : "You hold no role here.",
+      " ",
+      h("span", { "data-testid": "seen-summary" }, `You see ${tree.assets.length} asset(s) in ${tree.folders.length} folder(s)`),
+      `, filtered by the engine in ${tree.ms.toFixed(1)} ms.`),
+    h("div", { class: "split" },
+      h("div", { class: "left" }, search, tree.assets.length || tree.folders.length ? treeView(workspace, tree, selected) : h("p", { class: "muted", "data-testid": "tree" }, "Nothing here that you see.")),
+      h("div", { class: "right" }, selected ? h("p", {}, h("a", { href: `#/ws/${encodeURIComponent(workspace)}`, "data-testid": "back-to-ws" }, `← ${w.name}: members, roles, mode, create`)) : null, right)));
+}
