@@ -52,6 +52,9 @@ bash tests/npm/consumer.sh
 step "edge worker: build (worker-build, offline: pinned wasm-bindgen, esbuild and wasm-opt from npm)"
 bash scripts/build-worker.sh
 
+step "edge API tests against wrangler dev (flows, auth, bad input, concurrency, durability, leakage)"
+WRANGLER_SEND_METRICS=false node tests/worker/run.mjs
+
 step "conformance suite through the edge API (wrangler dev on 127.0.0.1, local KV and Durable Objects)"
 WRANGLER_SEND_METRICS=false node tests/worker/conformance.mjs --start
 
