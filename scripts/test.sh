@@ -55,11 +55,17 @@ bash scripts/build-worker.sh
 step "edge API tests against wrangler dev (flows, auth, bad input, concurrency, durability, leakage)"
 WRANGLER_SEND_METRICS=false node tests/worker/run.mjs
 
+step "OpenAPI document kept true: schemathesis against wrangler dev"
+bash tests/worker/schemathesis.sh
+
 step "conformance suite through the edge API (wrangler dev on 127.0.0.1, local KV and Durable Objects)"
 WRANGLER_SEND_METRICS=false node tests/worker/conformance.mjs --start
 
 step "web console in headless Chromium (playwright-core against wrangler dev)"
 node tests/www/console.test.mjs
+
+step "browser benchmark, small smoke run: all five contestants agree (bench/README.md)"
+BENCH_ASSETS=5000 BENCH_RUNS=5 BENCH_WARMUP_MS=200 BENCH_CEDAR_SLICE=500 BENCH_TIMEOUT=120 bash bench/run.sh
 
 step "conformance suite through the CLI"
 cargo run -q -p orgspace-cli --locked -- conformance tests/conformance

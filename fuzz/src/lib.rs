@@ -1018,15 +1018,30 @@ pub fn assert_round_trip(engine: &Engine, context: &str) -> Engine {
     let json = engine.to_json();
     let loaded = match Engine::from_json(&json) {
         Ok(e) => e,
-        Err(e) => panic!("the snapshot after {context} does not load: {e}\n{json}"),
+        Err(e) => panic!(
+            "the snapshot after {context} does not load: {e}\n{}",
+            short(&json)
+        ),
     };
     let again = loaded.to_json();
     assert!(
         json == again,
-        "the snapshot after {context} changes when loaded and saved:\n{json}\n{again}"
+        "the snapshot after {context} changes when loaded and saved:\n{}\n{}",
+        short(&json),
+        short(&again)
     );
     assert_invariants(&loaded, &format!("loading the snapshot after {context}"));
     loaded
+}
+
+/// At most 4,000 characters of a text, for assertion messages.
+fn short(text: &str) -> String {
+    if text.chars().count() <= 4000 {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(4000).collect();
+        format!("{head}... ({} bytes)", text.len())
+    }
 }
 
 /// Runs a command and asserts X2 (a refusal changes nothing) or X5 (an accepted command keeps

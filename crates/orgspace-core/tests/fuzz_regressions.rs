@@ -136,3 +136,47 @@ fn a1_reason_does_not_depend_on_grant_order() {
     assert!(built.allowed);
     assert_eq!(built, reloaded);
 }
+
+/// A row filter `depth` levels of `all` deep around one `in`.
+fn nested_filter(depth: usize) -> orgspace_core::data::Predicate {
+    use orgspace_core::data::Predicate;
+    let mut p = Predicate::In {
+        column: "region".into(),
+        values: vec![serde_json::json!("east")],
+    };
+    for _ in 0..depth {
+        p = Predicate::All(vec![p]);
+    }
+    p
+}
+
+/// command_stream: `grant_table` accepted a row filter nested 160 levels deep; the snapshot
+/// (and its audit entry) then nested deeper than JSON parsers accept, so the state could not
+/// be loaded again (X5 is checked on every load; a state reached by commands must load). Row
+/// filters now nest at most 32 levels (D1), in commands and in snapshots alike.
+#[test]
+fn d1_deep_row_filter_is_refused_so_every_snapshot_loads() {
+    let mut e = org();
+    run(
+        &mut e,
+        "alice",
+        r#"{"type":"create_data_source","source":"s","name":"S","tables":[{"name":"t","columns":[{"name":"region","type":"string"}]}]}"#,
+    );
+    let grant = |depth| Command::GrantTable {
+        workspace: "main".into(),
+        source: "s".into(),
+        table: "t".into(),
+        columns: None,
+        rows: Some(nested_filter(depth)),
+    };
+    let before = e.to_json();
+    for depth in [33, 160] {
+        let refused = e.execute("alice", &grant(depth), AT).unwrap_err();
+        assert_eq!(refused.code(), "invalid", "{refused}");
+        assert_eq!(e.to_json(), before, "X2");
+    }
+    e.execute("alice", &grant(32), AT).unwrap();
+    let json = e.to_json();
+    let loaded = Engine::from_json(&json).unwrap();
+    assert_eq!(loaded.to_json(), json);
+}

@@ -268,3 +268,20 @@ fn x5_parts_are_checked_too() {
     stray.id = "unlisted".into();
     assert!(Engine::from_parts(&org, &[stray]).is_err());
 }
+
+/// W3, X5: a member whose id has the longest length allowed gets a personal workspace whose id
+/// is longer by the prefix; the state still loads (found by schemathesis against the worker,
+/// where it made every read of the organization fail).
+#[test]
+fn w3_the_longest_user_id_still_loads() {
+    let mut f = common::Fixture::new();
+    let long = "u".repeat(orgspace_core::MAX_ID_LEN);
+    f.ok(ALICE, cmd::add_member(&long, Some(MAIN), &["analyst"]));
+    let json = f.engine.to_json();
+    let back = Engine::from_json(&json).unwrap();
+    assert_eq!(back.to_json(), json);
+    let org = f.engine.org_part().unwrap();
+    for part in f.engine.snapshot().unwrap().workspaces {
+        Engine::from_parts(&org, std::slice::from_ref(&part)).unwrap();
+    }
+}

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 /// The permission engine for one organization, in WebAssembly.
 #[wasm_bindgen]
 pub struct Engine {
-    inner: orgspace_core::Engine,
+    pub(crate) inner: orgspace_core::Engine,
 }
 
 fn operation(op: &str) -> Result<Operation, JsValue> {
@@ -137,20 +137,7 @@ impl Engine {
         Ok(self.inner.explain(&d))
     }
 
-    /// The ids of the assets `actor` sees in `workspace`'s asset list.
-    #[wasm_bindgen(js_name = visibleAssets)]
-    pub fn visible_assets(
-        &self,
-        actor: &str,
-        workspace: &str,
-        now: f64,
-    ) -> Result<Vec<String>, JsValue> {
-        let ids = self
-            .inner
-            .visible_assets(actor, workspace, time(now)?)
-            .map_err(|r| refusal(&r))?;
-        Ok(ids.into_iter().map(String::from).collect())
-    }
+    // `visibleAssets` and `filter` are in lists.rs.
 
     /// The ids of the folders `actor` sees in `workspace`.
     #[wasm_bindgen(js_name = visibleFolders)]
@@ -165,25 +152,6 @@ impl Engine {
             .visible_folders(actor, workspace, time(now)?)
             .map_err(|r| refusal(&r))?;
         Ok(ids.into_iter().map(String::from).collect())
-    }
-
-    /// The ids among `assets` on which `actor` may do `operation`, in their order: one call
-    /// for a whole list. Unknown ids are left out.
-    pub fn filter(
-        &self,
-        actor: &str,
-        #[wasm_bindgen(unchecked_param_type = "Operation")] operation: &str,
-        assets: Vec<String>,
-        now: f64,
-    ) -> Result<Vec<String>, JsValue> {
-        let op = self::operation(operation)?;
-        let ids: Vec<&str> = assets.iter().map(String::as_str).collect();
-        Ok(self
-            .inner
-            .filter(actor, op, &ids, time(now)?)
-            .into_iter()
-            .map(String::from)
-            .collect())
     }
 
     /// Who would gain or lose sight of which assets if `workspace` switched to `mode`.

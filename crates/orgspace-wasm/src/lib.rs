@@ -8,5 +8,6 @@
 mod convert;
 mod engine;
 mod error;
+mod lists;
 
 pub use engine::{Engine, apply_data_scope};

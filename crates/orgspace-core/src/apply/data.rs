@@ -80,11 +80,28 @@ fn column_type(table: &TableDef, column: &str) -> Result<ColumnType, Refusal> {
     })
 }
 
-/// Checks that a predicate reads only columns of the table, with values of their types.
+/// How deep a row filter may nest (`all`/`any` levels), so that every snapshot and audit entry
+/// holding one stays within the nesting JSON parsers accept (serde_json: 128) and evaluation
+/// recursion stays shallow.
+pub(crate) const MAX_PREDICATE_DEPTH: usize = 32;
+
+/// Checks that a predicate reads only columns of the table, with values of their types, and
+/// nests at most [`MAX_PREDICATE_DEPTH`] levels.
 pub(crate) fn check_predicate(p: &Predicate, table: &TableDef) -> Result<(), Refusal> {
+    check_predicate_at(p, table, 1)
+}
+
+fn check_predicate_at(p: &Predicate, table: &TableDef, depth: usize) -> Result<(), Refusal> {
     match p {
         Predicate::All(parts) | Predicate::Any(parts) => {
-            parts.iter().try_for_each(|x| check_predicate(x, table))
+            if depth > MAX_PREDICATE_DEPTH {
+                return Err(invalid(format!(
+                    "a row filter nests deeper than {MAX_PREDICATE_DEPTH} levels"
+                )));
+            }
+            parts
+                .iter()
+                .try_for_each(|x| check_predicate_at(x, table, depth + 1))
         }
         Predicate::In { column, values } => {
             let ty = column_type(table, column)?;

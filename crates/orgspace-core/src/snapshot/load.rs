@@ -251,7 +251,16 @@ impl Org {
         }
 
         for h in &part.workspaces {
-            l.shape("workspace", &h.id, Some(&h.name));
+            // A personal workspace's id is the prefix and a user id, so it may exceed the id
+            // length by the prefix (W3); its user part obeys the id rules.
+            let id = match h.kind {
+                WorkspaceKind::Personal => {
+                    h.id.strip_prefix(crate::model::PERSONAL_PREFIX)
+                        .unwrap_or(&h.id)
+                }
+                WorkspaceKind::Group => &h.id,
+            };
+            l.shape("workspace", id, Some(&h.name));
             if l.org.workspaces.contains(&h.id) {
                 l.report(None, format!("workspace `{}` appears twice", h.id));
                 continue;

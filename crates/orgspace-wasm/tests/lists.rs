@@ -1,0 +1,195 @@
+//! `filter` and `visibleAssets` across the boundary: the lists cross as one string each way
+//! (src/lists.rs), with the results of the core.
+
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions; a failed expectation is a failed test"
+)]
+
+use js_sys::{Array, JSON};
+use orgspace_wasm::Engine;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[cfg(feature = "browser-tests")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+const AT: f64 = 1_767_225_600_000.0;
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("test JSON parses")
+}
+
+fn array(ids: &[&str]) -> JsValue {
+    ids.iter()
+        .map(|id| JsValue::from_str(id))
+        .collect::<Array>()
+        .into()
+}
+
+fn strings(list: &Array) -> Vec<String> {
+    list.iter()
+        .map(|id| id.as_string().expect("an id is a string"))
+        .collect()
+}
+
+const IDS: [&str; 5] = ["q3", "café-ü", "日本語", "emoji-😀", "a\"quote\\back"];
+
+/// carol, a visitor of a private workspace, is shared every second asset of `IDS`.
+fn engine() -> Engine {
+    let mut e = Engine::new();
+    e.execute("alice", js(r#"{"type":"create_org","org":"acme","name":"Acme","default_workspace":"sales","mode":"private"}"#), AT)
+        .expect("create_org");
+    e.execute("alice", js(r#"{"type":"add_member","user":"carol","workspace":"sales","workspace_roles":["visitor"]}"#), AT)
+        .expect("add_member");
+    for (i, id) in IDS.iter().enumerate() {
+        let id = JSON::stringify(&JsValue::from_str(id))
+            .expect("stringify")
+            .as_string()
+            .expect("string");
+        e.execute("alice", js(&format!(r#"{{"type":"create_asset","asset":{id},"workspace":"sales","kind":"dashboard","name":"A"}}"#)), AT)
+            .expect("create_asset");
+        if i % 2 == 0 {
+            e.execute(
+                "alice",
+                js(&format!(
+                    r#"{{"type":"share","asset":{id},"with":[{{"user":"carol"}}]}}"#
+                )),
+                AT,
+            )
+            .expect("share");
+        }
+    }
+    e
+}
+
+/// The assets shared with carol, in the order of `IDS`.
+fn shared() -> Vec<String> {
+    IDS.iter().step_by(2).map(|s| (*s).to_string()).collect()
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+#[wasm_bindgen_test]
+fn visible_assets_keep_unicode_and_escapes_in_the_cores_order() {
+    let e = engine();
+    assert_eq!(
+        strings(&e.visible_assets("carol", "sales", AT).expect("list")),
+        sorted(shared())
+    );
+    let all = strings(&e.visible_assets("alice", "sales", AT).expect("list"));
+    assert_eq!(all, sorted(IDS.map(String::from).to_vec()));
+    assert!(e.visible_assets("bob", "sales", AT).is_err());
+    assert!(e.visible_assets("carol", "sales", -1.0).is_err());
+}
+
+#[wasm_bindgen_test]
+fn filter_keeps_order_duplicates_and_drops_unknown_ids() {
+    let e = engine();
+    assert_eq!(
+        strings(&e.filter("carol", "view", &array(&IDS), AT).expect("filter")),
+        shared()
+    );
+    let asked = [
+        "emoji-😀",
+        "nope",
+        "q3",
+        "",
+        "q3",
+        "日本語",
+        "café-ü",
+        "Q3",
+        "emoji-😀",
+    ];
+    assert_eq!(
+        strings(
+            &e.filter("carol", "view", &array(&asked), AT)
+                .expect("filter")
+        ),
+        ["q3", "q3", "日本語"]
+    );
+    assert_eq!(
+        e.filter("carol", "view", &array(&[]), AT)
+            .expect("empty")
+            .length(),
+        0
+    );
+    assert_eq!(
+        e.filter("carol", "view", &array(&[""]), AT)
+            .expect("blank")
+            .length(),
+        0
+    );
+    // Not a member, or no organization: nothing.
+    assert_eq!(
+        e.filter("bob", "view", &array(&IDS), AT)
+            .expect("bob")
+            .length(),
+        0
+    );
+    assert_eq!(
+        Engine::new()
+            .filter("carol", "view", &array(&IDS), AT)
+            .expect("no org")
+            .length(),
+        0
+    );
+}
+
+#[wasm_bindgen_test]
+fn filter_reads_ids_with_escapes_one_at_a_time() {
+    let e = engine();
+    // A quote, a backslash, a line feed and a lone surrogate all need JSON escapes.
+    let asked = js(r#"["a\"quote\\back", "q3\nq3", "\ud800", "q3", "x\\"]"#);
+    assert_eq!(
+        strings(&e.filter("alice", "view", &asked, AT).expect("filter")),
+        ["a\"quote\\back", "q3"]
+    );
+}
+
+#[wasm_bindgen_test]
+fn filter_refuses_what_is_not_an_array_of_strings() {
+    let e = engine();
+    for bad in [
+        r#"["q3", 1]"#,
+        r#"["q3", null]"#,
+        r#"[["q3"]]"#,
+        r#"{"0":"q3"}"#,
+        r#""q3""#,
+    ] {
+        assert!(e.filter("carol", "view", &js(bad), AT).is_err(), "{bad}");
+    }
+    assert!(e.filter("carol", "view", &JsValue::UNDEFINED, AT).is_err());
+    assert!(e.filter("carol", "fly", &array(&IDS), AT).is_err());
+    assert!(e.filter("carol", "view", &array(&IDS), 0.5).is_err());
+    // A refused call leaves the engine usable.
+    assert_eq!(
+        strings(&e.filter("carol", "view", &array(&IDS), AT).expect("filter")),
+        shared()
+    );
+}
+
+#[wasm_bindgen_test]
+fn filter_returns_the_callers_own_strings_for_100k_ids() {
+    let e = engine();
+    let asked: Array = (0..100_000u32)
+        .map(|i| match i % 1000 {
+            0 => JsValue::from_str("q3"),
+            500 => JsValue::from_str("日本語"),
+            7 => JsValue::from_str("café-ü"),
+            _ => JsValue::from_str(&format!("a{i:07}")),
+        })
+        .collect();
+    let kept = e.filter("carol", "view", &asked, AT).expect("filter");
+    let expected: Vec<&str> = (0..100).flat_map(|_| ["q3", "日本語"]).collect();
+    assert_eq!(strings(&kept), expected);
+    // Everything for the owner, in order, as the very elements of the array given.
+    let all = e.filter("alice", "view", &asked, AT).expect("filter");
+    assert_eq!(all.length(), 300);
+    assert_eq!(all.get(0), asked.get(0));
+    assert_eq!(all.get(1), asked.get(7));
+}
