@@ -43,7 +43,7 @@ for t in "${targets[@]}"; do
   step "fuzz $t for $seconds s"
   work="target/fuzz-corpus/$t"
   mkdir -p "$work" "fuzz/artifacts/$t"
-  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -len_control=0 -print_final_stats=1)
   if [ -f "fuzz/dict/$t.dict" ]; then
     args+=(-dict="fuzz/dict/$t.dict")
   fi

@@ -81,7 +81,7 @@ struct Step {
     query: Option<Query>,
 }
 
-#[derive(Arbitrary, Clone, Debug)]
+#[derive(Clone, Debug)]
 struct Input {
     private: bool,
     /// Before which step a twin engine is loaded from the snapshot.
@@ -90,6 +90,30 @@ struct Input {
     /// own (slower, so not every input does).
     deep: bool,
     steps: Vec<Step>,
+}
+
+/// The number of steps comes first (not one "go on" bit per step, as `arbitrary` encodes a
+/// `Vec`), so that random and mutated inputs hold long streams.
+impl<'a> Arbitrary<'a> for Input {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let private = bool::arbitrary(u)?;
+        let reload_at = Option::<u8>::arbitrary(u)?;
+        let deep = bool::arbitrary(u)?;
+        let n = usize::from(u8::arbitrary(u)?) % (MAX_STEPS + 1);
+        let mut steps = Vec::with_capacity(n);
+        while steps.len() < n && !u.is_empty() {
+            match Step::arbitrary(u) {
+                Ok(step) => steps.push(step),
+                Err(_) => break,
+            }
+        }
+        Ok(Input {
+            private,
+            reload_at,
+            deep,
+            steps,
+        })
+    }
 }
 
 fn seed(private: bool) -> Engine {
@@ -110,7 +134,7 @@ fuzz_target!(|input: Input| {
     let mut engine = seed(input.private);
     let mut twin: Option<Engine> = None;
     let mut now = T0 + 1_000;
-    for (i, step) in input.steps.iter().take(MAX_STEPS).enumerate() {
+    for (i, step) in input.steps.iter().enumerate() {
         if input.reload_at.is_some_and(|r| usize::from(r) == i) {
             twin = Some(assert_round_trip(&engine, "the commands so far"));
         }

@@ -439,11 +439,14 @@ impl Engine {
         let Some(user) = org.members.find(actor) else {
             return Vec::new();
         };
+        let mut prev = None;
         assets
             .iter()
             .copied()
             .filter(|id| {
-                org.assets.find(id).is_some_and(|a| {
+                let found = org.assets.find_next(id, prev);
+                prev = found.or(prev);
+                found.is_some_and(|a| {
                     if op == Operation::Create {
                         org.assets
                             .get(a)

@@ -82,6 +82,21 @@ impl<I: Index, T> Table<I, T> {
             .map(|_| I::from_raw(raw))
     }
 
+    /// Like [`Table::find`], trying the index after `prev` first: lists that come in the
+    /// table's own order (a snapshot's, an earlier answer's) then cost a string comparison per
+    /// id instead of a hash lookup.
+    #[inline]
+    pub fn find_next(&self, id: &str, prev: Option<I>) -> Option<I> {
+        let next = prev.map_or(0, |p| p.raw().wrapping_add(1));
+        let hit = self.ids.get(next as usize).is_some_and(|x| **x == *id)
+            && self.slots.get(next as usize).is_some_and(Option::is_some);
+        if hit {
+            Some(I::from_raw(next))
+        } else {
+            self.find(id)
+        }
+    }
+
     /// The live entity at this index.
     #[inline]
     pub fn get(&self, ix: I) -> Option<&T> {
