@@ -67,5 +67,8 @@ node tests/www/console.test.mjs
 step "browser benchmark, small smoke run: all five contestants agree (bench/README.md)"
 BENCH_ASSETS=5000 BENCH_RUNS=5 BENCH_WARMUP_MS=200 BENCH_CEDAR_SLICE=500 BENCH_TIMEOUT=120 bash bench/run.sh
 
+step "fuzzing: every target for 60 s (cargo-fuzz, nightly; docs/fuzzing.md)"
+bash scripts/fuzz.sh 60
+
 step "conformance suite through the CLI"
 cargo run -q -p orgspace-cli --locked -- conformance tests/conformance
