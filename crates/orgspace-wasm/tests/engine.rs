@@ -129,6 +129,36 @@ fn bad_input_is_a_typed_error_never_a_panic() {
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
 }
 
+/// Huge and deeply nested inputs are typed errors too, and the engine stays usable after them.
+#[wasm_bindgen_test]
+fn huge_inputs_are_typed_errors_never_a_panic() {
+    let mut e = demo();
+    let long_id = "x".repeat(1 << 20);
+    let command = format!(
+        r#"{{"type":"create_folder","folder":"{long_id}","workspace":"sales","name":"f"}}"#
+    );
+    let err = e
+        .execute("alice", js(&command), AT)
+        .expect_err("a 1 MiB id");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = Engine::from_snapshot(JsValue::from_str(&deep))
+        .err()
+        .expect("deeply nested snapshot text");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+    let err = e
+        .execute("alice", JsValue::from_str(&deep), AT)
+        .expect_err("deep command");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+    let many = format!("[{}]", vec!["1"; 200_000].join(","));
+    let err = Engine::from_snapshot(JsValue::from_str(&many))
+        .err()
+        .expect("a huge array as snapshot");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid"));
+    // Still usable: a good command after the bad ones.
+    assert!(e.check("alice", "view", "q3", AT).is_ok());
+}
+
 #[wasm_bindgen_test]
 fn snapshots_round_trip_as_objects_and_strings() {
     let e = demo();
