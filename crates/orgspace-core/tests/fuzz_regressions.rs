@@ -78,10 +78,9 @@ fn o8_handover_refusal_does_not_depend_on_creation_order() {
 /// command_stream (with `ORGSPACE_FUZZ_STRICT=1`): when several grants give a user the same
 /// access, the decision names the first in the asset's grant list, which is in the order the
 /// grants were made, while an engine loaded from the snapshot holds them sorted by target. The
-/// decision (allowed, A1) is the same; the sentence names another group. Reported, not fixed:
-/// the fix belongs in how grants are kept (`apply/assets.rs`) or chosen (`check.rs`).
+/// decision (allowed, A1) is the same; the sentence named another group. Fixed: grants are
+/// kept in the snapshot's order (`asset_index.rs`, `change_grants`).
 #[test]
-#[ignore = "known: the reason names a grant chosen by history (docs/fuzzing.md, Findings)"]
 fn a1_reason_does_not_depend_on_grant_order() {
     let mut e = org();
     run(
