@@ -8,7 +8,8 @@
 //! must give the same outcomes and snapshots as the original from then on; at the end the
 //! snapshot round-trips, and (for inputs that ask for the deep checks) the reloaded engine
 //! decides every (user, operation, asset) as the original, and every workspace part loads on
-//! its own and answers as the whole.
+//! its own and answers as the whole, and every member's view (`Engine::snapshot_for`) loads,
+//! round-trips and answers that member's queries as the whole, now and an hour later.
 
 #![no_main]
 #![allow(
@@ -169,6 +170,7 @@ fuzz_target!(|input: Input| {
     if input.deep {
         sweep(&engine, &loaded, now);
         parts(&engine, now);
+        views(&engine, now);
     }
 });
 
@@ -442,6 +444,127 @@ fn parts(engine: &Engine, now: u64) {
                 partial.visible_folders(user, &part.id, now),
                 engine.visible_folders(user, &part.id, now),
             );
+        }
+    }
+}
+
+/// A list answer as hosts compare it: ids sorted, a refusal by code and rule (and message with
+/// strict reasons).
+fn list(
+    r: Result<Vec<&str>, Refusal>,
+) -> Result<Vec<String>, (&'static str, Option<Rule>, String)> {
+    r.map(|mut v| {
+        v.sort_unstable();
+        v.into_iter().map(String::from).collect()
+    })
+    .map_err(|e| refusal_key(&e))
+}
+
+/// Every member's view (`snapshot_for`, snapshot/view.rs) loads, meets X5, round-trips, is its
+/// own view, and answers that member's `check`, `filter`, `visible_*`, `check_create` and
+/// `data_scope` as the whole engine does, at `now` and an hour later; assets it leaves out are
+/// unknown to it and not viewable by the member.
+fn views(engine: &Engine, now: u64) {
+    for &user in USERS {
+        let Ok(view) = engine.snapshot_for(user, now) else {
+            assert!(
+                engine.user_handle(user).is_none(),
+                "snapshot_for refused member {user}"
+            );
+            continue;
+        };
+        assert_eq!(view.view_of.as_deref(), Some(user));
+        let v = match Engine::from_snapshot(&view) {
+            Ok(v) => v,
+            Err(e) => panic!("the view of {user} does not load: {e}"),
+        };
+        assert_invariants(&v, &format!("loading the view of {user}"));
+        assert!(
+            v.snapshot().as_ref() == Some(&view),
+            "the view of {user} does not round-trip"
+        );
+        assert!(
+            v.snapshot_for(user, now).ok().as_ref() == Some(&view),
+            "the view of {user}'s view is another view"
+        );
+        let held: BTreeSet<&str> = view
+            .workspaces
+            .iter()
+            .flat_map(|w| w.assets.iter().map(|a| a.id.as_str()))
+            .collect();
+        for t in [now, now.saturating_add(3_600_000)] {
+            for asset in ASSETS {
+                if held.contains(asset) {
+                    for op in Operation::ALL {
+                        assert_eq!(
+                            answer(&v, user, *op, asset, t),
+                            answer(engine, user, *op, asset, t),
+                            "the view of {user} decides {op} {asset} at {t} differently"
+                        );
+                    }
+                } else {
+                    assert!(
+                        v.asset_handle(asset).is_none(),
+                        "the view of {user} knows {asset}, which it leaves out"
+                    );
+                    assert!(
+                        !engine
+                            .check(user, Operation::View, asset, t)
+                            .is_ok_and(|d| d.allowed),
+                        "the view of {user} leaves out {asset}, which they may view at {t}"
+                    );
+                }
+            }
+            for op in Operation::ALL {
+                let want: Vec<&str> = engine
+                    .filter(user, *op, ASSETS, t)
+                    .into_iter()
+                    .filter(|a| held.contains(a))
+                    .collect();
+                assert_eq!(
+                    v.filter(user, *op, ASSETS, t),
+                    want,
+                    "the view of {user} filters {op} at {t} differently"
+                );
+            }
+            for h in &view.org.workspaces {
+                let ws = h.id.as_str();
+                assert_eq!(
+                    list(v.visible_assets(user, ws, t)),
+                    list(engine.visible_assets(user, ws, t)),
+                    "the view of {user} lists the assets of {ws} at {t} differently"
+                );
+                assert_eq!(
+                    list(v.visible_folders(user, ws, t)),
+                    list(engine.visible_folders(user, ws, t)),
+                    "the view of {user} lists the folders of {ws} at {t} differently"
+                );
+            }
+            for p in &view.workspaces {
+                for kind in Kind::ALL {
+                    let ask = |e: &Engine| {
+                        e.check_create(user, &p.id, *kind)
+                            .map(|d| (d.allowed, d.rule))
+                            .map_err(|r| refusal_key(&r))
+                    };
+                    assert_eq!(
+                        ask(&v),
+                        ask(engine),
+                        "the view of {user} decides create {kind} in {} differently",
+                        p.id
+                    );
+                }
+                for a in p.assets.iter().filter(|a| a.kind == Kind::Dataset) {
+                    let scope =
+                        |e: &Engine| e.data_scope(user, &a.id, t).map_err(|r| refusal_key(&r));
+                    assert_eq!(
+                        scope(&v),
+                        scope(engine),
+                        "the view of {user} scopes {} at {t} differently",
+                        a.id
+                    );
+                }
+            }
         }
     }
 }

@@ -187,20 +187,34 @@ pub enum PredIn {
     },
 }
 
+/// The deepest predicate [`PredIn::build`] makes: beyond what JSON parsers accept (so a core
+/// that took it would fail the round trip), short of overflowing the stack when it is dropped
+/// (`Predicate` drops recursively, as any deep Rust value does).
+pub const MAX_BUILT_DEPTH: usize = 160;
+
 impl PredIn {
-    /// The predicate, columns from `columns`.
+    /// The predicate, columns from `columns`, at most [`MAX_BUILT_DEPTH`] levels deep.
     #[must_use]
     pub fn build(&self, columns: &[&str]) -> Predicate {
+        self.build_at(columns, 1)
+    }
+
+    fn build_at(&self, columns: &[&str], depth: usize) -> Predicate {
+        if depth > MAX_BUILT_DEPTH {
+            return Predicate::always();
+        }
+        let parts = |p: &[PredIn]| p.iter().map(|x| x.build_at(columns, depth + 1)).collect();
         match self {
-            PredIn::All(p) => Predicate::All(p.iter().map(|x| x.build(columns)).collect()),
-            PredIn::Any(p) => Predicate::Any(p.iter().map(|x| x.build(columns)).collect()),
+            PredIn::All(p) => Predicate::All(parts(p)),
+            PredIn::Any(p) => Predicate::Any(parts(p)),
             PredIn::In { column, values } => Predicate::In {
                 column: column.of(columns),
                 values: vals(values),
             },
-            PredIn::Nest { depth, inner } => {
-                let mut p = inner.build(columns);
-                for _ in 0..*depth {
+            PredIn::Nest { depth: n, inner } => {
+                let n = usize::from(*n).min(MAX_BUILT_DEPTH.saturating_sub(depth));
+                let mut p = inner.build_at(columns, depth + n);
+                for _ in 0..n {
                     p = Predicate::All(vec![p]);
                 }
                 p
