@@ -1,6 +1,8 @@
 //! Arbitrary bytes as a snapshot: `Engine::from_json` must not panic; a snapshot it accepts
 //! meets X5, saves and loads back to the same bytes, answers every query without panicking,
-//! and keeps X5 (or changes nothing, X2) under a few commands run on it.
+//! and keeps X5 (or changes nothing, X2) under a few commands run on it. The same bytes read
+//! as a snapshot and as a command through `orgspace_core::json` (how the npm package reads)
+//! give what `serde_json` gives: the same value, or a refusal from both.
 
 #![no_main]
 #![allow(
@@ -16,7 +18,9 @@ use orgspace_core::{Command, Engine, Kind, Mode, Operation, Target, WorkspaceKin
 use orgspace_fuzz::{
     assert_invariants, assert_round_trip, assert_scope_paths_agree, execute_checked,
 };
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
+use std::fmt::Debug;
 
 /// At most this many of each kind of id are queried or commanded, to keep runs fast.
 const MAX_IDS: usize = 6;
@@ -26,6 +30,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    same_reading::<Snapshot>(text);
+    same_reading::<Command>(text);
     // Partial loads (one workspace part at a time) must not panic either.
     if let Ok(snapshot) = serde_json::from_str::<Snapshot>(text) {
         for part in snapshot.workspaces.iter().take(MAX_IDS) {
@@ -238,3 +244,15 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// `orgspace_core::json::from_str` reads `text` as `serde_json::from_str` does.
+fn same_reading<T: DeserializeOwned + PartialEq + Debug>(text: &str) {
+    match (
+        serde_json::from_str::<T>(text),
+        orgspace_core::json::from_str::<T>(text),
+    ) {
+        (Ok(direct), Ok(tree)) => assert_eq!(direct, tree, "the tree reads another value"),
+        (Err(_), Err(_)) => {}
+        (direct, tree) => panic!("serde_json and json::from_str disagree: {direct:?} / {tree:?}"),
+    }
+}

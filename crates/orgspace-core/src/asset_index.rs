@@ -139,7 +139,7 @@ impl Org {
             Grantee::User(u) => (0, members.id(u)),
             Grantee::Group(gr) => (1, groups.id(gr)),
         };
-        a.grants.sort_by(|x, y| key(x).cmp(&key(y)));
+        crate::sort::sort_by(&mut a.grants, |x, y| key(x).cmp(&key(y)));
         let after = a.grants.clone();
         if before != after {
             if let Some(ws) = self.workspaces.get_mut(ws_ix) {
@@ -165,7 +165,9 @@ impl Org {
                 a.grants.retain(|g| g.to != grantee);
             }
         }
-        hit.sort_unstable_by(|a, b| self.assets.id(a.0).cmp(self.assets.id(b.0)));
+        crate::sort::sort_unstable_by(&mut hit, |a, b| {
+            self.assets.id(a.0).cmp(self.assets.id(b.0))
+        });
         hit.dedup();
         hit
     }
@@ -202,8 +204,8 @@ impl Org {
                         .map(move |e| (*to, e.asset.raw(), e.level, e.expires_at))
                 })
                 .collect();
-            want.sort_unstable();
-            have.sort_unstable();
+            crate::sort::sort_unstable(&mut want);
+            crate::sort::sort_unstable(&mut have);
             if want != have {
                 out.push(alloc::format!(
                     "the grant index of `{}` is out of step",

@@ -131,7 +131,9 @@ impl Org {
             .iter()
             .filter_map(|v| match ty {
                 ColumnType::String => Some(Value::String(v.clone())),
-                ColumnType::Number => serde_json::from_str::<serde_json::Number>(v)
+                // Through `crate::json`, which the npm package reads with anyway: a second
+                // deserializer would bring serde_json's error formatting along.
+                ColumnType::Number => crate::json::from_str::<serde_json::Number>(v)
                     .ok()
                     .map(Value::Number),
                 ColumnType::Boolean => v.parse::<bool>().ok().map(Value::Bool),

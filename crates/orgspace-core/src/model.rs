@@ -216,7 +216,7 @@ impl Org {
                 at = self.groups.get(cur).and_then(|grp| grp.parent);
             }
         }
-        effective.sort_unstable();
+        crate::sort::sort_unstable(&mut effective);
         effective.dedup();
         if let Some(member) = self.members.get_mut(user) {
             member.effective_groups = effective;

@@ -182,7 +182,7 @@ impl<I: Index, T> Table<I, T> {
     #[must_use]
     pub fn sorted(&self) -> Vec<I> {
         let mut ixs: Vec<I> = self.iter().map(|(ix, _)| ix).collect();
-        ixs.sort_unstable_by(|a, b| self.id(*a).cmp(self.id(*b)));
+        crate::sort::sort_unstable_by(&mut ixs, |a, b| self.id(*a).cmp(self.id(*b)));
         ixs
     }
 }

@@ -39,7 +39,7 @@ pub(crate) fn upgrade(actor: &str, legacy: &LegacyOrg) -> Result<Org, Refusal> {
     }
 
     let mut users = legacy.users.clone();
-    users.sort_by(|a, b| a.user.cmp(&b.user));
+    crate::sort::sort_by(&mut users, |a, b| a.user.cmp(&b.user));
     let members = users
         .iter()
         .map(|u| MemberDoc {
@@ -88,10 +88,10 @@ pub(crate) fn upgrade(actor: &str, legacy: &LegacyOrg) -> Result<Org, Refusal> {
         mode: Mode::Collaboration,
         owner: None,
     });
-    headers.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut headers, |a, b| a.id.cmp(&b.id));
 
     let mut sources = legacy.data_sources.clone();
-    sources.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut sources, |a, b| a.id.cmp(&b.id));
     // The default workspace is granted every table of every data source (U1).
     let table_grants = sources
         .iter()
@@ -106,11 +106,11 @@ pub(crate) fn upgrade(actor: &str, legacy: &LegacyOrg) -> Result<Org, Refusal> {
         .collect();
 
     let mut groups = legacy.groups.clone();
-    groups.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut groups, |a, b| a.id.cmp(&b.id));
     let mut folders = legacy.folders.clone();
-    folders.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut folders, |a, b| a.id.cmp(&b.id));
     let mut assets = legacy.assets.clone();
-    assets.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut assets, |a, b| a.id.cmp(&b.id));
 
     let mut parts: Vec<WorkspacePart> = users
         .iter()
@@ -131,7 +131,7 @@ pub(crate) fn upgrade(actor: &str, legacy: &LegacyOrg) -> Result<Org, Refusal> {
         assets,
         table_grants,
     });
-    parts.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut parts, |a, b| a.id.cmp(&b.id));
 
     let snapshot = Snapshot {
         format: FORMAT,

@@ -133,7 +133,9 @@ impl Org {
             return Vec::new();
         };
         let mut users: Vec<UserIx> = ws.members.keys().copied().collect();
-        users.sort_unstable_by(|a, b| self.members.id(*a).cmp(self.members.id(*b)));
+        crate::sort::sort_unstable_by(&mut users, |a, b| {
+            self.members.id(*a).cmp(self.members.id(*b))
+        });
         let mut out = Vec::new();
         for user in users {
             let (Ok(before), Ok(after)) = (

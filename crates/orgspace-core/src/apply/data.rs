@@ -65,8 +65,11 @@ fn check_value(table: &TableDef, column: &str, ty: ColumnType, v: &Value) -> Res
     if ok {
         return Ok(());
     }
+    // Compact JSON, as `Value`'s `Display` writes it; that `Display` would bring serde_json's
+    // pretty printer and an `std::io` adapter into the WebAssembly.
+    let shown = serde_json::to_string(v).unwrap_or_default();
     Err(invalid(format!(
-        "value {v} does not have the type of column `{column}` of `{}`, which is {ty}",
+        "value {shown} does not have the type of column `{column}` of `{}`, which is {ty}",
         table.name
     )))
 }

@@ -230,7 +230,7 @@ pub(super) fn delete_folder(org: &mut Org, actor: UserIx, folder: &str) -> Outco
     }
     let wid: alloc::string::String = org.workspaces.id(ws).into();
     let mut gone: Vec<FolderIx> = tree.into_iter().collect();
-    gone.sort_unstable_by(|a, b| org.folders.id(*a).cmp(org.folders.id(*b)));
+    crate::sort::sort_unstable_by(&mut gone, |a, b| org.folders.id(*a).cmp(org.folders.id(*b)));
     let mut events = Vec::new();
     for f in &gone {
         events.push(Event::FolderDeleted {

@@ -326,7 +326,7 @@ pub(super) fn define_org_role(
         ));
     }
     let mut points = points.to_vec();
-    points.sort_unstable();
+    crate::sort::sort_unstable(&mut points);
     points.dedup();
     org.org_roles.insert(
         role,
@@ -390,7 +390,9 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, user: &str, new_owner:
         .filter(|(_, a)| a.owner == target)
         .map(|(ix, a)| (ix, a.workspace, a.kind))
         .collect();
-    owned.sort_by(|a, b| org.assets.id(a.0).cmp(org.assets.id(b.0)));
+    crate::sort::sort_by(&mut owned, |a, b| {
+        org.assets.id(a.0).cmp(org.assets.id(b.0))
+    });
     for &(ix, ws, kind) in &owned {
         if ws != personal && !org.role_permits(heir, ws, kind, crate::vocab::Operation::Create) {
             return Err(denied(
@@ -472,7 +474,7 @@ impl Org {
             .iter()
             .map(|r| self.org_roles.id(*r).into())
             .collect();
-        custom.sort();
+        crate::sort::sort(&mut custom);
         out.extend(custom);
         out
     }

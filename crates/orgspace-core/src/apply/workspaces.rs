@@ -167,7 +167,9 @@ pub(super) fn delete_workspace(org: &mut Org, actor: UserIx, workspace: &str) ->
         )));
     }
     let mut members: Vec<UserIx> = ws.members.keys().copied().collect();
-    members.sort_unstable_by(|a, b| org.members.id(*a).cmp(org.members.id(*b)));
+    crate::sort::sort_unstable_by(&mut members, |a, b| {
+        org.members.id(*a).cmp(org.members.id(*b))
+    });
     let removed = org.workspaces.remove(ix);
     for f in removed.map(|w| w.folders).unwrap_or_default() {
         org.folders.remove(f);
@@ -348,7 +350,7 @@ pub(super) fn define_role(
         ));
     }
     let mut points = points.to_vec();
-    points.sort_unstable();
+    crate::sort::sort_unstable(&mut points);
     points.dedup();
     let table = PointTable::from_points(&points);
     let Some(ws) = org.workspaces.get_mut(ix) else {

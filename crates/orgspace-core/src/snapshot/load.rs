@@ -146,7 +146,7 @@ impl Org {
                 );
             }
             let mut points = role.points.clone();
-            points.sort_unstable();
+            crate::sort::sort_unstable(&mut points);
             points.dedup();
             l.org.org_roles.insert(
                 &role.id,
@@ -434,7 +434,7 @@ impl Loader {
                 ));
             }
             let mut points = r.points.clone();
-            points.sort_unstable();
+            crate::sort::sort_unstable(&mut points);
             points.dedup();
             let table = PointTable::from_points(&points);
             ws.roles.insert(

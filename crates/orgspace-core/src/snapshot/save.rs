@@ -85,7 +85,7 @@ impl Org {
 
     fn sorted_user_ids(&self, users: &[UserIx]) -> Vec<String> {
         let mut ids: Vec<String> = users.iter().map(|u| self.members.id(*u).into()).collect();
-        ids.sort();
+        crate::sort::sort(&mut ids);
         ids
     }
 
@@ -100,7 +100,7 @@ impl Org {
                 roles: self.ws_role_ids(w, roles),
             })
             .collect();
-        members.sort_by(|a, b| a.user.cmp(&b.user));
+        crate::sort::sort_by(&mut members, |a, b| a.user.cmp(&b.user));
         let roles = ws
             .roles
             .sorted()
@@ -169,7 +169,7 @@ impl Org {
             .iter()
             .map(|r| self.assets.id(*r).into())
             .collect();
-        references.sort();
+        crate::sort::sort(&mut references);
         let mut grants: Vec<GrantDoc> = asset
             .grants
             .iter()
@@ -179,7 +179,7 @@ impl Org {
                 expires_at: g.expires_at,
             })
             .collect();
-        grants.sort_by(|a, b| a.to.cmp(&b.to));
+        crate::sort::sort_by(&mut grants, |a, b| a.to.cmp(&b.to));
         Some(AssetDoc {
             id: self.assets.id(a).into(),
             kind: asset.kind,

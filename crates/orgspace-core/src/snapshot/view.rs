@@ -120,7 +120,9 @@ impl Org {
         if let Some(d) = self.default_workspace {
             if !kept.iter().any(|(w, _)| *w == d) {
                 kept.push((d, Keep::Nothing));
-                kept.sort_by(|a, b| self.workspaces.id(a.0).cmp(self.workspaces.id(b.0)));
+                crate::sort::sort_by(&mut kept, |a, b| {
+                    self.workspaces.id(a.0).cmp(self.workspaces.id(b.0))
+                });
             }
         }
         let parts: Vec<WorkspacePart> = kept
@@ -215,7 +217,7 @@ impl Org {
                 }
             })
             .collect();
-        members.sort_by(|a, b| a.user.cmp(&b.user));
+        crate::sort::sort_by(&mut members, |a, b| a.user.cmp(&b.user));
         let roles = ws
             .roles
             .sorted()
@@ -359,7 +361,7 @@ impl Org {
                     .filter(|u| users.contains(u))
                     .map(String::from)
                     .collect();
-                in_view.sort();
+                crate::sort::sort(&mut in_view);
                 Some(GroupDoc {
                     id: self.groups.id(g).into(),
                     name: group.name.clone(),
