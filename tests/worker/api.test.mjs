@@ -136,7 +136,7 @@ async function call(user, method, path, body, { auth, headers = {}, raw } = {}) 
     if (!hits.has(key)) hits.set(key, []);
     hits.get(key).push(response.status);
   }
-  return { status: response.status, json, text, type: response.headers.get("content-type") ?? "" };
+  return { status: response.status, json, text, type: response.headers.get("content-type") ?? "", headers: response.headers };
 }
 
 /** Sends and asserts the status (200, or 201 when `created`); answers the JSON body. */
@@ -533,6 +533,8 @@ test("tokens: every bad token is a 401 with the JSON error shape, and changes no
     for (const [method, path, body] of requests) {
       const r = await call(null, method, path, body, auth === undefined ? {} : { auth });
       assertError(r, 401, "unauthenticated", `${what}: ${method} ${path}`);
+      // RFC 9110 11.6.1: a 401 names the scheme to authenticate with.
+      assert.equal(r.headers.get("www-authenticate"), 'Bearer realm="orgspace"', `${what}: ${method} ${path}`);
     }
   }
   // The dev clock moves the request's time, never the token's: an expired token stays expired.

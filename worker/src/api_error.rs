@@ -56,6 +56,13 @@ impl ApiError {
         ApiError::new(500, "internal", message)
     }
 
+    /// The `WWW-Authenticate` challenge a 401 must carry (RFC 9110 11.6.1, RFC 6750 3): the
+    /// scheme the API takes, so clients and proxies know how to authenticate.
+    #[must_use]
+    pub fn challenge(&self) -> Option<&'static str> {
+        (self.status == 401).then_some(r#"Bearer realm="orgspace""#)
+    }
+
     /// The JSON body.
     #[must_use]
     pub fn body(&self) -> String {

@@ -96,6 +96,7 @@ fn assert_refused(result: Result<String, ApiError>, needle: &str) {
             );
             let body: Value = serde_json::from_str(&e.body()).unwrap();
             assert_eq!(body["error"]["code"], json!("unauthenticated"));
+            assert_eq!(e.challenge(), Some(r#"Bearer realm="orgspace""#));
         }
     }
 }

@@ -16,9 +16,11 @@ pub fn json(status: u16, value: &impl Serialize) -> worker::Result<Response> {
 /// A JSON error answer.
 pub fn error(e: &ApiError) -> worker::Result<Response> {
     let mut response = Response::ok(e.body())?.with_status(e.status);
-    response
-        .headers_mut()
-        .set("content-type", "application/json")?;
+    let headers = response.headers_mut();
+    headers.set("content-type", "application/json")?;
+    if let Some(challenge) = e.challenge() {
+        headers.set("www-authenticate", challenge)?;
+    }
     Ok(response)
 }
 
