@@ -609,6 +609,24 @@ test("bad input: a 4xx JSON error, and the state byte-identical", async () => {
   }
 });
 
+test("bad input: a 405 names in Allow every method the path takes (RFC 9110 15.5.6)", async () => {
+  const order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+  const patterns = new Map();
+  for (const r of ROUTES) patterns.set(r.path, [...(patterns.get(r.path) ?? []), r.method]);
+  let checked = 0;
+  for (const [pattern, methods] of patterns) {
+    const other = order.find((m) => !methods.includes(m));
+    if (!other) continue;
+    const path = pattern.replace(/:([a-z]+)/g, "$1-405");
+    const r = await call("alice", other, path, other === "GET" || other === "DELETE" ? undefined : {});
+    assertError(r, 405, "method_not_allowed", `${other} ${pattern}`);
+    const want = order.filter((m) => methods.includes(m)).join(", ");
+    assert.equal(r.headers.get("allow"), want, `${other} ${pattern}`);
+    checked += 1;
+  }
+  assert.ok(checked >= 35, `only ${checked} paths checked: is the route table parsed?`);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Read-your-writes
 

@@ -24,6 +24,83 @@ pub enum Method {
     Delete,
 }
 
+impl Method {
+    /// Its name in HTTP.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Every method, in the order an `Allow` header lists them.
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+}
+
+/// The routes that answer without changing state (the worker registers each with its own
+/// handler in `edge/mod.rs`), as `(method, path)`: with [`COMMAND_ROUTES`] they say which
+/// methods a path takes, for the `Allow` header of a 405.
+pub const QUERY_ROUTES: &[(Method, &str)] = &[
+    (Method::Get, "/v1/health"),
+    (Method::Get, "/v1/orgs/:org"),
+    (Method::Post, "/v1/orgs/:org/check"),
+    (Method::Post, "/v1/orgs/:org/filter"),
+    (Method::Get, "/v1/orgs/:org/workspaces/:workspace/assets"),
+    (Method::Get, "/v1/orgs/:org/workspaces/:workspace/folders"),
+    (
+        Method::Get,
+        "/v1/orgs/:org/workspaces/:workspace/mode-dry-run",
+    ),
+    (Method::Get, "/v1/orgs/:org/assets/:asset"),
+    (Method::Get, "/v1/orgs/:org/assets/:asset/data-scope"),
+    (Method::Post, "/v1/orgs/:org/assets/:asset/preview"),
+    (Method::Get, "/v1/orgs/:org/snapshot"),
+    (Method::Put, "/v1/orgs/:org/snapshot"),
+    (Method::Get, "/v1/orgs/:org/audit"),
+];
+
+/// Whether `path` (no query string) matches `pattern` as the Router matches: segment by
+/// segment, a `:name` segment taking any non-empty one.
+fn matches(pattern: &str, path: &str) -> bool {
+    let mut want = pattern.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return true,
+            (Some(w), Some(g)) if (w.starts_with(':') && !g.is_empty()) || w == g => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The methods some route takes at `path`, for a 405's `Allow` header (RFC 9110 15.5.6), in
+/// [`Method::ALL`]'s order; empty for a path no route has.
+#[must_use]
+pub fn allowed_methods(path: &str) -> Vec<Method> {
+    let routes = QUERY_ROUTES
+        .iter()
+        .copied()
+        .chain(COMMAND_ROUTES.iter().map(|r| (r.method, r.path)));
+    let taken: Vec<Method> = routes
+        .filter(|(_, pattern)| matches(pattern, path))
+        .map(|(method, _)| method)
+        .collect();
+    Method::ALL
+        .into_iter()
+        .filter(|m| taken.contains(m))
+        .collect()
+}
+
 /// One route that runs a command.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandRoute {

@@ -490,3 +490,32 @@ fn path_values_are_taken_verbatim() {
         }
     );
 }
+
+#[test]
+fn allowed_methods_are_those_of_every_route_at_the_path() {
+    use Method::{Delete, Get, Patch, Post, Put};
+    assert_eq!(allowed_methods("/v1/health"), [Get]);
+    assert_eq!(allowed_methods("/v1/orgs/acme"), [Get, Put, Patch]);
+    assert_eq!(allowed_methods("/v1/orgs/acme/check"), [Post]);
+    assert_eq!(allowed_methods("/v1/orgs/acme/snapshot"), [Get, Put]);
+    assert_eq!(
+        allowed_methods("/v1/orgs/acme/assets/a1"),
+        [Get, Put, Patch, Delete]
+    );
+    assert!(allowed_methods("/v1/orgs/acme/nothing-here").is_empty());
+    assert!(
+        allowed_methods("/v1/orgs//check").is_empty(),
+        "a parameter is never empty"
+    );
+    assert!(allowed_methods("/v1/orgs/acme/check/more").is_empty());
+    for route in COMMAND_ROUTES {
+        assert!(
+            allowed_methods(route.path).contains(&route.method),
+            "{}",
+            route.path
+        );
+    }
+    for (method, path) in QUERY_ROUTES {
+        assert!(allowed_methods(path).contains(method), "{path}");
+    }
+}

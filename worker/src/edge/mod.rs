@@ -7,7 +7,7 @@ mod writer;
 
 use crate::api_error::ApiError;
 use crate::queries::{CheckItem, Query};
-use crate::routes::{COMMAND_ROUTES, CommandRoute, Method, build_command};
+use crate::routes::{COMMAND_ROUTES, CommandRoute, Method, allowed_methods, build_command};
 use config::Config;
 use http::{body_json, min_version, now_ms, query_pairs, respond};
 use serde::Deserialize;
@@ -23,12 +23,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         Ok(c) => c,
         Err(e) => return http::error(&ApiError::internal(format!("misconfigured: {e}"))),
     };
+    let path = req.path();
     let response = router(config).run(req, env).await;
-    json_fallback(response)
+    json_fallback(response, &path)
 }
 
-/// The Router's own 404 and 405 answers are plain text; the API answers JSON everywhere.
-fn json_fallback(response: worker::Result<Response>) -> worker::Result<Response> {
+/// The Router's own 404 and 405 answers are plain text; the API answers JSON everywhere, and
+/// a 405 says in `Allow` which methods the path takes.
+fn json_fallback(response: worker::Result<Response>, path: &str) -> worker::Result<Response> {
     let response = match response {
         Ok(r) => r,
         Err(e) => return http::error(&ApiError::internal(format!("runtime error: {e}"))),
@@ -41,11 +43,21 @@ fn json_fallback(response: worker::Result<Response>) -> worker::Result<Response>
         .is_some_and(|t| t.starts_with("application/json"));
     match response.status_code() {
         404 if !is_json => http::error(&ApiError::not_found("no such route")),
-        405 if !is_json => http::error(&ApiError::new(
-            405,
-            "method_not_allowed",
-            "this route does not take that method",
-        )),
+        405 if !is_json => {
+            let allow = allowed_methods(path)
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let message = if allow.is_empty() {
+                String::from("this route does not take that method")
+            } else {
+                format!("this route takes {allow}, not that method")
+            };
+            let mut response = http::error(&ApiError::new(405, "method_not_allowed", message))?;
+            response.headers_mut().set("allow", &allow)?;
+            Ok(response)
+        }
         _ => Ok(response),
     }
 }
