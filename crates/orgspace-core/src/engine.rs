@@ -11,7 +11,7 @@ use crate::model::{Org, PERSONAL_PREFIX, Workspace};
 use crate::roles::PresetRole;
 use crate::rule::Rule;
 use crate::snapshot::{OrgPart, Problem, Snapshot, WorkspacePart};
-use crate::table::{AssetIx, Table, UserIx};
+use crate::table::{AssetIx, Index, Table, UserIx};
 use crate::vocab::{Kind, Mode, Operation, WorkspaceKind};
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -425,7 +425,7 @@ impl Engine {
     }
 
     /// The ids among `assets` on which `actor` may perform `op`, in their order; unknown ids
-    /// are left out. One call for a whole list.
+    /// are left out. One call for a whole list: [`Engine::filter_indexes`] on the ids' indexes.
     pub fn filter<'a>(
         &self,
         actor: &str,
@@ -436,27 +436,46 @@ impl Engine {
         let Some(org) = self.org.as_ref() else {
             return Vec::new();
         };
+        let mut prev = None;
+        let ixs: Vec<u32> = assets
+            .iter()
+            .map(|id| {
+                let found = org.assets.find_next(id, prev);
+                prev = found.or(prev);
+                found.map_or(u32::MAX, Index::raw)
+            })
+            .collect();
+        self.filter_indexes(actor, op, &ixs, now)
+            .into_iter()
+            .filter_map(|k| assets.get(k as usize).copied())
+            .collect()
+    }
+
+    /// Every asset id the engine has known, at its index: `asset_ids().nth(i)` names the asset
+    /// of index `i`. The list only grows: an index, once given, names the same id for the
+    /// engine's life (a removed asset keeps its slot, and gets it back if created again), so a
+    /// host may keep a map from id to index and only add the ids past its end.
+    pub fn asset_ids(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.org
+            .as_ref()
+            .map_or(&[][..], |o| o.assets.ids())
+            .iter()
+            .map(|id| &**id)
+    }
+
+    /// [`Engine::filter`] by index: the positions in `assets` (indexes into
+    /// [`Engine::asset_ids`]; any other number, `u32::MAX` say, is an unknown asset) of the
+    /// assets on which `actor` may perform `op` at `now`, ascending. Removed and unknown
+    /// assets, and any asset for a non-member, give nothing. Each answer is `check`'s.
+    #[must_use]
+    pub fn filter_indexes(&self, actor: &str, op: Operation, assets: &[u32], now: u64) -> Vec<u32> {
+        let Some(org) = self.org.as_ref() else {
+            return Vec::new();
+        };
         let Some(user) = org.members.find(actor) else {
             return Vec::new();
         };
-        let mut prev = None;
-        assets
-            .iter()
-            .copied()
-            .filter(|id| {
-                let found = org.assets.find_next(id, prev);
-                prev = found.or(prev);
-                found.is_some_and(|a| {
-                    if op == Operation::Create {
-                        org.assets
-                            .get(a)
-                            .is_some_and(|x| org.decide_create(user, x.workspace, x.kind).allowed)
-                    } else {
-                        org.decide(user, op, a, now).allowed
-                    }
-                })
-            })
-            .collect()
+        org.allowed_positions(user, op, assets, now)
     }
 
     /// Who would gain or lose sight of what if `workspace` switched to `to` (W9). Asked by

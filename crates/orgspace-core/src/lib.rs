@@ -40,6 +40,7 @@ extern crate alloc;
 mod apply;
 mod asset_index;
 mod audit;
+mod batch;
 mod check;
 mod command;
 pub mod data;

@@ -97,6 +97,11 @@ impl<I: Index, T> Table<I, T> {
         }
     }
 
+    /// The id of every index ever given, live or not, by index.
+    pub(crate) fn ids(&self) -> &[Box<str>] {
+        &self.ids
+    }
+
     /// The live entity at this index.
     #[inline]
     pub fn get(&self, ix: I) -> Option<&T> {

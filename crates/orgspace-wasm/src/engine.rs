@@ -10,6 +10,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Engine {
     pub(crate) inner: orgspace_core::Engine,
+    /// `filter`'s index of the core's asset ids, kept in JavaScript (lists.rs).
+    pub(crate) ids: JsValue,
 }
 
 fn operation(op: &str) -> Result<Operation, JsValue> {
@@ -22,9 +24,7 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     #[must_use]
     pub fn new() -> Engine {
-        Engine {
-            inner: orgspace_core::Engine::new(),
-        }
+        Engine::wrap(orgspace_core::Engine::new())
     }
 
     /// Loads an organization from a snapshot, given as an object or a JSON string.
@@ -35,7 +35,7 @@ impl Engine {
     ) -> Result<Engine, JsValue> {
         let snapshot: Snapshot = from_js(snapshot, "snapshot")?;
         orgspace_core::Engine::from_snapshot(&snapshot)
-            .map(|inner| Engine { inner })
+            .map(Engine::wrap)
             .map_err(|e| invalid(&e.to_string()))
     }
 
@@ -200,6 +200,13 @@ impl Engine {
 }
 
 impl Engine {
+    fn wrap(inner: orgspace_core::Engine) -> Engine {
+        Engine {
+            inner,
+            ids: crate::lists::new_index(),
+        }
+    }
+
     fn decide(
         &self,
         actor: &str,

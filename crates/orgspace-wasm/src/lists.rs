@@ -1,22 +1,52 @@
-//! `filter` and `visibleAssets`: a list of ids crosses the boundary as one string each way.
+//! `filter` and `visibleAssets`: a list of ids crosses the boundary without one string per id.
 //!
-//! Handing over one JavaScript string per id costs far more than deciding it. So `filter`
-//! takes its ids as one `JSON.stringify` text, split here in place, and hands back the indexes
-//! of the kept ids, which JavaScript picks from its own array; `visibleAssets` joins its ids
-//! with line feeds (an id holds no control character: the core refuses them) and JavaScript
-//! splits them. The results are those of the core, as before.
+//! Handing over one JavaScript string per id costs far more than deciding it, and so does
+//! handing over their text. So no id text goes into WebAssembly for `filter`: each `Engine`
+//! keeps, in JavaScript, the core's asset ids in index order and a `Map` from id to index
+//! (built on the first `filter`, then only extended by the ids created since: the core's list
+//! only grows, `Engine::asset_ids`). One JavaScript loop turns the caller's ids into indexes
+//! (trying the index after the previous one first, so a list in the engine's own order costs a
+//! string comparison per id instead of a `Map` lookup), the indexes cross once as a
+//! `Uint32Array`, the core decides them in one batch (`Engine::filter_indexes`) and hands back
+//! the positions of the kept ids, which JavaScript picks from the caller's own array.
+//! `visibleAssets` joins its ids with line feeds (an id holds no control character: the core
+//! refuses them) and JavaScript splits them. The results are those of the core.
 
 use crate::convert::time;
 use crate::engine::Engine;
 use crate::error::{invalid, refusal};
 use js_sys::Array;
 use orgspace_core::Operation;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-export function idsJson(a) {
-  if (Array.isArray(a)) try { return new TextEncoder().encode(JSON.stringify(a)); } catch (e) {}
+export function newIndex() {
+  return { ids: [], map: new Map() };
+}
+export function indexLen(x) {
+  return x.ids.length;
+}
+export function extendIndex(x, joined) {
+  for (const id of joined.split("\n")) {
+    x.map.set(id, x.ids.length);
+    x.ids.push(id);
+  }
+}
+export function indexesOf(x, a) {
+  if (!Array.isArray(a)) return;
+  const { ids, map } = x, n = a.length, out = new Uint32Array(n);
+  for (let k = 0, next = 0; k < n; k++) {
+    const id = a[k];
+    if (typeof id !== "string") return;
+    const i = ids[next] === id ? next : map.get(id);
+    if (i === undefined) {
+      out[k] = 0xffffffff;
+    } else {
+      out[k] = i;
+      next = i + 1;
+    }
+  }
+  return out;
 }
 export function pick(a, ix) {
   const out = new Array(ix.length);
@@ -28,9 +58,19 @@ export function splitIds(s, n) {
 }
 "#)]
 extern "C" {
-    /// `JSON.stringify(ids)` as UTF-8: one string for the whole list.
-    #[wasm_bindgen(js_name = idsJson)]
-    fn ids_json(ids: &JsValue) -> Option<Vec<u8>>;
+    /// An empty id index: `{ids, map}`.
+    #[wasm_bindgen(js_name = newIndex)]
+    pub(crate) fn new_index() -> JsValue;
+    /// How many ids the index holds.
+    #[wasm_bindgen(js_name = indexLen)]
+    fn index_len(index: &JsValue) -> u32;
+    /// Appends the ids of `joined` (joined with line feeds) at the next indexes.
+    #[wasm_bindgen(js_name = extendIndex)]
+    fn extend_index(index: &JsValue, joined: &str);
+    /// The index of each id of `ids` (`u32::MAX` when unknown); `None` unless `ids` is an
+    /// array of strings.
+    #[wasm_bindgen(js_name = indexesOf)]
+    fn indexes_of(index: &JsValue, ids: &JsValue) -> Option<Vec<u32>>;
     /// The elements of `ids` at the indexes `ix`, in that order.
     fn pick(ids: &JsValue, ix: &[u32]) -> Array;
     /// The `n` ids of `joined` (joined with line feeds) as an array.
@@ -42,30 +82,6 @@ extern "C" {
 fn to_array(ids: &[&str]) -> Array {
     // Lists stay far below 2^32 ids (wasm32 memory).
     split_ids(&ids.join("\n"), ids.len() as u32)
-}
-
-/// The strings of a JSON array of strings without escapes (as `JSON.stringify` writes it),
-/// borrowed; `None` for anything else.
-fn parse(json: &str) -> Option<Vec<&str>> {
-    if json == "[]" {
-        return Some(Vec::new());
-    }
-    if json.contains('\\') {
-        return None;
-    }
-    let mut parts = json.split('"');
-    if parts.next()? != "[" {
-        return None;
-    }
-    let mut ids = Vec::with_capacity(json.len() / 8);
-    loop {
-        ids.push(parts.next()?);
-        match parts.next()? {
-            "," => {}
-            "]" => return parts.next().is_none().then_some(ids),
-            _ => return None,
-        }
-    }
 }
 
 #[wasm_bindgen]
@@ -93,32 +109,15 @@ impl Engine {
         let op = Operation::parse(operation)
             .ok_or_else(|| invalid(&format!("unknown operation `{operation}`")))?;
         let now = time(now)?;
-        let json = ids_json(assets).unwrap_or_default();
-        let owned: Vec<String>;
-        let ids = match core::str::from_utf8(&json).ok().and_then(parse) {
-            Some(ids) => ids,
-            None => {
-                // Ids with escapes, or not an array of strings: one string at a time.
-                let assets = assets
-                    .dyn_ref::<Array>()
-                    .ok_or_else(|| invalid("assets must be an array of strings"))?;
-                owned = assets
-                    .iter()
-                    .map(|id| id.as_string())
-                    .collect::<Option<_>>()
-                    .ok_or_else(|| invalid("assets must be an array of strings"))?;
-                owned.iter().map(String::as_str).collect()
-            }
-        };
-        // The kept ids are the very slices of `ids`, in order: their indexes, for `pick`.
-        let kept = self.inner.filter(actor, op, &ids, now);
-        let mut kept = kept.iter().peekable();
-        let mut ix = Vec::with_capacity(kept.len());
-        for (i, id) in (0u32..).zip(&ids) {
-            if kept.next_if(|k| core::ptr::eq(**k, *id)).is_some() {
-                ix.push(i);
-            }
+        // The index learns the ids created since the last call (none, mostly).
+        let known = index_len(&self.ids) as usize;
+        let new: Vec<&str> = self.inner.asset_ids().skip(known).collect();
+        if !new.is_empty() {
+            extend_index(&self.ids, &new.join("\n"));
         }
-        Ok(pick(assets, &ix))
+        let ixs = indexes_of(&self.ids, assets)
+            .ok_or_else(|| invalid("assets must be an array of strings"))?;
+        let kept = self.inner.filter_indexes(actor, op, &ixs, now);
+        Ok(pick(assets, &kept))
     }
 }
