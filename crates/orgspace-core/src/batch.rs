@@ -1,7 +1,9 @@
 //! One operation for one member over many assets (`filter`): what `Org::decide` works out from
 //! the member and the workspace alone (org admin, central authorization, workspace roles and
 //! mode) is worked out once per workspace, so each asset costs only its kind's scope and the
-//! owner, public and grant checks.
+//! owner, public and grant checks. The grant check reads an asset's grants only when the
+//! workspace's grant index holds an active grant on it to the member or one of their groups
+//! (marked once per workspace): most assets' grants, elsewhere in memory, are never touched.
 //!
 //! The answer for each asset is exactly `Org::decide(..).allowed` (tests/filter_prop.rs checks
 //! it against `check` on random states).
@@ -10,6 +12,7 @@ use crate::check::{GrantMatch, grant_for};
 use crate::model::{Asset, Member, Org};
 use crate::roles::Scope;
 use crate::table::{AssetIx, Index, UserIx, WorkspaceIx};
+use crate::visibility::Bits;
 use crate::vocab::{KINDS, Kind, Level, Mode, Operation, WorkspaceKind};
 use alloc::vec::Vec;
 
@@ -43,6 +46,9 @@ impl Org {
         };
         // Lists are mostly of one workspace: its reach is kept until the workspace changes.
         let mut last: Option<(WorkspaceIx, Reach)> = None;
+        // Assets with an active grant to the member or their groups, workspace by workspace.
+        let mut granted = Bits::new(self.assets.index_bound());
+        let mut marked = Bits::new(self.workspaces.index_bound());
         for (k, &raw) in (0u32..).zip(assets) {
             let Some(asset) = self.assets.get(AssetIx::from_raw(raw)) else {
                 continue;
@@ -52,15 +58,29 @@ impl Org {
                 self.decide_create(user, asset.workspace, asset.kind)
                     .allowed
             } else {
+                let ws = asset.workspace;
                 let reach = match last {
-                    Some((ws, reach)) if ws == asset.workspace => reach,
+                    Some((w, reach)) if w == ws => reach,
                     _ => {
-                        let reach = self.reach(member, user, op, asset.workspace);
-                        last = Some((asset.workspace, reach));
+                        let reach = self.reach(member, user, op, ws);
+                        last = Some((ws, reach));
+                        if !marked.has(ws.raw()) {
+                            if let Some(w) = self.workspaces.get(ws) {
+                                Org::mark_granted(&mut granted, w, member, user, now);
+                            }
+                            marked.set(ws.raw());
+                        }
                         reach
                     }
                 };
-                reaches(reach, member, user, op, asset, now)
+                let granted = |level| {
+                    granted.has(raw)
+                        && matches!(
+                            grant_for(member, user, asset, level, now),
+                            GrantMatch::Active(..)
+                        )
+                };
+                reaches(reach, user, op, asset, granted)
             };
             if allowed {
                 out.push(k);
@@ -103,22 +123,16 @@ impl Org {
     }
 }
 
-/// The part of `decide` that depends on the asset, given the reach in its workspace.
+/// The part of `decide` that depends on the asset, given the reach in its workspace and
+/// whether an active grant on it covers a level.
 #[inline]
 fn reaches(
     reach: Reach,
-    member: &Member,
     user: UserIx,
     op: Operation,
     asset: &Asset,
-    now: u64,
+    granted: impl Fn(Level) -> bool,
 ) -> bool {
-    let granted = |level| {
-        matches!(
-            grant_for(member, user, asset, level, now),
-            GrantMatch::Active(..)
-        )
-    };
     match reach {
         Reach::All => true,
         Reach::Nothing => false,

@@ -37,7 +37,7 @@ impl Org {
                 .assets
                 .iter()
                 .copied()
-                .filter(|a| granted.has(*a))
+                .filter(|a| granted.has(a.raw()))
                 .collect());
         }
         let Some(roles) = ws.members.get(&user) else {
@@ -59,15 +59,28 @@ impl Org {
             .zip(ws.hot.iter())
             .filter(|(ix, h)| {
                 viewable.get(h.kind.index()).copied().unwrap_or(false)
-                    && (h.owner == user || h.public || granted.has(**ix))
+                    && (h.owner == user || h.public || granted.has(ix.raw()))
             })
             .map(|(ix, _)| *ix)
             .collect())
     }
 
     /// The workspace's assets on which the user holds an active grant (every level covers view).
-    fn granted_view(&self, ws: &Workspace, member: &Member, user: UserIx, now: u64) -> AssetBits {
-        let mut bits = AssetBits::new(self.assets.index_bound());
+    fn granted_view(&self, ws: &Workspace, member: &Member, user: UserIx, now: u64) -> Bits {
+        let mut bits = Bits::new(self.assets.index_bound());
+        Org::mark_granted(&mut bits, ws, member, user, now);
+        bits
+    }
+
+    /// Marks the workspace's assets on which the user holds an active grant, directly or
+    /// through a group, at any level.
+    pub(crate) fn mark_granted(
+        bits: &mut Bits,
+        ws: &Workspace,
+        member: &Member,
+        user: UserIx,
+        now: u64,
+    ) {
         let grantees = core::iter::once(Grantee::User(user))
             .chain(member.effective_groups.iter().map(|g| Grantee::Group(*g)));
         for grantee in grantees {
@@ -78,11 +91,10 @@ impl Org {
                 .unwrap_or_default()
             {
                 if e.expires_at.is_none_or(|t| now < t) {
-                    bits.set(e.asset);
+                    bits.set(e.asset.raw());
                 }
             }
         }
-        bits
     }
 
     /// The folders of a workspace the member sees (W7, W8): all of them where the member sees
@@ -162,25 +174,25 @@ impl Org {
     }
 }
 
-/// A set of assets as a bitmap over asset indexes: building and probing it costs less than
-/// hashing when a list scan asks about every asset of a workspace.
-struct AssetBits(Vec<u64>);
+/// A set of indexes (of assets, of workspaces) as a bitmap: building and probing it costs less
+/// than hashing when a list scan asks about every asset of a workspace.
+pub(crate) struct Bits(Vec<u64>);
 
-impl AssetBits {
-    fn new(bound: usize) -> AssetBits {
-        AssetBits(alloc::vec![0; bound.div_ceil(64)])
+impl Bits {
+    pub(crate) fn new(bound: usize) -> Bits {
+        Bits(alloc::vec![0; bound.div_ceil(64)])
     }
 
-    fn set(&mut self, a: AssetIx) {
-        let i = a.raw() as usize;
-        if let Some(word) = self.0.get_mut(i / 64) {
+    pub(crate) fn set(&mut self, i: u32) {
+        if let Some(word) = self.0.get_mut(i as usize / 64) {
             *word |= 1 << (i % 64);
         }
     }
 
     #[inline]
-    fn has(&self, a: AssetIx) -> bool {
-        let i = a.raw() as usize;
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    pub(crate) fn has(&self, i: u32) -> bool {
+        self.0
+            .get(i as usize / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 }
