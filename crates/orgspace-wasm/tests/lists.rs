@@ -1,5 +1,5 @@
-//! `filter` and `visibleAssets` across the boundary: the lists cross as one string each way
-//! (src/lists.rs), with the results of the core.
+//! `filter` and `visibleAssets` across the boundary (src/lists.rs), with the results of the
+//! core: `filter`'s id index in JavaScript follows every change of the engine.
 
 #![cfg(target_arch = "wasm32")]
 #![allow(
@@ -141,7 +141,7 @@ fn filter_keeps_order_duplicates_and_drops_unknown_ids() {
 }
 
 #[wasm_bindgen_test]
-fn filter_reads_ids_with_escapes_one_at_a_time() {
+fn filter_finds_ids_with_escapes_and_not_lone_surrogates() {
     let e = engine();
     // A quote, a backslash, a line feed and a lone surrogate all need JSON escapes.
     let asked = js(r#"["a\"quote\\back", "q3\nq3", "\ud800", "q3", "x\\"]"#);
@@ -192,4 +192,106 @@ fn filter_returns_the_callers_own_strings_for_100k_ids() {
     assert_eq!(all.length(), 300);
     assert_eq!(all.get(0), asked.get(0));
     assert_eq!(all.get(1), asked.get(7));
+}
+
+/// `filter` of carol's view over `ids`, as strings.
+fn carol_sees(e: &Engine, ids: &[&str]) -> Vec<String> {
+    strings(&e.filter("carol", "view", &array(ids), AT).expect("filter"))
+}
+
+fn run(e: &mut Engine, command: &str) {
+    e.execute("alice", js(command), AT).expect(command);
+}
+
+#[wasm_bindgen_test]
+fn filter_follows_every_change_after_the_first_call() {
+    let mut e = engine();
+    let asked = ["new", "q3", "日本語", "new", "q3"];
+    assert_eq!(carol_sees(&e, &asked), ["q3", "日本語", "q3"]);
+    // An asset created after the first call: its id joins the index.
+    run(
+        &mut e,
+        r#"{"type":"create_asset","asset":"new","workspace":"sales","kind":"dashboard","name":"N"}"#,
+    );
+    assert_eq!(carol_sees(&e, &asked), ["q3", "日本語", "q3"]);
+    run(
+        &mut e,
+        r#"{"type":"share","asset":"new","with":[{"user":"carol"}]}"#,
+    );
+    assert_eq!(carol_sees(&e, &asked), ["new", "q3", "日本語", "new", "q3"]);
+    // A revoked grant, a public flag, a deleted asset: decided on the state of the call.
+    run(
+        &mut e,
+        r#"{"type":"revoke","asset":"q3","target":{"user":"carol"}}"#,
+    );
+    assert_eq!(carol_sees(&e, &asked), ["new", "日本語", "new"]);
+    run(
+        &mut e,
+        r#"{"type":"set_public","asset":"café-ü","public":true}"#,
+    );
+    assert_eq!(carol_sees(&e, &["café-ü", "q3"]), ["café-ü"]);
+    run(&mut e, r#"{"type":"delete_asset","asset":"new"}"#);
+    assert_eq!(carol_sees(&e, &asked), ["日本語"]);
+    assert_eq!(
+        strings(
+            &e.filter("alice", "view", &array(&asked), AT)
+                .expect("filter")
+        ),
+        ["q3", "日本語", "q3"]
+    );
+    // Created again under the same id: found again, and alice's new asset is not shared.
+    run(
+        &mut e,
+        r#"{"type":"create_asset","asset":"new","workspace":"sales","kind":"dashboard","name":"N"}"#,
+    );
+    assert_eq!(carol_sees(&e, &asked), ["日本語"]);
+    assert_eq!(
+        strings(
+            &e.filter("alice", "view", &array(&asked), AT)
+                .expect("filter")
+        ),
+        asked
+    );
+    // A refused command changes nothing, and the index still answers.
+    assert!(
+        e.execute("carol", js(r#"{"type":"delete_asset","asset":"new"}"#), AT)
+            .is_err()
+    );
+    assert_eq!(carol_sees(&e, &asked), ["日本語"]);
+}
+
+#[wasm_bindgen_test]
+fn filter_follows_a_member_and_a_grant_that_expires() {
+    let mut e = engine();
+    // dave is not a member yet: nothing, whatever the ids.
+    assert!(
+        e.filter("dave", "view", &array(&IDS), AT)
+            .expect("filter")
+            .length()
+            == 0
+    );
+    run(
+        &mut e,
+        r#"{"type":"add_member","user":"dave","workspace":"sales","workspace_roles":["visitor"]}"#,
+    );
+    run(
+        &mut e,
+        &format!(
+            r#"{{"type":"grant","asset":"q3","target":{{"user":"dave"}},"level":"view","expires_at":{}}}"#,
+            AT + 1000.0
+        ),
+    );
+    let dave = |now: f64| strings(&e.filter("dave", "view", &array(&IDS), now).expect("filter"));
+    assert_eq!(dave(AT), ["q3"]);
+    assert_eq!(dave(AT + 999.0), ["q3"]);
+    assert!(dave(AT + 1000.0).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn filter_of_an_engine_loaded_from_a_snapshot() {
+    let e = engine();
+    let loaded = Engine::from_snapshot(js(&e.to_json())).expect("load");
+    let asked = ["日本語", "nope", "q3", "q3"];
+    assert_eq!(carol_sees(&loaded, &asked), carol_sees(&e, &asked));
+    assert_eq!(carol_sees(&loaded, &asked), ["日本語", "q3", "q3"]);
 }
