@@ -164,6 +164,14 @@ fn filter_refuses_what_is_not_an_array_of_strings() {
         assert!(e.filter("carol", "view", &js(bad), AT).is_err(), "{bad}");
     }
     assert!(e.filter("carol", "view", &JsValue::UNDEFINED, AT).is_err());
+    // Sparse arrays, one too long to index in memory: errors, never an abort.
+    for len in [3, 1 << 20, u32::MAX] {
+        assert!(
+            e.filter("carol", "view", &Array::new_with_length(len), AT)
+                .is_err(),
+            "{len}"
+        );
+    }
     assert!(e.filter("carol", "fly", &array(&IDS), AT).is_err());
     assert!(e.filter("carol", "view", &array(&IDS), 0.5).is_err());
     // A refused call leaves the engine usable.
@@ -294,4 +302,45 @@ fn filter_of_an_engine_loaded_from_a_snapshot() {
     let asked = ["日本語", "nope", "q3", "q3"];
     assert_eq!(carol_sees(&loaded, &asked), carol_sees(&e, &asked));
     assert_eq!(carol_sees(&loaded, &asked), ["日本語", "q3", "q3"]);
+}
+
+#[wasm_bindgen_test]
+fn filter_finds_ids_that_look_like_javascript_property_names() {
+    let mut e = engine();
+    let special = ["__proto__", "0", "4294967295", "constructor"];
+    for id in special {
+        run(
+            &mut e,
+            &format!(
+                r#"{{"type":"create_asset","asset":"{id}","workspace":"sales","kind":"dashboard","name":"S"}}"#
+            ),
+        );
+    }
+    let asked = [
+        "toString",
+        "__proto__",
+        "hasOwnProperty",
+        "0",
+        "1",
+        "4294967295",
+        "constructor",
+        "valueOf",
+        "__proto__",
+    ];
+    assert_eq!(
+        strings(
+            &e.filter("alice", "view", &array(&asked), AT)
+                .expect("filter")
+        ),
+        ["__proto__", "0", "4294967295", "constructor", "__proto__"]
+    );
+    assert!(carol_sees(&e, &asked).is_empty());
+    // Before any of them existed, an engine's index finds none of them.
+    assert!(
+        engine()
+            .filter("alice", "view", &array(&asked), AT)
+            .expect("filter")
+            .length()
+            == 0
+    );
 }
