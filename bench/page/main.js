@@ -1,5 +1,5 @@
-// The benchmark page: builds the workload, runs the five contestants of GitHub issue 4 in this
-// one page, and hands timings and answers back to run.mjs through `window.runBench`.
+// The benchmark page: builds the workload, runs the five contestants of GitHub issue 4 (and
+// `filter` on shuffled ids) in this one page, and hands timings and answers back to run.mjs through `window.runBench`.
 //
 // Bundled by esbuild (with @casl/ability); the two WebAssembly packages are left as imports of
 // the paths the local server serves them at, so each fetches its own `.wasm` as a page would.
@@ -7,7 +7,7 @@
 import { AbilityBuilder, createMongoAbility, subject } from "@casl/ability";
 import { Engine } from "/orgspace/browser.js";
 import initCedar, { preparsePolicySet, statefulIsAuthorized } from "/cedar/cedar_wasm.js";
-import { KINDS, generate } from "../workload.js";
+import { KINDS, generate, rng } from "../workload.js";
 
 await initCedar({ module_or_path: "/cedar/cedar_wasm_bg.wasm" });
 
@@ -75,6 +75,14 @@ window.runBench = async function runBench(opts) {
   const engine = Engine.fromSnapshot(w.snapshot);
   log.push(`orgspace: Engine.fromSnapshot in ${(performance.now() - t0).toFixed(0)} ms`);
   const ids = w.ids.slice(); // the plain JS array of ids given to `filter`
+  // (6) the same ids in a random order (Fisher-Yates, seeded): `filter` finds ids in the
+  // engine's own order by position, others through a dictionary.
+  const shuffled = ids.slice();
+  const r = rng(6);
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = r.below(i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
   const { user, workspace, now } = w;
 
   // (3) a hand-written loop over plain objects: own, public, or granted to the user or one of
@@ -161,6 +169,8 @@ window.runBench = async function runBench(opts) {
     `${sliceSize} of ${w.assets.length} assets timed, scaled x${+step.toFixed(2)}`,
     w.assets.length / sliceSize,
   );
+
+  run("(6) orgspace `filter`, the same ids shuffled", () => engine.filter(user, "view", shuffled, now));
 
   // Agreement: cedar also answers for every asset once, untimed, when asked.
   let cedarFull = null;

@@ -8,7 +8,8 @@
 //! `Engine::asset_ids`, so nothing is ever rebuilt). One JavaScript loop writes the caller's
 //! ids as indexes straight into WebAssembly memory, trying the index after the previous one
 //! first: a list in the engine's own order costs a string comparison per id. Other ids are
-//! looked up in a dictionary from id to index, built on the first such id. The core decides
+//! looked up in a dictionary from id to index, built on the first such id (and while the ids
+//! come out of order, the guess is not tried). The core decides
 //! the indexes in one batch (`Engine::filter_indexes`) and hands back the positions of the kept
 //! ids, which JavaScript picks from the caller's own array.
 //!
@@ -50,11 +51,16 @@ function byId(x) {
 export function indexesOf(x, a, out) {
   const ids = x.ids, n = out.length;
   let map = x.map;
-  for (let k = 0, next = 0; k < n; k++) {
+  // `guess`: the last id was where the one before it said; else reading the string at `next`
+  // is a wasted cache miss (about a third of the time of a shuffled list).
+  for (let k = 0, next = 0, guess = true; k < n; k++) {
     const id = a[k];
     if (typeof id !== "string") return false;
     let i = next;
-    if (ids[next] !== id) i = (map ?? (map = byId(x)))[id];
+    if (!guess || ids[next] !== id) {
+      i = (map ?? (map = byId(x)))[id];
+      guess = i === next;
+    }
     if (i === undefined) {
       out[k] = 0xffffffff;
     } else {
