@@ -41,7 +41,7 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 fi
 (cd crates/orgspace-wasm && CHROMEDRIVER=$(command -v chromedriver) \
-  cargo test -p orgspace-wasm --target wasm32-unknown-unknown --features browser-tests --test engine --locked)
+  cargo test -p orgspace-wasm --target wasm32-unknown-unknown --features browser-tests --test engine --test lists --locked)
 
 step "conformance suite through the npm package (Node)"
 node tests/npm/conformance.mjs
