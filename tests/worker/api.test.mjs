@@ -590,6 +590,10 @@ test("bad input: a 4xx JSON error, and the state byte-identical", async () => {
     ["denied grant", "carol", "PUT", p("/assets/dash/grants/users/carol"), { level: "edit" }, {}, 403, "denied"],
     ["a check with an unknown field", "bob", "POST", p("/check"), { operation: "view", asset: "dash", user: "alice" }, {}, 400, "invalid"],
     ["a check with no body", "bob", "POST", p("/check"), undefined, {}, 400, "invalid"],
+    ["a GET check with an unknown parameter", "bob", "GET", p("/check?operation=view&asset=dash&user=alice"), undefined, {}, 400, "invalid"],
+    ["a GET check without operation", "bob", "GET", p("/check?asset=dash"), undefined, {}, 400, "invalid"],
+    ["a GET check with a repeated parameter", "bob", "GET", p("/check?operation=view&asset=dash&asset=x"), undefined, {}, 400, "invalid"],
+    ["a GET check of an unknown operation", "bob", "GET", p("/check?operation=peek&asset=dash"), undefined, {}, 400, "invalid"],
     ["a filter without assets", "bob", "POST", p("/filter"), { operation: "view" }, {}, 400, "invalid"],
     ["body over 1 MiB", "alice", "PUT", p("/assets/x"), undefined, { raw: big }, 413, "too_large"],
     ["body over 1 MiB, chunked", "alice", "PUT", p("/assets/x"), undefined, { raw: streamOf(big) }, 413, "too_large"],
@@ -640,12 +644,16 @@ test("read-your-writes: a check at the revoke's version sees the revoke", async 
     const granted = await ok("alice", "PUT", p("/assets/doc/grants/users/bob"), { level: "view" });
     const yes = await ok("bob", "POST", p(`/check?min_version=${granted.version}`), { operation: "view", asset: "doc" });
     assert.equal(yes.allowed, true, `round ${i}: after the grant at ${granted.version}`);
+    const yesGet = await ok("bob", "GET", p(`/check?operation=view&asset=doc&min_version=${granted.version}`));
+    assert.deepEqual(yesGet, yes, `round ${i}: GET and POST check agree`);
     const assets = await ok("bob", "GET", p(`/workspaces/main/assets?min_version=${granted.version}`));
     assert.deepEqual(assets.ids, ["doc"]);
     const revoked = await ok("alice", "DELETE", p("/assets/doc/grants/users/bob"));
     assert.equal(revoked.version, granted.version + 1);
     const no = await ok("bob", "POST", p(`/check?min_version=${revoked.version}`), { operation: "view", asset: "doc" });
     assert.deepEqual([no.allowed, no.rule], [false, "W7"], `round ${i}: after the revoke at ${revoked.version}`);
+    const noGet = await ok("bob", "GET", p(`/check?operation=view&asset=doc&workspace=main&min_version=${revoked.version}`));
+    assert.deepEqual(noGet, no, `round ${i}: GET check after the revoke`);
     const hinted = await ok("bob", "POST", p(`/check?min_version=${revoked.version}`), { operation: "view", asset: "doc", workspace: "main" });
     assert.equal(hinted.allowed, false);
     const filtered = await ok("bob", "POST", p(`/filter?min_version=${revoked.version}`), { operation: "view", assets: ["doc"], workspace: "main" });

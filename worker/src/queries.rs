@@ -87,6 +87,37 @@ pub enum Query {
 }
 
 impl Query {
+    /// The one check of `GET /v1/orgs/{org}/check`, from its query string: the fields of
+    /// [`CheckItem`] as parameters (`?operation=view&asset=q3`), `min_version` aside. A GET
+    /// carries no body, so a check costs what any GET does on the way in.
+    ///
+    /// # Errors
+    ///
+    /// `invalid` for a missing `operation`, an unknown or repeated parameter, or a value that
+    /// is not one of the vocabulary's.
+    pub fn check_from_query(pairs: &[(String, String)]) -> Result<Query, ApiError> {
+        let mut fields = Map::new();
+        for (key, value) in pairs.iter().filter(|(k, _)| k != "min_version") {
+            if fields
+                .insert(key.clone(), Value::String(value.clone()))
+                .is_some()
+            {
+                return Err(ApiError::invalid(format!(
+                    "`{key}` is given more than once"
+                )));
+            }
+        }
+        let item: CheckItem = serde_json::from_value(Value::Object(fields)).map_err(|e| {
+            ApiError::invalid(format!(
+                "the query string is not a check (`?operation=..&asset=..`): {e}"
+            ))
+        })?;
+        Ok(Query::Check {
+            checks: vec![item],
+            batch: false,
+        })
+    }
+
     /// The workspaces whose parts answer this query, when known without a lookup; `None` means
     /// the assets named must be located first (or the query needs the whole organization).
     #[must_use]

@@ -597,3 +597,56 @@ fn queries_cross_to_the_writer_intact() {
         .is_err()
     );
 }
+
+#[test]
+fn a_get_check_reads_its_question_from_the_query_string() {
+    let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    };
+    assert_eq!(
+        Query::check_from_query(&pairs(&[
+            ("operation", "view"),
+            ("asset", "dash"),
+            ("min_version", "7")
+        ]))
+        .unwrap(),
+        one(check(Operation::View, "dash"))
+    );
+    assert_eq!(
+        Query::check_from_query(&pairs(&[
+            ("operation", "create"),
+            ("workspace", "main"),
+            ("kind", "dashboard")
+        ]))
+        .unwrap(),
+        one(create("main", Some(Kind::Dashboard)))
+    );
+    // Same answer as the POST body with the same fields.
+    let engine = engine();
+    assert_eq!(
+        run(
+            &engine,
+            "bob",
+            &Query::check_from_query(&pairs(&[("operation", "view"), ("asset", "dash")])).unwrap()
+        )
+        .unwrap(),
+        run(&engine, "bob", &one(check(Operation::View, "dash"))).unwrap()
+    );
+    for bad in [
+        pairs(&[]),
+        pairs(&[("asset", "dash")]),
+        pairs(&[("operation", "peek"), ("asset", "dash")]),
+        pairs(&[("operation", "view"), ("asset", "dash"), ("user", "alice")]),
+        pairs(&[("operation", "view"), ("asset", "a"), ("asset", "b")]),
+        pairs(&[
+            ("operation", "create"),
+            ("workspace", "main"),
+            ("kind", "cube"),
+        ]),
+    ] {
+        let e = Query::check_from_query(&bad).unwrap_err();
+        assert_eq!((e.status, e.code), (400, "invalid"), "{bad:?}: {e:?}");
+    }
+}

@@ -53,6 +53,7 @@ impl Method {
 pub const QUERY_ROUTES: &[(Method, &str)] = &[
     (Method::Get, "/v1/health"),
     (Method::Get, "/v1/orgs/:org"),
+    (Method::Get, "/v1/orgs/:org/check"),
     (Method::Post, "/v1/orgs/:org/check"),
     (Method::Post, "/v1/orgs/:org/filter"),
     (Method::Get, "/v1/orgs/:org/workspaces/:workspace/assets"),

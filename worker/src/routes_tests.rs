@@ -496,7 +496,7 @@ fn allowed_methods_are_those_of_every_route_at_the_path() {
     use Method::{Delete, Get, Patch, Post, Put};
     assert_eq!(allowed_methods("/v1/health"), [Get]);
     assert_eq!(allowed_methods("/v1/orgs/acme"), [Get, Put, Patch]);
-    assert_eq!(allowed_methods("/v1/orgs/acme/check"), [Post]);
+    assert_eq!(allowed_methods("/v1/orgs/acme/check"), [Get, Post]);
     assert_eq!(allowed_methods("/v1/orgs/acme/snapshot"), [Get, Put]);
     assert_eq!(
         allowed_methods("/v1/orgs/acme/assets/a1"),

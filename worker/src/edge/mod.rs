@@ -68,6 +68,7 @@ fn router(config: Config) -> Router<'static, Config> {
             http::json(200, &json!({"status": "ok"}))
         })
         .get_async("/v1/orgs/:org", |req, ctx| query(req, ctx, org_summary))
+        .get_async("/v1/orgs/:org/check", |req, ctx| query(req, ctx, check_get))
         .post_async("/v1/orgs/:org/check", |req, ctx| query(req, ctx, check))
         .post_async("/v1/orgs/:org/filter", |req, ctx| query(req, ctx, filter))
         .get_async("/v1/orgs/:org/workspaces/:workspace/assets", |req, ctx| {
@@ -257,6 +258,16 @@ fn check(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, 
             batch: false,
         })
     }
+}
+
+/// `GET /check?operation=..&asset=..`: one check in the query string (`Query::check_from_query`).
+fn check_get(_: &Ctx, pairs: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    if body.is_some() {
+        return Err(ApiError::invalid(
+            "a GET check takes its question in the query string, not a body",
+        ));
+    }
+    Query::check_from_query(pairs)
 }
 
 fn filter(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
