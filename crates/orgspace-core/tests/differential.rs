@@ -252,17 +252,7 @@ fn sweep(engine: &Engine, model: &Reference) -> Result<(), String> {
 }
 
 fn run(case: &Case, stats: bool) -> Result<(), String> {
-    let mut engine = Engine::new();
-    let create = Command::CreateOrg {
-        org: "acme".into(),
-        name: "Acme".into(),
-        default_workspace: DEFAULT_WS.into(),
-        default_workspace_name: None,
-        mode: Some(case.mode),
-    };
-    engine
-        .execute(CREATOR, &create, 0)
-        .map_err(|e| format!("create_org refused: {e}"))?;
+    let mut engine = case.new_engine()?;
     let mut model = Reference::create_org(CREATOR, DEFAULT_WS, case.mode);
 
     // X2 is checked on snapshots: `to_json` is the JSON of `snapshot()`, so equal snapshots

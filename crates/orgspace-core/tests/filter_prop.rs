@@ -18,8 +18,8 @@
 )]
 mod gen_;
 
-use gen_::{CREATOR, Case, DEFAULT_WS, USERS};
-use orgspace_core::{Command, Engine, Operation};
+use gen_::{Case, USERS};
+use orgspace_core::{Engine, Operation};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 /// Query times: before, on and just around the generator's grant expiries (150, 250, ...).
@@ -83,17 +83,7 @@ fn agree(engine: &Engine, random: &[u32], step: usize) -> Result<(), String> {
 }
 
 fn run(case: &Case, random: &[u32]) -> Result<(), String> {
-    let mut engine = Engine::new();
-    let create = Command::CreateOrg {
-        org: "acme".into(),
-        name: "Acme".into(),
-        default_workspace: DEFAULT_WS.into(),
-        default_workspace_name: None,
-        mode: Some(case.mode),
-    };
-    engine
-        .execute(CREATOR, &create, 0)
-        .map_err(|e| format!("create_org refused: {e}"))?;
+    let mut engine = case.new_engine()?;
     let mut before: Vec<String> = Vec::new();
     for (i, step) in case.steps.iter().enumerate() {
         // Refused commands are part of the run: they must change nothing.

@@ -1449,20 +1449,7 @@ fn view_case() -> impl Strategy<Value = ViewCase> {
 const LATER: &[u64] = &[250, 450];
 
 fn run_case(case: &ViewCase) -> Result<(), String> {
-    let mut engine = Engine::new();
-    engine
-        .execute(
-            gen_::CREATOR,
-            &Command::CreateOrg {
-                org: "acme".into(),
-                name: "Acme".into(),
-                default_workspace: gen_::DEFAULT_WS.into(),
-                default_workspace_name: None,
-                mode: Some(case.base.mode),
-            },
-            0,
-        )
-        .map_err(|e| e.to_string())?;
+    let mut engine = case.base.new_engine()?;
     for c in data_setup() {
         engine.execute(ALICE, &c, 0).map_err(|e| e.to_string())?;
     }

@@ -1,7 +1,7 @@
 //! Random command sequences over small id pools, so that ids collide and refer to each other:
 //! the same few users, workspaces, groups, folders and assets come back again and again.
 
-use orgspace_core::{Command, Kind, Level, Mode, Operation, Target};
+use orgspace_core::{Command, Engine, Kind, Level, Mode, Operation, Target};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::strategy::Union;
@@ -72,6 +72,25 @@ pub(crate) enum Query {
 pub(crate) struct Case {
     pub mode: Mode,
     pub steps: Vec<Step>,
+}
+
+impl Case {
+    /// The engine the case's steps run on: `acme`, created by [`CREATOR`] at time 0 with the
+    /// default workspace in the case's mode.
+    pub(crate) fn new_engine(&self) -> Result<Engine, String> {
+        let mut engine = Engine::new();
+        let create = Command::CreateOrg {
+            org: "acme".into(),
+            name: "Acme".into(),
+            default_workspace: DEFAULT_WS.into(),
+            default_workspace_name: None,
+            mode: Some(self.mode),
+        };
+        engine
+            .execute(CREATOR, &create, 0)
+            .map_err(|e| format!("create_org refused: {e}"))?;
+        Ok(engine)
+    }
 }
 
 impl fmt::Debug for Step {
