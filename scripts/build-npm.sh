@@ -5,14 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-target/npm/orgspace}"
+source scripts/lib/cargo-install.sh
 
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-  echo "installing wasm-bindgen-cli $wb_version (once)"
-  cargo install wasm-bindgen-cli --version "$wb_version"
+  cargo_install wasm-bindgen-cli "$wb_version"
 fi
 if [ ! -x node_modules/.bin/wasm-opt ]; then
   npm ci --no-audit --no-fund

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # One build at a time: tests, the run command and the benchmark may all ask for it.
 exec 9>"${TMPDIR:-/tmp}/orgspace-build-worker.lock"
 flock 9
+source scripts/lib/cargo-install.sh
 
 lock_version() { awk -v n="$1" '$0 == "name = \"" n "\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock; }
 wb_version=$(lock_version wasm-bindgen)
@@ -16,12 +17,10 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-  echo "installing wasm-bindgen-cli $wb_version (once)"
-  cargo install wasm-bindgen-cli --version "$wb_version" --locked
+  cargo_install wasm-bindgen-cli "$wb_version"
 fi
 if [ "$(worker-build --version 2>/dev/null | awk '{print $2}')" != "$worker_version" ]; then
-  echo "installing worker-build $worker_version (once)"
-  cargo install worker-build --version "$worker_version" --locked
+  cargo_install worker-build "$worker_version"
 fi
 if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/wrangler ]; then
   npm ci --no-audit --no-fund

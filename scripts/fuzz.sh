@@ -9,6 +9,7 @@
 # Exits non-zero if any target crashed. See docs/fuzzing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/cargo-install.sh
 
 seconds="${1:-60}"
 shift || true
@@ -26,7 +27,7 @@ if ! rustup toolchain list | grep -q '^nightly'; then
   rustup toolchain install nightly --profile minimal
 fi
 if ! command -v cargo-fuzz >/dev/null; then
-  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  cargo_install cargo-fuzz "$CARGO_FUZZ_VERSION"
 fi
 cargo +nightly --version
 cargo fuzz --version
