@@ -8,11 +8,13 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 
 // ORGSPACE_PORT_OFFSET moves every port (and the inspector's) so that several checkouts on one
 // machine can run their tests at once.
-export async function startWorker({ port = 8787, persistTo, log = false } = {}) {
+// `vars` become `--var KEY:VALUE` (test-only settings such as ORGSPACE_TEST_FAULTS).
+export async function startWorker({ port = 8787, persistTo, log = false, vars = {} } = {}) {
   port += Number(process.env.ORGSPACE_PORT_OFFSET ?? 0);
   const inspector = 19229 + Number(process.env.ORGSPACE_PORT_OFFSET ?? 0) + (port % 100);
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
     "--inspector-port", String(inspector),
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn"];
   const child = spawn("npx", args, {
     cwd: root,

@@ -8,8 +8,12 @@
 
 pub mod api_error;
 pub mod auth;
+pub mod flush_plan;
+pub mod kv_shards;
+pub mod locators;
 pub mod queries;
 pub mod routes;
+pub mod staleness;
 pub mod storage_layout;
 
 #[cfg(target_arch = "wasm32")]

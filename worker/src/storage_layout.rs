@@ -1,41 +1,43 @@
 //! How an organization is laid out in storage, shared by the Durable Object (the one writer)
 //! and the edge readers.
 //!
-//! KV holds, per organization:
+//! KV holds, per organization (every value but the head in shards, `kv_shards.rs`, each
+//! carrying the version it was written at):
 //! - `org/{org}`: an [`OrgEnvelope`]: the core's org part, the organization's version, and for
-//!   each workspace the version at which its part last changed;
-//! - `org/{org}/ws/{workspace}`: a [`WorkspaceEnvelope`]: one workspace's part and its version;
-//! - `org/{org}/asset/{asset}`: the asset's workspace id, so a check that names only an asset
-//!   finds the one workspace part it needs.
+//!   each workspace and locator bucket the version at which it last changed;
+//! - `org/{org}/ws/{workspace}`: one workspace's part (the core's `WorkspacePart`);
+//! - `org/{org}/loc/{bucket}`: where the assets of one bucket live (`locators.rs`), so a check
+//!   that names only an asset finds the one workspace part it needs;
+//! - `org/{org}/head`: the writer's attestation of the envelope last written
+//!   (`staleness.rs`): readers answer from KV only under a recent one.
 //!
 //! Ids in keys have `%` and `/` percent-encoded, so keys of different organizations never meet.
 //!
-//! A reader takes the org envelope, then the workspace envelope it names; if that is older than
-//! the org envelope says (KV has not caught up), the reader asks the Durable Object instead.
+//! A reader takes the org envelope, then the workspace parts it names; a part (or bucket) whose
+//! version differs from what the envelope names means KV has not caught up, and the reader asks
+//! the Durable Object instead.
 
 use orgspace_core::Event;
-use orgspace_core::snapshot::{OrgPart, WorkspacePart};
+use orgspace_core::snapshot::OrgPart;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The org part and the directory of workspace part versions.
+/// The org part and the directory of part and bucket versions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgEnvelope {
     /// The organization's version: every accepted command adds one.
     pub version: u64,
+    /// The version at which the org part last changed in anything but its version number: an
+    /// engine built from parts no newer than this answers as one built at `version` would.
+    #[serde(default)]
+    pub org_changed: u64,
     /// For each workspace, the version at which its part last changed.
     pub workspaces: BTreeMap<String, u64>,
+    /// For each locator bucket that holds any asset, the version at which it last changed.
+    #[serde(default)]
+    pub buckets: BTreeMap<u32, u64>,
     /// The core's org part.
     pub part: OrgPart,
-}
-
-/// One workspace part.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceEnvelope {
-    /// The version at which this part last changed.
-    pub version: u64,
-    /// The core's workspace part.
-    pub part: WorkspacePart,
 }
 
 /// The longest key Workers KV takes, in bytes. A longer key (ids near their 256-byte cap) is
@@ -60,10 +62,10 @@ pub fn workspace_key(org: &str, workspace: &str) -> String {
     format!("org/{}/ws/{}", segment(org), segment(workspace))
 }
 
-/// The KV key of an asset's locator.
+/// The KV key of the writer's attestation (`staleness.rs`).
 #[must_use]
-pub fn asset_key(org: &str, asset: &str) -> String {
-    format!("org/{}/asset/{}", segment(org), segment(asset))
+pub fn head_key(org: &str) -> String {
+    format!("org/{}/head", segment(org))
 }
 
 /// What an accepted command changed, in storage terms.

@@ -19,15 +19,15 @@ use std::path::PathBuf;
 fn keys() {
     assert_eq!(org_key("acme"), "org/acme");
     assert_eq!(workspace_key("acme", "sales"), "org/acme/ws/sales");
-    assert_eq!(asset_key("acme", "q3"), "org/acme/asset/q3");
+    assert_eq!(head_key("acme"), "org/acme/head");
     // Keys of different kinds never collide, whatever the ids.
-    assert_ne!(workspace_key("acme", "x"), asset_key("acme", "x"));
+    assert_ne!(workspace_key("acme", "x"), head_key("acme"));
     // Nor do keys of different organizations: `/` and `%` in ids are encoded.
     assert_eq!(org_key("acme/ws/main"), "org/acme%2Fws%2Fmain");
     assert_ne!(org_key("acme/ws/main"), workspace_key("acme", "main"));
-    assert_ne!(org_key("acme/asset/q3"), asset_key("acme", "q3"));
+    assert_ne!(org_key("acme/head"), head_key("acme"));
     assert_ne!(workspace_key("acme/ws", "x"), workspace_key("acme", "ws/x"));
-    assert_ne!(asset_key("acme", "a%2Fb"), asset_key("acme", "a/b"));
+    assert_ne!(workspace_key("acme", "a%2Fb"), workspace_key("acme", "a/b"));
 }
 
 #[test]
@@ -59,12 +59,24 @@ fn keys_never_collide_across_organizations_or_kinds() {
     };
     for org in ids {
         add(org_key(org), format!("org {org:?}"));
+        add(head_key(org), format!("head of {org:?}"));
+        for bucket in [0, 7, crate::locators::BUCKETS - 1] {
+            add(
+                crate::locators::locator_key(org, bucket),
+                format!("bucket {bucket} of {org:?}"),
+            );
+        }
         for id in ids {
             add(
                 workspace_key(org, id),
                 format!("workspace {id:?} of {org:?}"),
             );
-            add(asset_key(org, id), format!("asset {id:?} of {org:?}"));
+            for bucket in [0, 7, crate::locators::BUCKETS - 1] {
+                add(
+                    crate::kv_shards::shard_key(&workspace_key(org, id), 1 + bucket as usize),
+                    format!("shard {bucket} of workspace {id:?} of {org:?}"),
+                );
+            }
         }
     }
 }
@@ -128,20 +140,13 @@ fn envelopes_round_trip() {
         .unwrap();
     let org = OrgEnvelope {
         version: engine.version(),
+        org_changed: 1,
         workspaces: [("main".to_string(), 1)].into_iter().collect(),
+        buckets: [(7, 1)].into_iter().collect(),
         part: engine.org_part().unwrap(),
     };
     let text = serde_json::to_string(&org).unwrap();
     assert_eq!(serde_json::from_str::<OrgEnvelope>(&text).unwrap(), org);
-    let ws = WorkspaceEnvelope {
-        version: 1,
-        part: engine.workspace_part("main").unwrap(),
-    };
-    let text = serde_json::to_string(&ws).unwrap();
-    assert_eq!(
-        serde_json::from_str::<WorkspaceEnvelope>(&text).unwrap(),
-        ws
-    );
 }
 
 fn scenario_root() -> PathBuf {

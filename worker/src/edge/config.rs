@@ -11,6 +11,10 @@ pub struct Config {
     /// Whether `x-orgspace-time` may set the clock of a request: only for local development and
     /// the conformance tests, whose scenarios run at fixed times. Never set in production.
     pub dev_clock: bool,
+    /// Whether the test-only fault switch is on ([`test_faults`]).
+    pub test_faults: bool,
+    /// The staleness bound of edge answers ([`staleness_bound_ms`]).
+    pub staleness_ms: u64,
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -43,6 +47,22 @@ impl Config {
                 audience: var(env, "JWT_AUDIENCE").ok_or("JWT_AUDIENCE is not set")?,
             },
             dev_clock: var(env, "ORGSPACE_DEV_CLOCK").is_some_and(|v| v == "true"),
+            test_faults: test_faults(env),
+            staleness_ms: staleness_bound_ms(env),
         })
     }
+}
+
+/// Whether the test-only fault switch (`POST /v1/test/kv-fault`) is on: only when
+/// `ORGSPACE_TEST_FAULTS` is `true`, which only the test runner passes to `wrangler dev`.
+pub fn test_faults(env: &Env) -> bool {
+    var(env, "ORGSPACE_TEST_FAULTS").is_some_and(|v| v == "true")
+}
+
+/// The staleness bound of edge answers in milliseconds (`ORGSPACE_STALENESS_MS`, 30 s by
+/// default; `staleness.rs`).
+pub fn staleness_bound_ms(env: &Env) -> u64 {
+    var(env, "ORGSPACE_STALENESS_MS")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(crate::staleness::DEFAULT_BOUND_MS)
 }

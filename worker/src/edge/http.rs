@@ -13,6 +13,18 @@ pub fn json(status: u16, value: &impl Serialize) -> worker::Result<Response> {
     Ok(Response::from_json(value)?.with_status(status))
 }
 
+/// The header that names the organization's version an answer was decided at.
+pub const VERSION_HEADER: &str = "orgspace-version";
+
+/// The version a body says it reflects: its `version` field, or a member's view's
+/// `org.version`.
+fn version_of(value: &Value) -> Option<u64> {
+    value
+        .get("version")
+        .and_then(Value::as_u64)
+        .or_else(|| value.get("org")?.get("version")?.as_u64())
+}
+
 /// A JSON error answer.
 pub fn error(e: &ApiError) -> worker::Result<Response> {
     let mut response = Response::ok(e.body())?.with_status(e.status);
@@ -28,7 +40,15 @@ pub fn error(e: &ApiError) -> worker::Result<Response> {
 /// a runtime error page.
 pub fn respond(result: Result<(u16, Value), ApiError>) -> worker::Result<Response> {
     match result {
-        Ok((status, value)) => json(status, &value),
+        Ok((status, value)) => {
+            let mut response = json(status, &value)?;
+            if let Some(version) = version_of(&value) {
+                response
+                    .headers_mut()
+                    .set(VERSION_HEADER, &version.to_string())?;
+            }
+            Ok(response)
+        }
         Err(e) => error(&e),
     }
 }

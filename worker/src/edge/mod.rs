@@ -17,6 +17,9 @@ use writer::{KV_BINDING, WriterCall};
 
 type Ctx = RouteContext<Config>;
 
+/// The test-only fault switch's route (a constant, so no route table of the API lists it).
+const KV_FAULT_ROUTE: &str = "/v1/orgs/:org/test/kv-fault";
+
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let config = match Config::from_env(&env) {
@@ -63,6 +66,7 @@ fn json_fallback(response: worker::Result<Response>, path: &str) -> worker::Resu
 }
 
 fn router(config: Config) -> Router<'static, Config> {
+    let test_faults = config.test_faults;
     let mut router = Router::with_data(config)
         .get_async("/v1/health", |_, _| async {
             http::json(200, &json!({"status": "ok"}))
@@ -93,6 +97,10 @@ fn router(config: Config) -> Router<'static, Config> {
         .get_async("/v1/orgs/:org/snapshot", |req, ctx| query(req, ctx, view))
         .put_async("/v1/orgs/:org/snapshot", import)
         .get_async("/v1/orgs/:org/audit", audit);
+    if test_faults {
+        // Tests only: a route that exists when `ORGSPACE_TEST_FAULTS=true` (never deployed).
+        router = router.post_async(KV_FAULT_ROUTE, kv_fault);
+    }
     for route in COMMAND_ROUTES {
         let handler = move |req, ctx| command(req, ctx, route);
         router = match route.method {
@@ -182,8 +190,19 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
             .env
             .kv(KV_BINDING)
             .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
-        if let Some(value) =
-            reader::answer(&kv, &call.org, &call.actor, &query, min, call.now).await?
+        let bound = ctx.data.staleness_ms;
+        let env = &ctx.env;
+        if let Some(value) = reader::answer(
+            env,
+            &kv,
+            &call.org,
+            &call.actor,
+            &query,
+            min,
+            call.now,
+            bound,
+        )
+        .await?
         {
             return Ok((200, value));
         }
@@ -367,6 +386,31 @@ async fn import(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
                 org: call.org.clone(),
                 actor: call.actor,
                 snapshot,
+            },
+        )
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `POST /v1/orgs/{org}/test/kv-fault {"fail": bool}`: makes the org writer's KV writes fail
+/// or work again (tests of the staleness bound; only with `ORGSPACE_TEST_FAULTS=true`).
+async fn kv_fault(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Fault {
+        fail: bool,
+    }
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let fault: Fault = parse(body_json(&mut req).await?, "`{\"fail\": bool}`")?;
+        writer::call(
+            &ctx.env,
+            &call.org,
+            &WriterCall::KvFault {
+                org: call.org.clone(),
+                fail: fault.fail,
             },
         )
         .await

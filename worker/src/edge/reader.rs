@@ -1,24 +1,33 @@
-//! Answers at the edge from KV: the org envelope plus the one workspace part a question needs,
-//! with an in-isolate cache keyed by version. When KV cannot prove it is new enough (a
-//! `min_version` above what it holds, or a part older than the org envelope says), the question
-//! goes to the organization's writer instead.
+//! Answers at the edge from KV: the org envelope plus the workspace parts a question needs,
+//! under the staleness bound (`staleness.rs`), with an in-isolate cache bounded by bytes. When KV
+//! cannot prove it is new enough (a `min_version` above what it holds, a part or bucket older
+//! than the org envelope says, or a writer that attests a newer version), the question goes to
+//! the organization's writer instead.
 
+use super::writer::{self, WriterCall, with_version};
 use crate::api_error::ApiError;
+use crate::kv_shards::{self, shard_key};
+use crate::locators::{Bucket, bucket_of, locator_key};
 use crate::queries::{Query, run_query};
-use crate::storage_layout::{
-    KV_KEY_MAX, OrgEnvelope, WorkspaceEnvelope, asset_key, org_key, workspace_key,
-};
+use crate::staleness::{Attestation, Verdict, verdict};
+use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
 use orgspace_core::Engine;
+use orgspace_core::snapshot::WorkspacePart;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
+use worker::Env;
 use worker::kv::KvStore;
 
-/// How long an isolate trusts its copy of an org envelope before asking KV again.
+/// How long an isolate keeps its copy of an org envelope before asking KV again. Within the
+/// bound, which is what readers promise: a newer attestation makes them ask again at once.
 const ORG_FRESH_MS: u64 = 1_000;
-/// Entries an isolate keeps per cache before starting over.
+/// Organizations, attestations and buckets an isolate keeps before starting over.
 const CACHE_CAP: usize = 256;
+/// The bytes of built engines an isolate keeps (an estimate: twice the text they were built
+/// from), so that the cache plus one cold build stay within an isolate's 128 MB.
+const ENGINE_BYTES: usize = 24 << 20;
 
 struct CachedOrg {
     fetched_at: u64,
@@ -26,17 +35,22 @@ struct CachedOrg {
 }
 
 struct CachedEngine {
-    org_version: u64,
+    org: String,
+    names: Vec<String>,
+    org_changed: u64,
     part_versions: Vec<u64>,
     engine: Rc<Engine>,
+    bytes: usize,
+    used: u64,
 }
 
 #[derive(Default)]
 struct Cache {
     orgs: HashMap<String, CachedOrg>,
-    parts: HashMap<(String, String), Rc<WorkspaceEnvelope>>,
-    engines: HashMap<(String, Vec<String>), CachedEngine>,
-    locators: HashMap<(String, String), String>,
+    attestations: HashMap<String, Attestation>,
+    buckets: HashMap<(String, u32), (u64, Rc<Bucket>)>,
+    engines: Vec<CachedEngine>,
+    tick: u64,
 }
 
 thread_local! {
@@ -49,28 +63,51 @@ fn cap<K, V>(map: &mut HashMap<K, V>) {
     }
 }
 
+/// A value stored in shards, whole, with its version; `None` when absent, torn across writes,
+/// or in a layout this build does not read (the writer answers then).
+async fn read_sharded(kv: &KvStore, key: &str) -> Result<Option<(u64, String)>, ApiError> {
+    let Some(first) = kv_text(kv, key).await? else {
+        return Ok(None);
+    };
+    let Some(head) = kv_shards::decode(&first) else {
+        return Ok(None);
+    };
+    let (version, count) = (head.version, head.count);
+    let mut values = vec![first];
+    for i in 1..count {
+        match kv_text(kv, &shard_key(key, i)).await? {
+            Some(v) => values.push(v),
+            None => return Ok(None),
+        }
+    }
+    Ok(kv_shards::join(version, &values).map(|text| (version, text)))
+}
+
 async fn org_envelope(
     kv: &KvStore,
     org: &str,
-    min_version: u64,
     now: u64,
+    refresh: bool,
 ) -> Result<Option<Rc<OrgEnvelope>>, ApiError> {
-    let cached = CACHE.with(|c| {
-        c.borrow().orgs.get(org).and_then(|o| {
-            (now.saturating_sub(o.fetched_at) < ORG_FRESH_MS && o.envelope.version >= min_version)
-                .then(|| Rc::clone(&o.envelope))
-        })
-    });
-    if cached.is_some() {
-        return Ok(cached);
+    if !refresh {
+        let cached = CACHE.with(|c| {
+            c.borrow().orgs.get(org).and_then(|o| {
+                (now.saturating_sub(o.fetched_at) < ORG_FRESH_MS).then(|| Rc::clone(&o.envelope))
+            })
+        });
+        if cached.is_some() {
+            return Ok(cached);
+        }
     }
-    let Some(text) = kv_text(kv, &org_key(org)).await? else {
+    let Some((version, text)) = read_sharded(kv, &org_key(org)).await? else {
         return Ok(None);
     };
-    let envelope: Rc<OrgEnvelope> = Rc::new(
-        serde_json::from_str(&text)
-            .map_err(|e| ApiError::internal(format!("bad envelope: {e}")))?,
-    );
+    let envelope: OrgEnvelope = serde_json::from_str(&text)
+        .map_err(|e| ApiError::internal(format!("bad envelope: {e}")))?;
+    if envelope.version != version {
+        return Ok(None);
+    }
+    let envelope = Rc::new(envelope);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         cap(&mut c.orgs);
@@ -85,86 +122,218 @@ async fn org_envelope(
     Ok(Some(envelope))
 }
 
-async fn workspace_envelope(
+/// A recent attestation: the head KV holds if it is recent, else the writer's word.
+async fn attest(
+    env: &Env,
     kv: &KvStore,
     org: &str,
-    workspace: &str,
-    version: u64,
-) -> Result<Option<Rc<WorkspaceEnvelope>>, ApiError> {
-    let key = (org.to_string(), workspace.to_string());
+    now: u64,
+    bound_ms: u64,
+) -> Result<Attestation, ApiError> {
+    let from_kv = match kv_text(kv, &head_key(org)).await? {
+        Some(text) => serde_json::from_str::<Attestation>(&text).ok(),
+        None => None,
+    };
+    let attestation = match from_kv {
+        Some(a) if a.is_recent(now, bound_ms) => a,
+        _ => {
+            let (status, value) =
+                writer::call(env, org, &WriterCall::Attest { org: org.into() }).await?;
+            if status != 200 {
+                return Err(ApiError::internal("the writer did not attest its version"));
+            }
+            serde_json::from_value(value)
+                .map_err(|e| ApiError::internal(format!("bad attestation: {e}")))?
+        }
+    };
+    let newest = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let newest = attestation.newest(c.attestations.get(org).copied());
+        cap(&mut c.attestations);
+        c.attestations.insert(org.to_string(), newest);
+        newest
+    });
+    Ok(newest)
+}
+
+/// The workspace of `asset` by its bucket, at the bucket version the envelope names.
+async fn locate(
+    kv: &KvStore,
+    org: &str,
+    envelope: &OrgEnvelope,
+    asset: &str,
+) -> Result<Option<String>, ApiError> {
+    let b = bucket_of(asset);
+    let Some(&version) = envelope.buckets.get(&b) else {
+        return Ok(None);
+    };
+    let key = (org.to_string(), b);
     let cached = CACHE.with(|c| {
         c.borrow()
-            .parts
+            .buckets
             .get(&key)
-            .filter(|p| p.version == version)
-            .map(Rc::clone)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, bucket)| Rc::clone(bucket))
+    });
+    let bucket = match cached {
+        Some(bucket) => bucket,
+        None => {
+            let Some((got, text)) = read_sharded(kv, &locator_key(org, b)).await? else {
+                return Ok(None);
+            };
+            if got != version {
+                return Ok(None);
+            }
+            let bucket: Rc<Bucket> = Rc::new(
+                serde_json::from_str(&text)
+                    .map_err(|e| ApiError::internal(format!("bad bucket: {e}")))?,
+            );
+            CACHE.with(|c| {
+                let mut c = c.borrow_mut();
+                cap(&mut c.buckets);
+                c.buckets.insert(key, (version, Rc::clone(&bucket)));
+            });
+            bucket
+        }
+    };
+    Ok(bucket.get(asset).cloned())
+}
+
+/// An engine over the org part and the parts of `names`, cached by the versions they changed
+/// at; `None` when KV has not caught up with the envelope.
+async fn engine_for(
+    kv: &KvStore,
+    org: &str,
+    envelope: &OrgEnvelope,
+    names: Vec<String>,
+) -> Result<Option<Rc<Engine>>, ApiError> {
+    let versions: Vec<u64> = names
+        .iter()
+        .map(|w| envelope.workspaces.get(w).copied().unwrap_or_default())
+        .collect();
+    let cached = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.tick += 1;
+        let tick = c.tick;
+        c.engines
+            .iter_mut()
+            .find(|e| {
+                e.org == org
+                    && e.names == names
+                    && e.org_changed == envelope.org_changed
+                    && e.part_versions == versions
+            })
+            .map(|e| {
+                e.used = tick;
+                Rc::clone(&e.engine)
+            })
     });
     if cached.is_some() {
         return Ok(cached);
     }
-    let Some(text) = kv_text(kv, &workspace_key(org, workspace)).await? else {
-        return Ok(None);
-    };
-    let envelope: WorkspaceEnvelope =
-        serde_json::from_str(&text).map_err(|e| ApiError::internal(format!("bad part: {e}")))?;
-    if envelope.version != version {
-        // KV has not caught up with the org envelope (or is ahead of our copy of it).
-        return Ok(None);
+    let mut parts: Vec<WorkspacePart> = Vec::with_capacity(names.len());
+    let mut bytes = 0;
+    for (ws, version) in names.iter().zip(&versions) {
+        let Some((got, text)) = read_sharded(kv, &workspace_key(org, ws)).await? else {
+            return Ok(None);
+        };
+        if got != *version {
+            // KV has not caught up with the org envelope (or is ahead of our copy of it).
+            return Ok(None);
+        }
+        bytes += text.len();
+        parts.push(
+            serde_json::from_str(&text)
+                .map_err(|e| ApiError::internal(format!("bad part: {e}")))?,
+        );
     }
-    let envelope = Rc::new(envelope);
+    let engine = Rc::new(
+        Engine::from_parts(&envelope.part, &parts)
+            .map_err(|e| ApiError::internal(format!("stored parts do not load: {e}")))?,
+    );
+    drop(parts);
+    let bytes = bytes.saturating_mul(2);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        cap(&mut c.parts);
-        c.parts.insert(key, Rc::clone(&envelope));
+        c.tick += 1;
+        let used = c.tick;
+        c.engines.retain(|e| !(e.org == org && e.names == names));
+        // Least recently used first out, until the new one fits.
+        while !c.engines.is_empty()
+            && c.engines.iter().map(|e| e.bytes).sum::<usize>() + bytes > ENGINE_BYTES
+        {
+            if let Some(oldest) = c
+                .engines
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(i, _)| i)
+            {
+                c.engines.swap_remove(oldest);
+            }
+        }
+        if bytes <= ENGINE_BYTES {
+            c.engines.push(CachedEngine {
+                org: org.to_string(),
+                names,
+                org_changed: envelope.org_changed,
+                part_versions: versions,
+                engine: Rc::clone(&engine),
+                bytes,
+                used,
+            });
+        }
     });
-    Ok(Some(envelope))
+    Ok(Some(engine))
 }
 
-async fn locate(kv: &KvStore, org: &str, asset: &str) -> Result<Option<String>, ApiError> {
-    let key = (org.to_string(), asset.to_string());
-    if let Some(ws) = CACHE.with(|c| c.borrow().locators.get(&key).cloned()) {
-        return Ok(Some(ws));
-    }
-    let found = kv_text(kv, &asset_key(org, asset)).await?;
-    if let Some(ws) = &found {
-        CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            cap(&mut c.locators);
-            c.locators.insert(key, ws.clone());
-        });
-    }
-    Ok(found)
-}
-
-fn forget_locator(org: &str, asset: &str) {
-    CACHE.with(|c| {
-        c.borrow_mut()
-            .locators
-            .remove(&(org.to_string(), asset.to_string()))
-    });
-}
-
-/// Answers `query` from KV, or `None` when only the writer can (KV lags behind `min_version`,
-/// an id is not located, or the question needs the whole organization).
+/// Answers `query` from KV (its body carrying the version it was decided at), or `None` when only the writer can (KV lags behind `min_version` or
+/// behind what the writer attests, an id is not located, or the question needs the whole
+/// organization).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, each argument a different fact"
+)]
 pub async fn answer(
+    env: &Env,
     kv: &KvStore,
     org: &str,
     actor: &str,
     query: &Query,
     min_version: u64,
     now: u64,
+    bound_ms: u64,
 ) -> Result<Option<Value>, ApiError> {
     if query.needs_whole_org() {
         return Ok(None);
     }
-    // The cache's freshness follows the runtime's clock, whatever time the question is asked
-    // at (the dev clock may set that one).
-    let Some(envelope) = org_envelope(kv, org, min_version, super::http::now_ms()).await? else {
+    // Freshness follows the runtime's clock, whatever time the question is asked at (the dev
+    // clock may set that one).
+    let real_now = super::http::now_ms();
+    let Some(mut envelope) = org_envelope(kv, org, real_now, false).await? else {
         return Ok(None);
     };
-    if envelope.version < min_version {
-        return Ok(None);
+    let (mut refreshed, mut attested) = (false, false);
+    loop {
+        let held = CACHE.with(|c| c.borrow().attestations.get(org).copied());
+        match verdict(envelope.version, min_version, held, real_now, bound_ms) {
+            Verdict::Answer => break,
+            Verdict::AskWriter if refreshed => return Ok(None),
+            Verdict::AskWriter => {
+                refreshed = true;
+                match org_envelope(kv, org, real_now, true).await? {
+                    Some(e) => envelope = e,
+                    None => return Ok(None),
+                }
+            }
+            Verdict::Attest if attested => return Ok(None),
+            Verdict::Attest => {
+                attested = true;
+                attest(env, kv, org, real_now, bound_ms).await?;
+            }
+        }
     }
+
     let mut workspaces: BTreeSet<String> = query
         .workspaces()
         .unwrap_or_default()
@@ -177,7 +346,7 @@ pub async fn answer(
     }
     let located = query.assets_to_locate();
     for asset in &located {
-        match locate(kv, org, asset).await? {
+        match locate(kv, org, &envelope, asset).await? {
             Some(ws) => {
                 workspaces.insert(ws);
             }
@@ -189,56 +358,12 @@ pub async fn answer(
         .into_iter()
         .filter(|w| envelope.workspaces.contains_key(w))
         .collect();
-    let mut parts = Vec::with_capacity(names.len());
-    let mut versions = Vec::with_capacity(names.len());
-    for ws in &names {
-        let version = envelope.workspaces.get(ws).copied().unwrap_or_default();
-        match workspace_envelope(kv, org, ws, version).await? {
-            Some(part) => {
-                versions.push(part.version);
-                parts.push(part);
-            }
-            None => return Ok(None),
-        }
-    }
-    let key = (org.to_string(), names);
-    let cached = CACHE.with(|c| {
-        c.borrow()
-            .engines
-            .get(&key)
-            .filter(|e| e.org_version == envelope.version && e.part_versions == versions)
-            .map(|e| Rc::clone(&e.engine))
-    });
-    let engine = match cached {
-        Some(engine) => engine,
-        None => {
-            let owned: Vec<_> = parts.iter().map(|p| p.part.clone()).collect();
-            let engine = Rc::new(
-                Engine::from_parts(&envelope.part, &owned)
-                    .map_err(|e| ApiError::internal(format!("stored parts do not load: {e}")))?,
-            );
-            CACHE.with(|c| {
-                let mut c = c.borrow_mut();
-                cap(&mut c.engines);
-                c.engines.insert(
-                    key,
-                    CachedEngine {
-                        org_version: envelope.version,
-                        part_versions: versions,
-                        engine: Rc::clone(&engine),
-                    },
-                );
-            });
-            engine
-        }
+    let Some(engine) = engine_for(kv, org, &envelope, names).await? else {
+        return Ok(None);
     };
-    // A locator that points to a workspace no longer holding the asset is stale (ownership
-    // moved it): forget it and let the writer answer.
-    for asset in &located {
-        if engine.asset_handle(asset).is_none() {
-            forget_locator(org, asset);
-            return Ok(None);
-        }
+    // A locator is never trusted alone: the part must hold the asset.
+    if located.iter().any(|a| engine.asset_handle(a).is_none()) {
+        return Ok(None);
     }
     // An asset the caller placed in the wrong workspace is not in these parts: the writer,
     // which holds every part, answers as it would without the hint.
@@ -254,7 +379,8 @@ pub async fn answer(
     if hinted.iter().any(|a| engine.asset_handle(a).is_none()) {
         return Ok(None);
     }
-    run_query(&engine, actor, query, now).map(Some)
+    let value = run_query(&engine, actor, query, now)?;
+    Ok(Some(with_version(value, query, envelope.version)))
 }
 
 /// The value under `key`. A key KV cannot hold (ids from the path may be of any length) holds

@@ -1,32 +1,30 @@
 //! `OrgWriter`: the one Durable Object per organization through which every write goes.
 //!
-//! It keeps the authoritative engine in memory and in its own storage (strongly consistent), runs
-//! each command, commits the changed parts, then writes them through to KV for the edge readers.
-//! Commands for one organization run one at a time, so concurrent writers never lose updates.
-//!
-//! Storage: `meta` (a [`Meta`]) is the commit point. Parts are stored in chunks under keys that
-//! carry the version they were written at, so a commit writes new chunks first, then `meta`, then
-//! deletes the old chunks: a failure at any step leaves the previous commit readable.
+//! It keeps the authoritative engine in memory and in its own storage (strongly consistent),
+//! runs each command, commits the changed parts together with what KV now lacks (`store.rs`),
+//! then pays that debt to KV in bounded, coalesced batches (`flush.rs`), retried by an alarm
+//! with backoff until done. Commands for one organization run one at a time, so concurrent
+//! writers never lose updates.
+
+mod audit;
+mod flush;
+mod import;
+mod store;
 
 use crate::api_error::ApiError;
+use crate::flush_plan::{Due, Unit};
 use crate::queries::{Query, run_query};
-use crate::storage_layout::{
-    Dirty, KV_KEY_MAX, OrgEnvelope, WorkspaceEnvelope, asset_key, chunks, dirty_parts, org_key,
-    workspace_key,
-};
-use orgspace_core::snapshot::FORMAT;
-use orgspace_core::{AuditEntry, Command, Engine};
+use crate::staleness::Attestation;
+use crate::storage_layout::dirty_parts;
+use orgspace_core::{Command, Engine};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use store::Meta;
 use wasm_bindgen::JsValue;
-use worker::{DurableObject, Env, ListOptions, Request, Response, State, durable_object, js_sys};
+use worker::{DurableObject, Env, Request, Response, State, durable_object};
 
-/// Durable Object storage caps a value at 2 MB (key included); parts are cut well below.
-const CHUNK_BYTES: usize = 1 << 20;
-/// Durable Object storage takes at most 128 keys per batch call.
-const BATCH_KEYS: usize = 128;
 /// The KV namespace binding.
 pub const KV_BINDING: &str = "ORGSPACE_KV";
 /// The Durable Object binding.
@@ -60,6 +58,12 @@ pub enum WriterCall {
         /// The question.
         query: Query,
     },
+    /// The writer's attestation of its version now (`staleness.rs`): reads only the commit
+    /// record, never the organization.
+    Attest {
+        /// The organization.
+        org: String,
+    },
     /// A page of the audit log (X4).
     Audit {
         /// The organization.
@@ -80,40 +84,34 @@ pub enum WriterCall {
         /// The snapshot.
         snapshot: Value,
     },
-}
-
-/// The commit record in Durable Object storage.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-struct Meta {
-    /// The organization's version.
-    version: u64,
-    /// For each workspace, the version its part last changed at.
-    workspaces: BTreeMap<String, u64>,
-    /// For each stored part (`org` or `ws/{id}`): the version it was written at and its chunks.
-    parts: BTreeMap<String, (u64, usize)>,
-}
-
-fn chunk_key(part: &str, version: u64, i: usize) -> String {
-    format!("p/{part}@{version}/{i}")
-}
-
-/// Parts still to be written through to KV.
-#[derive(Default)]
-struct Pending {
-    org: bool,
-    dirty: Dirty,
+    /// Tests only (`ORGSPACE_TEST_FAULTS=true`): make every KV write of this writer fail, or
+    /// work again.
+    KvFault {
+        /// The organization.
+        org: String,
+        /// Whether KV writes fail from now on.
+        fail: bool,
+    },
 }
 
 /// The writer of one organization.
-#[durable_object(fetch)]
+#[durable_object(alarm)]
 pub struct OrgWriter {
     state: State,
     env: Env,
     /// `None` until loaded from storage (or after a failed commit, to force a reload).
     engine: RefCell<Option<Engine>>,
-    meta: RefCell<Meta>,
-    pending: RefCell<Pending>,
+    /// The commit record; `None` until read from storage.
+    meta: RefCell<Option<Meta>>,
+    /// What KV lacks; kept in storage beside `meta`.
+    due: RefCell<Due>,
+    /// When each unit was last written to KV, for coalescing (lost on eviction: at worst one
+    /// key is written twice within a second after a restart).
+    written: RefCell<BTreeMap<Unit, u64>>,
     flushing: Cell<bool>,
+    /// The org part's text at the last commit, version left out (`store.rs`): tells whether a
+    /// command changed the org part in more than its version.
+    org_text: RefCell<Option<String>>,
 }
 
 impl DurableObject for OrgWriter {
@@ -122,9 +120,11 @@ impl DurableObject for OrgWriter {
             state,
             env,
             engine: RefCell::new(None),
-            meta: RefCell::new(Meta::default()),
-            pending: RefCell::new(Pending::default()),
+            meta: RefCell::new(None),
+            due: RefCell::new(Due::default()),
+            written: RefCell::new(BTreeMap::new()),
             flushing: Cell::new(false),
+            org_text: RefCell::new(None),
         }
     }
 
@@ -141,6 +141,21 @@ impl DurableObject for OrgWriter {
             Err(e) => Err(ApiError::internal(format!("bad call to the writer: {e}"))),
         };
         super::http::respond(result)
+    }
+
+    /// Pays what KV still lacks; reschedules itself until nothing is left.
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(e) = self.ensure_loaded().await {
+            worker::console_error!("orgspace writer: alarm could not load: {}", e.message);
+            let _ = self
+                .state
+                .storage()
+                .set_alarm(crate::flush_plan::MAX_BACKOFF_MS as i64)
+                .await;
+            return Response::ok("reload failed");
+        }
+        self.flush().await;
+        Response::ok("flushed")
     }
 }
 
@@ -163,7 +178,17 @@ impl OrgWriter {
                 self.ensure_loaded().await?;
                 let engine = self.engine.borrow();
                 let engine = exists(engine.as_ref(), &org)?;
-                run_query(engine, &actor, &query, now).map(|v| (200, v))
+                let value = run_query(engine, &actor, &query, now)?;
+                Ok((200, with_version(value, &query, engine.version())))
+            }
+            WriterCall::Attest { org: _ } => {
+                self.ensure_meta().await?;
+                let version = self.meta.borrow().as_ref().map_or(0, |m| m.version);
+                let attestation = Attestation {
+                    version,
+                    at: super::http::now_ms(),
+                };
+                Ok((200, json!(attestation)))
             }
             WriterCall::Audit {
                 org,
@@ -176,52 +201,24 @@ impl OrgWriter {
                 actor,
                 snapshot,
             } => self.import(&org, &actor, snapshot).await,
-        }
-    }
-
-    async fn ensure_loaded(&self) -> Result<(), ApiError> {
-        if self.engine.borrow().is_some() {
-            return Ok(());
-        }
-        let storage = self.state.storage();
-        let meta: Option<Meta> = storage.get("meta").await.map_err(storage_error)?;
-        let Some(meta) = meta else {
-            *self.engine.borrow_mut() = Some(Engine::new());
-            *self.meta.borrow_mut() = Meta::default();
-            return Ok(());
-        };
-        let mut texts: BTreeMap<String, String> = BTreeMap::new();
-        for (part, (version, n)) in &meta.parts {
-            let keys: Vec<String> = (0..*n).map(|i| chunk_key(part, *version, i)).collect();
-            let mut text = String::new();
-            for batch in keys.chunks(BATCH_KEYS) {
-                let values = storage
-                    .get_multiple(batch.to_vec())
-                    .await
-                    .map_err(storage_error)?;
-                for key in batch {
-                    let piece = values
-                        .get(&JsValue::from_str(key))
-                        .as_string()
-                        .ok_or_else(|| ApiError::internal(format!("storage lost `{key}`")))?;
-                    text.push_str(&piece);
+            WriterCall::KvFault { org: _, fail } => {
+                if !super::config::test_faults(&self.env) {
+                    return Err(ApiError::not_found("no such route"));
                 }
+                self.state
+                    .storage()
+                    .put(flush::FAULT_KEY, fail)
+                    .await
+                    .map_err(store::storage_error)?;
+                // Turning the switch off writes nothing by itself: the alarm pays the debt.
+                self.ensure_meta().await?;
+                let due = self.due.borrow().clone();
+                Ok((
+                    200,
+                    json!({ "kv_writes_fail": fail, "kv_in_step": due.is_empty() }),
+                ))
             }
-            texts.insert(part.clone(), text);
         }
-        let org = texts
-            .remove("org")
-            .ok_or_else(|| ApiError::internal("storage has no org part"))?;
-        let workspaces: Vec<&str> = texts.values().map(String::as_str).collect();
-        let json = format!(
-            "{{\"format\":{FORMAT},\"org\":{org},\"workspaces\":[{}]}}",
-            workspaces.join(",")
-        );
-        let engine = Engine::from_json(&json)
-            .map_err(|e| ApiError::internal(format!("stored state does not load: {e}")))?;
-        *self.engine.borrow_mut() = Some(engine);
-        *self.meta.borrow_mut() = meta;
-        Ok(())
     }
 
     async fn execute(
@@ -247,7 +244,7 @@ impl OrgWriter {
                 ));
             }
         }
-        let (applied, dirty) = {
+        let (applied, mut dirty) = {
             let mut guard = self.engine.borrow_mut();
             let engine = guard
                 .as_mut()
@@ -256,17 +253,17 @@ impl OrgWriter {
             let dirty = dirty_parts(&applied.events);
             (applied, dirty)
         };
+        if matches!(command, Command::UpgradeOrg(_)) {
+            // The upgrade's events name none of the assets it brings: locate them all.
+            dirty.locators = self.all_locators();
+        }
         let entry = self
             .engine
             .borrow()
             .as_ref()
             .and_then(|e| e.audit().last().cloned());
         self.commit(&dirty, entry.as_ref()).await?;
-        if matches!(command, Command::UpgradeOrg(_)) {
-            // The upgrade's events name none of the assets it brings: locate them all.
-            self.locate_all();
-        }
-        self.flush(org).await;
+        self.flush().await;
         let status = if creates { 201 } else { 200 };
         Ok((
             status,
@@ -274,335 +271,36 @@ impl OrgWriter {
         ))
     }
 
-    /// Writes the parts `dirty` names (and the org part) to storage; on failure the in-memory
-    /// engine is dropped so the next call reloads the last commit.
-    async fn commit(&self, dirty: &Dirty, entry: Option<&AuditEntry>) -> Result<(), ApiError> {
-        let result = self.try_commit(dirty, entry).await;
-        if result.is_err() {
-            *self.engine.borrow_mut() = None;
-        }
-        result
-    }
-
-    async fn try_commit(&self, dirty: &Dirty, entry: Option<&AuditEntry>) -> Result<(), ApiError> {
-        let storage = self.state.storage();
-        let (version, texts, gone) = {
-            let guard = self.engine.borrow();
-            let engine = guard
-                .as_ref()
-                .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
-            let version = engine.version();
-            let org_part = engine
-                .org_part()
-                .ok_or_else(|| ApiError::internal("no organization to commit"))?;
-            let all: Vec<String> = org_part.workspaces.iter().map(|h| h.id.clone()).collect();
-            let mut texts: Vec<(String, String)> = vec![("org".into(), to_text(&org_part)?)];
-            let names: Vec<&String> = if dirty.all_workspaces {
-                all.iter().collect()
-            } else {
-                dirty.workspaces.iter().collect()
-            };
-            for ws in names {
-                if let Some(part) = engine.workspace_part(ws) {
-                    texts.push((format!("ws/{ws}"), to_text(&part)?));
-                }
-            }
-            let existing: BTreeSet<&String> = all.iter().collect();
-            let gone: Vec<String> = self
-                .meta
-                .borrow()
-                .workspaces
-                .keys()
-                .filter(|w| !existing.contains(w))
-                .cloned()
-                .collect();
-            (version, texts, gone)
-        };
-
-        let mut meta = self.meta.borrow().clone();
-        let mut writes: Vec<(String, String)> = Vec::new();
-        let mut stale: Vec<String> = Vec::new();
-        for (part, text) in &texts {
-            let pieces = chunks(text, CHUNK_BYTES);
-            for (i, piece) in pieces.iter().enumerate() {
-                writes.push((chunk_key(part, version, i), (*piece).to_string()));
-            }
-            if let Some((old_v, old_n)) = meta.parts.insert(part.clone(), (version, pieces.len())) {
-                if old_v != version {
-                    stale.extend((0..old_n).map(|i| chunk_key(part, old_v, i)));
-                }
-            }
-            if let Some(ws) = part.strip_prefix("ws/") {
-                meta.workspaces.insert(ws.to_string(), version);
-            }
-        }
-        for ws in &gone {
-            meta.workspaces.remove(ws);
-            let part = format!("ws/{ws}");
-            if let Some((old_v, old_n)) = meta.parts.remove(&part) {
-                stale.extend((0..old_n).map(|i| chunk_key(&part, old_v, i)));
-            }
-        }
-        meta.version = version;
-        if let Some(entry) = entry {
-            writes.push((format!("audit/{:020}", entry.version), to_text(entry)?));
-        }
-        for batch in writes.chunks(BATCH_KEYS) {
-            let object = js_sys::Object::new();
-            for (key, value) in batch {
-                js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value))
-                    .map_err(|_| ApiError::internal("could not build a storage batch"))?;
-            }
-            storage
-                .put_multiple_raw(object)
-                .await
-                .map_err(storage_error)?;
-        }
-        storage.put("meta", &meta).await.map_err(storage_error)?;
-        *self.meta.borrow_mut() = meta;
-        for batch in stale.chunks(BATCH_KEYS) {
-            // Leftover chunks are unreachable from `meta`; failing to delete them loses nothing.
-            let _ = storage.delete_multiple(batch.to_vec()).await;
-        }
-        let mut pending = self.pending.borrow_mut();
-        pending.org = true;
-        pending.dirty.all_workspaces |= dirty.all_workspaces;
-        pending
-            .dirty
-            .workspaces
-            .extend(dirty.workspaces.iter().cloned());
-        pending.dirty.deleted_workspaces.extend(gone);
-        for (asset, ws) in &dirty.locators {
-            pending.dirty.locators.insert(asset.clone(), ws.clone());
-        }
-        Ok(())
-    }
-
-    /// Writes pending parts through to KV. One flush runs at a time and always writes the
-    /// current state, so the last write of every key is the newest; a request that finds a
-    /// flush running leaves its parts to it. A failed write stays pending for the next flush.
-    async fn flush(&self, org: &str) {
-        if self.flushing.replace(true) {
-            return;
-        }
-        let Ok(kv) = self.env.kv(KV_BINDING) else {
-            self.flushing.set(false);
-            return;
-        };
-        loop {
-            let pending = std::mem::take(&mut *self.pending.borrow_mut());
-            if !pending.org && pending.dirty == Dirty::default() {
-                break;
-            }
-            let writes = match self.kv_writes(org, &pending) {
-                Ok(w) => w,
-                Err(_) => {
-                    *self.pending.borrow_mut() = pending;
-                    break;
-                }
-            };
-            let mut failed = false;
-            for (key, value) in writes {
-                // A key KV cannot hold is never read either (readers ask the writer instead).
-                if key.len() > KV_KEY_MAX {
-                    continue;
-                }
-                let done = match value {
-                    Some(text) => match kv.put(&key, text) {
-                        Ok(put) => put.execute().await.is_ok(),
-                        Err(_) => false,
-                    },
-                    None => kv.delete(&key).await.is_ok(),
-                };
-                failed |= !done;
-            }
-            if failed {
-                let mut again = self.pending.borrow_mut();
-                again.org = true;
-                again.dirty.all_workspaces = true;
-                again.dirty.locators.extend(pending.dirty.locators);
-                break;
-            }
-        }
-        self.flushing.set(false);
-    }
-
-    /// The KV writes (`None` deletes) that bring KV up to the current state for `pending`.
-    fn kv_writes(
-        &self,
-        org: &str,
-        pending: &Pending,
-    ) -> Result<Vec<(String, Option<String>)>, ApiError> {
+    /// Every asset's locator (after an import or an upgrade, when no events name them).
+    fn all_locators(&self) -> BTreeMap<String, Option<String>> {
         let guard = self.engine.borrow();
-        let engine = guard
-            .as_ref()
-            .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
-        let meta = self.meta.borrow();
-        let mut out = Vec::new();
-        let names: Vec<&String> = if pending.dirty.all_workspaces {
-            meta.workspaces.keys().collect()
-        } else {
-            pending.dirty.workspaces.iter().collect()
-        };
-        // Workspace parts before the org envelope that names their versions, so a reader that
-        // sees the new envelope finds parts at least that new.
-        for ws in names {
-            if let (Some(part), Some(version)) =
-                (engine.workspace_part(ws), meta.workspaces.get(ws))
-            {
-                let envelope = WorkspaceEnvelope {
-                    version: *version,
-                    part,
-                };
-                out.push((workspace_key(org, ws), Some(to_text(&envelope)?)));
-            }
-        }
-        for (asset, ws) in &pending.dirty.locators {
-            out.push((asset_key(org, asset), ws.clone()));
-        }
-        if let Some(part) = engine.org_part() {
-            let envelope = OrgEnvelope {
-                version: meta.version,
-                workspaces: meta.workspaces.clone(),
-                part,
-            };
-            out.push((org_key(org), Some(to_text(&envelope)?)));
-        }
-        for ws in &pending.dirty.deleted_workspaces {
-            if !meta.workspaces.contains_key(ws) {
-                out.push((workspace_key(org, ws), None));
-            }
-        }
-        Ok(out)
-    }
-
-    async fn audit(
-        &self,
-        org: &str,
-        actor: &str,
-        after: u64,
-        limit: u32,
-    ) -> Result<(u16, Value), ApiError> {
-        self.ensure_loaded().await?;
-        {
-            let guard = self.engine.borrow();
-            exists(guard.as_ref(), org)?.may_view_audit_log(actor)?;
-        }
-        let start = format!("audit/{:020}", after.saturating_add(1));
-        let limit = limit.clamp(1, 1000);
-        let options = ListOptions::new()
-            .prefix("audit/")
-            .start(&start)
-            .limit(usize::try_from(limit).unwrap_or(1000));
-        let map = self
-            .state
-            .storage()
-            .list_with_options(options)
-            .await
-            .map_err(storage_error)?;
-        let mut entries: Vec<Value> = Vec::new();
-        for value in map.values().into_iter().flatten() {
-            if let Some(text) = value.as_string() {
-                if let Ok(entry) = serde_json::from_str::<Value>(&text) {
-                    entries.push(entry);
-                }
-            }
-        }
-        let next = entries
-            .last()
-            .and_then(|e| e.get("version"))
-            .and_then(Value::as_u64);
-        let full = entries.len() == usize::try_from(limit).unwrap_or(usize::MAX);
-        Ok((
-            200,
-            json!({ "entries": entries, "next_after": if full { next } else { None } }),
-        ))
-    }
-
-    async fn import(
-        &self,
-        org: &str,
-        actor: &str,
-        snapshot: Value,
-    ) -> Result<(u16, Value), ApiError> {
-        self.ensure_loaded().await?;
-        if self
-            .engine
-            .borrow()
-            .as_ref()
-            .is_some_and(|e| e.org_id().is_some())
-        {
-            return Err(ApiError::from(orgspace_core::Refusal::Conflict {
-                message: format!("organization `{org}` already exists"),
-            }));
-        }
-        // A member's view loads without the invariants a view cannot meet and refuses every
-        // command: imported, it would make an organization nobody can change.
-        if snapshot.get("view_of").is_some_and(|v| !v.is_null()) {
-            return Err(ApiError::invalid(
-                "a member's view (`view_of`) cannot be imported; import a whole snapshot",
-            ));
-        }
-        let text = snapshot.to_string();
-        let engine = Engine::from_json(&text).map_err(|e| ApiError::invalid(e.to_string()))?;
-        if engine.org_id() != Some(org) {
-            return Err(ApiError::invalid(
-                "the snapshot's organization id differs from the path",
-            ));
-        }
-        let admin = engine.org_part().is_some_and(|p| {
-            p.members
-                .iter()
-                .any(|m| m.user == actor && m.roles.iter().any(|r| r == "org_admin"))
-        });
-        if !admin {
-            return Err(ApiError::from(orgspace_core::Refusal::Denied {
-                rule: orgspace_core::Rule::O1,
-                reason: format!("`{actor}` is not an org admin in the snapshot"),
-            }));
-        }
-        let version = engine.version();
-        let audit: Vec<AuditEntry> = engine.audit().to_vec();
-        *self.engine.borrow_mut() = Some(engine);
-        *self.meta.borrow_mut() = Meta::default();
-        let dirty = Dirty {
-            all_workspaces: true,
-            ..Dirty::default()
-        };
-        self.commit(&dirty, None).await?;
-        for entry in &audit {
-            let _ = self
-                .state
-                .storage()
-                .put(&format!("audit/{:020}", entry.version), to_text(entry)?)
-                .await;
-        }
-        self.locate_all();
-        self.flush(org).await;
-        Ok((201, json!({ "version": version, "events": [] })))
-    }
-
-    /// Queues a locator for every asset (after an import or an upgrade, when no events name them).
-    fn locate_all(&self) {
-        let guard = self.engine.borrow();
+        let mut out = BTreeMap::new();
         let Some(engine) = guard.as_ref() else {
-            return;
+            return out;
         };
         let Some(org_part) = engine.org_part() else {
-            return;
+            return out;
         };
-        let mut pending = self.pending.borrow_mut();
         for header in &org_part.workspaces {
             if let Some(part) = engine.workspace_part(&header.id) {
                 for asset in part.assets {
-                    pending
-                        .dirty
-                        .locators
-                        .insert(asset.id, Some(header.id.clone()));
+                    out.insert(asset.id, Some(header.id.clone()));
                 }
             }
         }
+        out
     }
+}
+
+/// A query's answer with the version it was decided at (a JSON object gets a `version` field;
+/// a member's view carries it as `org.version` already and must stay a loadable snapshot).
+pub fn with_version(mut value: Value, query: &Query, version: u64) -> Value {
+    if !matches!(query, Query::View) {
+        if let Some(object) = value.as_object_mut() {
+            object.insert("version".into(), json!(version));
+        }
+    }
+    value
 }
 
 fn exists<'a>(engine: Option<&'a Engine>, org: &str) -> Result<&'a Engine, ApiError> {
@@ -616,10 +314,6 @@ fn exists<'a>(engine: Option<&'a Engine>, org: &str) -> Result<&'a Engine, ApiEr
 
 fn to_text(value: &impl Serialize) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-fn storage_error(e: worker::Error) -> ApiError {
-    ApiError::internal(format!("storage failed, nothing was changed: {e}"))
 }
 
 /// Calls the writer of `org`.

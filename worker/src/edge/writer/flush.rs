@@ -1,0 +1,320 @@
+//! Paying KV what it lacks: runs the plan of `flush_plan.rs` against the KV binding, records
+//! what landed, and sets an alarm for the rest (coalesced keys, the budget, or failures with
+//! backoff). Failures are logged with the organization and the unit that failed.
+
+use super::store::{BATCH_KEYS, Record, bucket_key, storage_error};
+use super::{KV_BINDING, OrgWriter, to_text};
+use crate::api_error::ApiError;
+use crate::flush_plan::{COALESCE_MS, FLUSH_BUDGET, Unit, backoff, plan};
+use crate::kv_shards::{self, SHARD_BYTES, shard_key};
+use crate::locators::locator_key;
+use crate::staleness::Attestation;
+use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
+use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
+
+/// Durable Object storage key of the test-only switch that fails every KV write.
+pub const FAULT_KEY: &str = "test/kv_fault";
+
+/// One KV operation: a put (`Some`) or a delete (`None`).
+type Op = (String, Option<String>);
+
+/// What a unit writes, and the version it writes, to check on success that nothing newer was
+/// committed meanwhile (a newer commit keeps the unit due).
+struct Prepared {
+    ops: Vec<Op>,
+    version: u64,
+    shards: Option<(String, usize)>,
+}
+
+impl OrgWriter {
+    /// Writes what KV lacks, within one invocation's budget; schedules the rest.
+    pub(super) async fn flush(&self) {
+        if self.flushing.replace(true) {
+            return;
+        }
+        let again = self.flush_round().await;
+        self.flushing.set(false);
+        let due_left = !self.due.borrow().is_empty();
+        if let Some(at) = again.or(due_left.then(super::super::http::now_ms)) {
+            let wait = at.saturating_sub(super::super::http::now_ms());
+            let wait = i64::try_from(wait).unwrap_or(i64::MAX);
+            if let Err(e) = self.state.storage().set_alarm(wait.max(1)).await {
+                worker::console_error!("orgspace writer: could not set the flush alarm: {e}");
+            }
+        }
+    }
+
+    /// One round; the time to try again, if anything is left.
+    async fn flush_round(&self) -> Option<u64> {
+        let now = super::super::http::now_ms();
+        let org = {
+            let guard = self.engine.borrow();
+            let engine = guard.as_ref()?;
+            let meta = self.meta.borrow();
+            let meta = meta.as_ref()?;
+            if engine.version() != meta.version {
+                // A commit is under way: its state is not yet the committed one.
+                return Some(now.saturating_add(50));
+            }
+            engine.org_id()?.to_string()
+        };
+        if self.due.borrow().is_empty() {
+            return None;
+        }
+        let bucket_texts = match self.bucket_texts().await {
+            Ok(t) => t,
+            Err(e) => {
+                worker::console_error!("orgspace writer `{org}`: {}", e.message);
+                return Some(now.saturating_add(COALESCE_MS));
+            }
+        };
+        let faulty = super::super::config::test_faults(&self.env)
+            && matches!(
+                self.state.storage().get::<bool>(FAULT_KEY).await,
+                Ok(Some(true))
+            );
+
+        // Plan and prepare every unit's values now, in one synchronous stretch: they all
+        // belong to the committed state of `meta.version`.
+        let due = self.due.borrow().clone();
+        let written = self.written.borrow().clone();
+        let mut prepared: BTreeMap<Unit, Prepared> = BTreeMap::new();
+        let steps = plan(&due, &written, now, FLUSH_BUDGET, |unit| {
+            let p = self.prepare(&org, unit, &bucket_texts, now);
+            let n = p.as_ref().map_or(0, |p| p.ops.len());
+            if let Some(p) = p {
+                prepared.insert(unit.clone(), p);
+            }
+            n
+        });
+
+        let Ok(kv) = self.env.kv(KV_BINDING) else {
+            worker::console_error!("orgspace writer `{org}`: no KV binding");
+            return Some(now.saturating_add(crate::flush_plan::MAX_BACKOFF_MS));
+        };
+        let mut failed = None;
+        for unit in &steps.units {
+            let Some(p) = prepared.get(unit) else {
+                self.settle(unit, None, now);
+                continue;
+            };
+            let mut error = None;
+            for (key, value) in &p.ops {
+                if key.len() > KV_KEY_MAX {
+                    // A key KV cannot hold is never read either (readers ask the writer).
+                    continue;
+                }
+                let result = if faulty {
+                    Err(String::from("KV writes fail (test switch)"))
+                } else {
+                    match value {
+                        Some(text) => match kv.put(key, text.as_str()) {
+                            Ok(put) => put.execute().await.map_err(|e| e.to_string()),
+                            Err(e) => Err(e.to_string()),
+                        },
+                        None => kv.delete(key).await.map_err(|e| e.to_string()),
+                    }
+                };
+                if let Err(e) = result {
+                    error = Some(format!("`{key}`: {e}"));
+                    break;
+                }
+            }
+            if let Some(e) = error {
+                failed = Some(e);
+                break;
+            }
+            self.settle(unit, Some(p), now);
+        }
+
+        let retry = {
+            let mut due = self.due.borrow_mut();
+            match &failed {
+                Some(e) => {
+                    due.failures = due.failures.saturating_add(1);
+                    worker::console_error!(
+                        "orgspace writer `{org}`: KV write failed (attempt {}), retrying: {e}",
+                        due.failures
+                    );
+                    Some(backoff(now, due.failures))
+                }
+                None => {
+                    due.failures = 0;
+                    steps.again_at
+                }
+            }
+        };
+        if let Err(e) = self.persist_due().await {
+            worker::console_error!("orgspace writer `{org}`: {}", e.message);
+        }
+        retry
+    }
+
+    /// Records a unit as landed: it is no longer due unless a newer commit made it due again.
+    fn settle(&self, unit: &Unit, prepared: Option<&Prepared>, now: u64) {
+        let mut due = self.due.borrow_mut();
+        let mut meta = self.meta.borrow_mut();
+        let Some(meta) = meta.as_mut() else {
+            return;
+        };
+        let version = prepared.map(|p| p.version);
+        match unit {
+            Unit::Workspace(ws) => {
+                if version.is_none() || meta.workspaces.get(ws).copied() == version {
+                    due.workspaces.remove(ws);
+                }
+            }
+            Unit::Bucket(b) => {
+                let now_at = meta.buckets.get(b).copied().unwrap_or(0);
+                if version.is_none_or(|v| v == now_at) {
+                    due.buckets.remove(b);
+                }
+            }
+            Unit::OrgEnvelope => {}
+            Unit::Head => {
+                if version.is_none() || Some(meta.version) == version {
+                    due.org = false;
+                }
+            }
+            Unit::Delete(ws) => {
+                if !meta.workspaces.contains_key(ws) {
+                    due.deleted.remove(ws);
+                    meta.kv_shards.remove(&format!("ws/{ws}"));
+                }
+            }
+        }
+        if let Some((name, n)) = prepared.and_then(|p| p.shards.clone()) {
+            meta.kv_shards.insert(name, n);
+        }
+        self.written.borrow_mut().insert(unit.clone(), now);
+    }
+
+    /// The KV operations of one unit at the committed state.
+    fn prepare(
+        &self,
+        org: &str,
+        unit: &Unit,
+        bucket_texts: &BTreeMap<u32, Option<String>>,
+        now: u64,
+    ) -> Option<Prepared> {
+        let guard = self.engine.borrow();
+        let engine = guard.as_ref()?;
+        let meta = self.meta.borrow();
+        let meta = meta.as_ref()?;
+        let sharded = |name: &str, key: &str, version: u64, text: &str| {
+            let shards = kv_shards::encode(version, text, SHARD_BYTES);
+            let old = meta.kv_shards.get(name).copied().unwrap_or(0);
+            let mut ops: Vec<Op> = shards
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (shard_key(key, i), Some(s.clone())))
+                .collect();
+            ops.extend((shards.len()..old).map(|i| (shard_key(key, i), None)));
+            Prepared {
+                ops,
+                version,
+                shards: Some((name.to_string(), shards.len())),
+            }
+        };
+        match unit {
+            Unit::Workspace(ws) => {
+                let version = *meta.workspaces.get(ws)?;
+                let text = to_text(&engine.workspace_part(ws)?).ok()?;
+                Some(sharded(
+                    &format!("ws/{ws}"),
+                    &workspace_key(org, ws),
+                    version,
+                    &text,
+                ))
+            }
+            Unit::Bucket(b) => {
+                // 0 for an empty bucket, which is deleted.
+                let version = meta.buckets.get(b).copied().unwrap_or(0);
+                let key = locator_key(org, *b);
+                let op = match bucket_texts.get(b).cloned().flatten() {
+                    Some(text) if text != "{}" => {
+                        let value = kv_shards::encode(version, &text, usize::MAX);
+                        (key, value.into_iter().next())
+                    }
+                    _ => (key, None),
+                };
+                Some(Prepared {
+                    ops: vec![op],
+                    version,
+                    shards: None,
+                })
+            }
+            Unit::OrgEnvelope => {
+                let envelope = OrgEnvelope {
+                    version: meta.version,
+                    org_changed: meta.org_changed,
+                    workspaces: meta.workspaces.clone(),
+                    buckets: meta.buckets.clone(),
+                    part: engine.org_part()?,
+                };
+                let text = to_text(&envelope).ok()?;
+                Some(sharded("org", &org_key(org), meta.version, &text))
+            }
+            Unit::Head => {
+                let head = Attestation {
+                    version: meta.version,
+                    at: now,
+                };
+                Some(Prepared {
+                    ops: vec![(head_key(org), to_text(&head).ok())],
+                    version: meta.version,
+                    shards: None,
+                })
+            }
+            Unit::Delete(ws) => {
+                let n = meta
+                    .kv_shards
+                    .get(&format!("ws/{ws}"))
+                    .copied()
+                    .unwrap_or(1)
+                    .max(1);
+                let key = workspace_key(org, ws);
+                Some(Prepared {
+                    ops: (0..n).map(|i| (shard_key(&key, i), None)).collect(),
+                    version: meta.version,
+                    shards: None,
+                })
+            }
+        }
+    }
+
+    /// The stored text of every bucket that is due (`None`: the bucket is empty).
+    async fn bucket_texts(&self) -> Result<BTreeMap<u32, Option<String>>, ApiError> {
+        let wanted: Vec<u32> = self.due.borrow().buckets.iter().copied().collect();
+        let storage = self.state.storage();
+        let mut out = BTreeMap::new();
+        for batch in wanted.chunks(BATCH_KEYS) {
+            let keys: Vec<String> = batch.iter().map(|b| bucket_key(*b)).collect();
+            let values = storage
+                .get_multiple(keys.clone())
+                .await
+                .map_err(storage_error)?;
+            for (b, key) in batch.iter().zip(&keys) {
+                out.insert(*b, values.get(&JsValue::from_str(key)).as_string());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores the debt and the shard counts as they are now.
+    async fn persist_due(&self) -> Result<(), ApiError> {
+        let due = self.due.borrow().clone();
+        let Some(meta) = self.meta.borrow().clone() else {
+            return Ok(());
+        };
+        self.state
+            .storage()
+            .put_multiple(Record {
+                meta: &meta,
+                due: &due,
+            })
+            .await
+            .map_err(storage_error)
+    }
+}

@@ -1,0 +1,308 @@
+//! The writer's own storage (Durable Object storage, strongly consistent): the commit record,
+//! the parts in chunks, the locator buckets, and what KV still lacks.
+//!
+//! `meta` is the commit point. Parts are stored in chunks under keys that carry the version they
+//! were written at, so a commit writes new chunks first, then `meta` with `due` in one atomic
+//! batch, then deletes the old chunks: a failure at any step leaves the previous commit
+//! readable, and what KV lacks is never lost with the object's memory.
+
+use super::{OrgWriter, to_text};
+use crate::api_error::ApiError;
+use crate::flush_plan::Due;
+use crate::locators::{self, Bucket};
+use crate::storage_layout::{Dirty, chunks};
+use orgspace_core::snapshot::FORMAT;
+use orgspace_core::{AuditEntry, Engine};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::JsValue;
+use worker::js_sys;
+
+/// Durable Object storage caps a value at 2 MB (key included); parts are cut well below.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Durable Object storage takes at most 128 keys per batch call.
+pub const BATCH_KEYS: usize = 128;
+
+/// The commit record in Durable Object storage.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Meta {
+    /// The organization's version.
+    pub version: u64,
+    /// The version at which the org part last changed in more than its version number.
+    #[serde(default)]
+    pub org_changed: u64,
+    /// For each workspace, the version its part last changed at.
+    pub workspaces: BTreeMap<String, u64>,
+    /// For each stored part (`org` or `ws/{id}`): the version it was written at and its chunks.
+    pub parts: BTreeMap<String, (u64, usize)>,
+    /// For each locator bucket holding any asset, the version it last changed at.
+    #[serde(default)]
+    pub buckets: BTreeMap<u32, u64>,
+    /// How many shards each KV value (`org` or `ws/{id}`) was last written in, so that shards
+    /// a smaller value no longer uses, and deleted workspaces' shards, are removed.
+    #[serde(default)]
+    pub kv_shards: BTreeMap<String, usize>,
+}
+
+fn chunk_key(part: &str, version: u64, i: usize) -> String {
+    format!("p/{part}@{version}/{i}")
+}
+
+/// The storage key of a locator bucket.
+pub fn bucket_key(bucket: u32) -> String {
+    format!("loc/{bucket}")
+}
+
+pub fn storage_error(e: worker::Error) -> ApiError {
+    ApiError::internal(format!("storage failed, nothing was changed: {e}"))
+}
+
+/// The org part's text with its version zeroed: equal texts, equal org parts but for the
+/// version number.
+fn unversioned(engine: &Engine) -> Result<String, ApiError> {
+    let mut part = engine
+        .org_part()
+        .ok_or_else(|| ApiError::internal("no organization to commit"))?;
+    part.version = 0;
+    to_text(&part)
+}
+
+impl OrgWriter {
+    /// Reads the commit record and the debt to KV, once.
+    pub(super) async fn ensure_meta(&self) -> Result<(), ApiError> {
+        if self.meta.borrow().is_some() {
+            return Ok(());
+        }
+        let storage = self.state.storage();
+        let meta: Option<Meta> = storage.get("meta").await.map_err(storage_error)?;
+        let due: Option<Due> = storage.get("due").await.map_err(storage_error)?;
+        *self.due.borrow_mut() = due.unwrap_or_default();
+        *self.meta.borrow_mut() = Some(meta.unwrap_or_default());
+        Ok(())
+    }
+
+    pub(super) async fn ensure_loaded(&self) -> Result<(), ApiError> {
+        if self.engine.borrow().is_some() {
+            return Ok(());
+        }
+        self.ensure_meta().await?;
+        let meta = self.meta.borrow().clone().unwrap_or_default();
+        if meta.parts.is_empty() {
+            *self.engine.borrow_mut() = Some(Engine::new());
+            return Ok(());
+        }
+        let storage = self.state.storage();
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
+        for (part, (version, n)) in &meta.parts {
+            let keys: Vec<String> = (0..*n).map(|i| chunk_key(part, *version, i)).collect();
+            let mut text = String::new();
+            for batch in keys.chunks(BATCH_KEYS) {
+                let values = storage
+                    .get_multiple(batch.to_vec())
+                    .await
+                    .map_err(storage_error)?;
+                for key in batch {
+                    let piece = values
+                        .get(&JsValue::from_str(key))
+                        .as_string()
+                        .ok_or_else(|| ApiError::internal(format!("storage lost `{key}`")))?;
+                    text.push_str(&piece);
+                }
+            }
+            texts.insert(part.clone(), text);
+        }
+        let org = texts
+            .remove("org")
+            .ok_or_else(|| ApiError::internal("storage has no org part"))?;
+        let workspaces: Vec<&str> = texts.values().map(String::as_str).collect();
+        let json = format!(
+            "{{\"format\":{FORMAT},\"org\":{org},\"workspaces\":[{}]}}",
+            workspaces.join(",")
+        );
+        let engine = Engine::from_json(&json)
+            .map_err(|e| ApiError::internal(format!("stored state does not load: {e}")))?;
+        *self.engine.borrow_mut() = Some(engine);
+        Ok(())
+    }
+
+    /// Commits the parts `dirty` names (and the org part), the locator buckets it changes, the
+    /// audit entry, and the debt to KV; on failure the in-memory state is dropped so the next
+    /// call reloads the last commit.
+    pub(super) async fn commit(
+        &self,
+        dirty: &Dirty,
+        entry: Option<&AuditEntry>,
+    ) -> Result<(), ApiError> {
+        let result = self.try_commit(dirty, entry).await;
+        if result.is_err() {
+            *self.engine.borrow_mut() = None;
+            *self.meta.borrow_mut() = None;
+            *self.org_text.borrow_mut() = None;
+        }
+        result
+    }
+
+    async fn try_commit(&self, dirty: &Dirty, entry: Option<&AuditEntry>) -> Result<(), ApiError> {
+        let storage = self.state.storage();
+        let (version, texts, all, org_text) = {
+            let guard = self.engine.borrow();
+            let engine = guard
+                .as_ref()
+                .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
+            let version = engine.version();
+            let org_part = engine
+                .org_part()
+                .ok_or_else(|| ApiError::internal("no organization to commit"))?;
+            let all: BTreeSet<String> = org_part.workspaces.iter().map(|h| h.id.clone()).collect();
+            let mut texts: Vec<(String, String)> = vec![("org".into(), to_text(&org_part)?)];
+            let names: Vec<&String> = if dirty.all_workspaces {
+                all.iter().collect()
+            } else {
+                dirty.workspaces.iter().collect()
+            };
+            for ws in names {
+                if let Some(part) = engine.workspace_part(ws) {
+                    texts.push((format!("ws/{ws}"), to_text(&part)?));
+                }
+            }
+            (version, texts, all, unversioned(engine)?)
+        };
+
+        let mut meta = self.meta.borrow().clone().unwrap_or_default();
+        let gone: Vec<String> = meta
+            .workspaces
+            .keys()
+            .filter(|w| !all.contains(*w))
+            .cloned()
+            .collect();
+        let mut writes: Vec<(String, String)> = Vec::new();
+        let mut stale: Vec<String> = Vec::new();
+        let mut due = Due {
+            org: true,
+            ..Due::default()
+        };
+        for (part, text) in &texts {
+            let pieces = chunks(text, CHUNK_BYTES);
+            for (i, piece) in pieces.iter().enumerate() {
+                writes.push((chunk_key(part, version, i), (*piece).to_string()));
+            }
+            if let Some((old_v, old_n)) = meta.parts.insert(part.clone(), (version, pieces.len())) {
+                if old_v != version {
+                    stale.extend((0..old_n).map(|i| chunk_key(part, old_v, i)));
+                }
+            }
+            if let Some(ws) = part.strip_prefix("ws/") {
+                meta.workspaces.insert(ws.to_string(), version);
+                due.workspaces.insert(ws.to_string());
+            }
+        }
+        for ws in &gone {
+            meta.workspaces.remove(ws);
+            let part = format!("ws/{ws}");
+            if let Some((old_v, old_n)) = meta.parts.remove(&part) {
+                stale.extend((0..old_n).map(|i| chunk_key(&part, old_v, i)));
+            }
+            due.deleted.insert(ws.clone());
+        }
+        if !dirty.locators.is_empty() {
+            let mut buckets = self.read_buckets(dirty).await?;
+            for b in locators::apply(&mut buckets, &dirty.locators) {
+                let bucket = buckets.get(&b).cloned().unwrap_or_default();
+                if bucket.is_empty() {
+                    meta.buckets.remove(&b);
+                } else {
+                    meta.buckets.insert(b, version);
+                }
+                writes.push((bucket_key(b), to_text(&bucket)?));
+                due.buckets.insert(b);
+            }
+        }
+        // After a reload the last text is unknown: count the org part as changed (safe: readers
+        // only rebuild their engines once more).
+        let org_same = self.org_text.borrow().as_deref() == Some(org_text.as_str());
+        if !org_same || meta.org_changed == 0 {
+            meta.org_changed = version;
+        }
+        meta.version = version;
+        if let Some(entry) = entry {
+            writes.push((format!("audit/{:020}", entry.version), to_text(entry)?));
+        }
+        for batch in writes.chunks(BATCH_KEYS) {
+            put_texts(&storage, batch).await?;
+        }
+        let mut next_due = self.due.borrow().clone();
+        next_due.merge(due);
+        // INVARIANT: `meta` and `due` land together or not at all, so what KV lacks is always
+        // known for the state `meta` names.
+        storage
+            .put_multiple(Record {
+                meta: &meta,
+                due: &next_due,
+            })
+            .await
+            .map_err(storage_error)?;
+        *self.meta.borrow_mut() = Some(meta);
+        *self.due.borrow_mut() = next_due;
+        *self.org_text.borrow_mut() = Some(org_text);
+        for batch in stale.chunks(BATCH_KEYS) {
+            // Leftover chunks are unreachable from `meta`; failing to delete them loses nothing.
+            let _ = storage.delete_multiple(batch.to_vec()).await;
+        }
+        Ok(())
+    }
+
+    /// The stored buckets the locator changes of `dirty` fall in.
+    async fn read_buckets(&self, dirty: &Dirty) -> Result<BTreeMap<u32, Bucket>, ApiError> {
+        let wanted: BTreeSet<u32> = dirty
+            .locators
+            .keys()
+            .map(|a| locators::bucket_of(a))
+            .collect();
+        let keys: Vec<String> = wanted.iter().map(|b| bucket_key(*b)).collect();
+        let mut out = BTreeMap::new();
+        let storage = self.state.storage();
+        for batch in keys.chunks(BATCH_KEYS) {
+            let values = storage
+                .get_multiple(batch.to_vec())
+                .await
+                .map_err(storage_error)?;
+            for key in batch {
+                let Some(b) = key.strip_prefix("loc/").and_then(|b| b.parse().ok()) else {
+                    continue;
+                };
+                let bucket: Bucket = match values.get(&JsValue::from_str(key)).as_string() {
+                    Some(text) => serde_json::from_str(&text)
+                        .map_err(|e| ApiError::internal(format!("bucket `{key}`: {e}")))?,
+                    None => Bucket::new(),
+                };
+                out.insert(b, bucket);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Writes text values in one batch call.
+pub async fn put_texts(
+    storage: &worker::Storage,
+    batch: &[(String, String)],
+) -> Result<(), ApiError> {
+    let object = js_sys::Object::new();
+    for (key, value) in batch {
+        js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value))
+            .map_err(|_| ApiError::internal("could not build a storage batch"))?;
+    }
+    storage
+        .put_multiple_raw(object)
+        .await
+        .map_err(storage_error)
+}
+
+/// The commit record and the debt, stored in one batch.
+#[derive(Serialize)]
+pub struct Record<'a> {
+    /// The commit record.
+    pub meta: &'a Meta,
+    /// What KV lacks.
+    pub due: &'a Due,
+}
