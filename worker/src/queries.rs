@@ -5,6 +5,7 @@ use crate::api_error::ApiError;
 use orgspace_core::{Engine, Kind, Mode, Operation, Refusal};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use std::collections::HashSet;
 
 /// One permission question of `POST /v1/orgs/{org}/check`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,12 +194,15 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
         }
         Query::VisibleAssets { workspace } => {
             let ids = engine.visible_assets(actor, workspace, now)?;
+            // A set, not the list: a workspace admin's list of 100,000 ids against 100,000
+            // assets is 10^10 comparisons by `contains` (25 s), 10^5 lookups by a set.
+            let visible: HashSet<&str> = ids.iter().copied().collect();
             let snapshot_part = engine.workspace_part(workspace);
             let assets: Vec<Value> = match &snapshot_part {
                 Some(part) => part
                     .assets
                     .iter()
-                    .filter(|a| ids.contains(&a.id.as_str()))
+                    .filter(|a| visible.contains(a.id.as_str()))
                     .map(|a| {
                         json!({"id": a.id, "kind": a.kind, "name": a.name, "folder": a.folder,
                                "owner": a.owner, "public": a.public})
@@ -210,11 +214,12 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
         }
         Query::VisibleFolders { workspace } => {
             let ids = engine.visible_folders(actor, workspace, now)?;
+            let visible: HashSet<&str> = ids.iter().copied().collect();
             let part = engine.workspace_part(workspace);
             let folders: Vec<Value> = part
                 .iter()
                 .flat_map(|p| p.folders.iter())
-                .filter(|f| ids.contains(&f.id.as_str()))
+                .filter(|f| visible.contains(f.id.as_str()))
                 .map(|f| json!({"id": f.id, "name": f.name, "parent": f.parent}))
                 .collect();
             Ok(json!({ "workspace": workspace, "ids": ids, "folders": folders }))

@@ -185,12 +185,47 @@ impl Org {
     }
 }
 
-fn check_attributes(attributes: &BTreeMap<String, Vec<String>>) -> Result<(), Refusal> {
+/// Most attributes one member holds. Attributes live in the org part, which every edge reader
+/// loads: without caps, one member's attributes could make it larger than storage takes.
+pub const MAX_ATTRIBUTES: usize = 64;
+/// Most values one attribute holds.
+pub const MAX_ATTRIBUTE_VALUES: usize = 64;
+/// Most bytes of one member's attributes, keys and values together.
+pub const MAX_ATTRIBUTE_BYTES: usize = 16 * 1024;
+
+/// D2's user attributes: ids as keys, non-empty values no longer than ids, and the caps above.
+pub(crate) fn check_attributes(attributes: &BTreeMap<String, Vec<String>>) -> Result<(), Refusal> {
+    if attributes.len() > MAX_ATTRIBUTES {
+        return Err(invalid(format!(
+            "a member holds at most {MAX_ATTRIBUTES} attributes"
+        )));
+    }
+    let mut bytes = 0usize;
     for (key, values) in attributes {
         check_id("attribute", key)?;
-        if values.iter().any(String::is_empty) {
-            return Err(invalid(format!("attribute `{key}` has an empty value")));
+        if values.len() > MAX_ATTRIBUTE_VALUES {
+            return Err(invalid(format!(
+                "attribute `{key}` has more than {MAX_ATTRIBUTE_VALUES} values"
+            )));
         }
+        for value in values {
+            if value.is_empty() {
+                return Err(invalid(format!("attribute `{key}` has an empty value")));
+            }
+            if value.len() > crate::apply::MAX_ID_LEN {
+                return Err(invalid(format!(
+                    "a value of attribute `{key}` is longer than {} bytes",
+                    crate::apply::MAX_ID_LEN
+                )));
+            }
+            bytes += value.len();
+        }
+        bytes += key.len();
+    }
+    if bytes > MAX_ATTRIBUTE_BYTES {
+        return Err(invalid(format!(
+            "a member's attributes take at most {MAX_ATTRIBUTE_BYTES} bytes"
+        )));
     }
     Ok(())
 }

@@ -159,6 +159,9 @@ impl Org {
 
         for m in &part.members {
             l.shape("user", &m.user, None);
+            if let Err(e) = crate::apply::members::check_attributes(&m.attributes) {
+                l.report(Some(Rule::D2), format!("member `{}`: {e}", m.user));
+            }
             if l.org.members.contains(&m.user) {
                 l.report(None, format!("member `{}` appears twice", m.user));
                 continue;
