@@ -73,7 +73,10 @@ fn d2_a_snapshot_with_attributes_past_the_caps_does_not_load() {
     bob.attributes = attributes(200, 1, 1);
     match Engine::from_snapshot(&snapshot) {
         Err(SnapshotError::Problems(problems)) => {
-            assert!(problems.iter().any(|p| p.to_string().contains("bob")), "{problems:?}");
+            assert!(
+                problems.iter().any(|p| p.to_string().contains("bob")),
+                "{problems:?}"
+            );
         }
         other => panic!("loaded: {:?}", other.map(|e| e.version())),
     }

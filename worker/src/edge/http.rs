@@ -53,8 +53,13 @@ pub fn respond(result: Result<(u16, Value), ApiError>) -> worker::Result<Respons
     }
 }
 
-/// The body as JSON (`None` when empty), refusing bodies over [`MAX_BODY_BYTES`].
-pub async fn body_json(req: &mut Request) -> Result<Option<Value>, ApiError> {
+/// The body as text, refusing bodies over [`MAX_BODY_BYTES`] and bodies that are not UTF-8.
+pub async fn body_text(req: &mut Request) -> Result<String, ApiError> {
+    let bytes = body_bytes(req).await?;
+    String::from_utf8(bytes).map_err(|_| ApiError::invalid("the body is not UTF-8 text"))
+}
+
+async fn body_bytes(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     let declared = req
         .headers()
         .get("content-length")
@@ -71,6 +76,12 @@ pub async fn body_json(req: &mut Request) -> Result<Option<Value>, ApiError> {
     if bytes.len() > MAX_BODY_BYTES {
         return Err(too_large());
     }
+    Ok(bytes)
+}
+
+/// The body as JSON (`None` when empty), refusing bodies over [`MAX_BODY_BYTES`].
+pub async fn body_json(req: &mut Request) -> Result<Option<Value>, ApiError> {
+    let bytes = body_bytes(req).await?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }

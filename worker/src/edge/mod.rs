@@ -96,7 +96,10 @@ fn router(config: Config) -> Router<'static, Config> {
         })
         .get_async("/v1/orgs/:org/snapshot", |req, ctx| query(req, ctx, view))
         .put_async("/v1/orgs/:org/snapshot", import)
-        .get_async("/v1/orgs/:org/audit", audit);
+        .get_async("/v1/orgs/:org/audit", audit)
+        .put_async("/v1/orgs/:org/imports/:upload/chunks/:n", upload_chunk)
+        .get_async("/v1/orgs/:org/imports/:upload", upload_status)
+        .post_async("/v1/orgs/:org/imports/:upload/commit", upload_commit);
     if test_faults {
         // Tests only: a route that exists when `ORGSPACE_TEST_FAULTS=true` (never deployed).
         router = router.post_async(KV_FAULT_ROUTE, kv_fault);
@@ -389,6 +392,69 @@ async fn import(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
             },
         )
         .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `PUT /v1/orgs/{org}/imports/{upload}/chunks/{n}`: one chunk (UTF-8 text, at most 1 MiB) of
+/// a snapshot's JSON text.
+async fn upload_chunk(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let upload = param(&ctx, "upload")?;
+        let n: u32 = param(&ctx, "n")?
+            .parse()
+            .map_err(|_| ApiError::invalid("`n` is a chunk number from 0"))?;
+        let text = http::body_text(&mut req).await?;
+        let msg = WriterCall::UploadChunk {
+            org: call.org.clone(),
+            actor: call.actor,
+            upload,
+            n,
+            text,
+        };
+        writer::call(&ctx.env, &call.org, &msg).await
+    }
+    .await;
+    respond(result)
+}
+
+/// `GET /v1/orgs/{org}/imports/{upload}`: the chunks an upload holds (to resume it).
+async fn upload_status(req: Request, ctx: Ctx) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let upload = param(&ctx, "upload")?;
+        let msg = WriterCall::UploadStatus {
+            org: call.org.clone(),
+            actor: call.actor,
+            upload,
+        };
+        writer::call(&ctx.env, &call.org, &msg).await
+    }
+    .await;
+    respond(result)
+}
+
+/// `POST /v1/orgs/{org}/imports/{upload}/commit {"chunks": N}`: imports chunks `0..N` as one
+/// snapshot, as `PUT /snapshot` does.
+async fn upload_commit(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Commit {
+        chunks: u32,
+    }
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let upload = param(&ctx, "upload")?;
+        let commit: Commit = parse(body_json(&mut req).await?, "`{\"chunks\": N}`")?;
+        let msg = WriterCall::UploadCommit {
+            org: call.org.clone(),
+            actor: call.actor,
+            upload,
+            chunks: commit.chunks,
+        };
+        writer::call(&ctx.env, &call.org, &msg).await
     }
     .await;
     respond(result)

@@ -10,6 +10,7 @@ mod audit;
 mod flush;
 mod import;
 mod store;
+mod upload;
 
 use crate::api_error::ApiError;
 use crate::flush_plan::{Due, Unit};
@@ -83,6 +84,39 @@ pub enum WriterCall {
         actor: String,
         /// The snapshot.
         snapshot: Value,
+    },
+    /// Store one chunk of a snapshot upload (`upload.rs`).
+    UploadChunk {
+        /// The organization.
+        org: String,
+        /// The caller.
+        actor: String,
+        /// The upload's id.
+        upload: String,
+        /// The chunk's number, from 0.
+        n: u32,
+        /// Its text.
+        text: String,
+    },
+    /// The chunks an upload holds.
+    UploadStatus {
+        /// The organization.
+        org: String,
+        /// The caller.
+        actor: String,
+        /// The upload's id.
+        upload: String,
+    },
+    /// Import the text of chunks `0..chunks` of an upload.
+    UploadCommit {
+        /// The organization.
+        org: String,
+        /// The caller, who must be an org admin in the snapshot.
+        actor: String,
+        /// The upload's id.
+        upload: String,
+        /// How many chunks the snapshot text was cut into.
+        chunks: u32,
     },
     /// Tests only (`ORGSPACE_TEST_FAULTS=true`): make every KV write of this writer fail, or
     /// work again.
@@ -201,6 +235,22 @@ impl OrgWriter {
                 actor,
                 snapshot,
             } => self.import(&org, &actor, snapshot).await,
+            WriterCall::UploadChunk {
+                org,
+                actor,
+                upload,
+                n,
+                text,
+            } => self.upload_chunk(&org, &actor, &upload, n, &text).await,
+            WriterCall::UploadStatus { org, actor, upload } => {
+                self.upload_status(&org, &actor, &upload).await
+            }
+            WriterCall::UploadCommit {
+                org,
+                actor,
+                upload,
+                chunks,
+            } => self.upload_commit(&org, &actor, &upload, chunks).await,
             WriterCall::KvFault { org: _, fail } => {
                 if !super::config::test_faults(&self.env) {
                     return Err(ApiError::not_found("no such route"));

@@ -14,6 +14,16 @@ impl OrgWriter {
         actor: &str,
         snapshot: Value,
     ) -> Result<(u16, Value), ApiError> {
+        self.import_text(org, actor, &snapshot.to_string()).await
+    }
+
+    /// Imports snapshot JSON text: from `import`, or from the chunks of an upload (`upload.rs`).
+    pub(super) async fn import_text(
+        &self,
+        org: &str,
+        actor: &str,
+        text: &str,
+    ) -> Result<(u16, Value), ApiError> {
         self.ensure_loaded().await?;
         if self
             .engine
@@ -27,13 +37,12 @@ impl OrgWriter {
         }
         // A member's view loads without the invariants a view cannot meet and refuses every
         // command: imported, it would make an organization nobody can change.
-        if snapshot.get("view_of").is_some_and(|v| !v.is_null()) {
+        if is_view(text) {
             return Err(ApiError::invalid(
                 "a member's view (`view_of`) cannot be imported; import a whole snapshot",
             ));
         }
-        let text = snapshot.to_string();
-        let engine = Engine::from_json(&text).map_err(|e| ApiError::invalid(e.to_string()))?;
+        let engine = Engine::from_json(text).map_err(|e| ApiError::invalid(e.to_string()))?;
         if engine.org_id() != Some(org) {
             return Err(ApiError::invalid(
                 "the snapshot's organization id differs from the path",
@@ -70,4 +79,14 @@ impl OrgWriter {
         self.flush().await;
         Ok((201, json!({ "version": version, "events": [] })))
     }
+}
+
+/// Whether snapshot text is a member's view (a non-null `view_of`), read without building it.
+fn is_view(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct ViewOf {
+        #[serde(default)]
+        view_of: Option<String>,
+    }
+    serde_json::from_str::<ViewOf>(text).is_ok_and(|v| v.view_of.is_some())
 }
