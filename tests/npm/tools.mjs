@@ -1,45 +1,80 @@
 // The npm package in every build tool and runtime its README has a section for (issue 17), as
-// a new user meets it: for each tool a fresh project under tests/npm/tools/work/ that depends
-// on the packed tarball (`npm pack` of the built package, installed into the tools' folder),
+// a new user meets it: for each tool a fresh project (in work/ of the tools' folder) that
+// depends on the packed tarball (`npm pack` of the built package, installed into that folder),
 // built with the tool's default configuration plus only what the README's section says; the
 // page then runs in headless Chromium (or the program in Node, Deno or Bun) and must print
 // the answer of tools/scenario.js ("q3 W7 R4") with no error, failed request or warning.
 //
-// The tools are pinned in tests/npm/tools/package-lock.json and installed once (`npm ci`,
-// again only when the lock file changes: a stamp in node_modules holds its hash). Builds run
-// one after another; each case's time is printed.
+// The tools are pinned in tests/npm/tools/package-lock.json and installed with `npm ci` into a
+// folder named by the lock file's hash, outside the checkout (~/.cache/orgspace/npm-tools/,
+// or $ORGSPACE_TOOLS_CACHE), so a fresh clone with the same lock file reuses them; other
+// hashes' folders are removed. Only the tools are kept: the package, the projects and their
+// build output and caches are made anew on every run. Builds run one after another; each
+// case's time is printed.
 //
 //   node tests/npm/tools.mjs [case ...]     (needs `bash scripts/build-npm.sh` first)
 
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createServer as netServer } from "node:net";
+import { homedir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
 const root = resolve(import.meta.dirname, "../..");
-const tools = join(root, "tests/npm/tools");
+const src = join(root, "tests/npm/tools");
+const lock = createHash("sha256").update(readFileSync(join(src, "package-lock.json"))).digest("hex");
+const cache = resolve(process.env.ORGSPACE_TOOLS_CACHE ?? join(homedir(), ".cache/orgspace/npm-tools"));
+const tools = join(cache, lock.slice(0, 16));
 const nm = join(tools, "node_modules");
 const work = join(tools, "work");
 const pkg = resolve(process.env.ORGSPACE_NPM ?? join(root, "target/npm/orgspace"));
 const expected = "q3 W7 R4";
-const scenario = readFileSync(join(tools, "scenario.js"), "utf8");
+const scenario = readFileSync(join(src, "scenario.js"), "utf8");
 const node = process.execPath;
+
+// ---- One run at a time on a machine: checkouts share the tools' folder. A lock folder holds
+// the owner's pid; a dead owner's lock is taken over.
+async function lockTools() {
+  const lockDir = `${cache}.lock`;
+  mkdirSync(cache, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(join(lockDir, "pid"), String(process.pid));
+      process.on("exit", () => rmSync(lockDir, { recursive: true, force: true }));
+      return;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+    }
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(lockDir, "pid"), "utf8"));
+      process.kill(owner, 0);
+    } catch (e) {
+      // No pid yet (being written) or a dead owner.
+      if (owner && e.code === "ESRCH") rmSync(lockDir, { recursive: true, force: true });
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
 
 // ---- The tools, installed once per lock file.
 function installTools() {
-  const lock = createHash("sha256").update(readFileSync(join(tools, "package-lock.json"))).digest("hex");
   const stamp = join(nm, ".orgspace-lock-sha256");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === lock) return "cached";
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === lock) return `reused ${tools}`;
   const started = Date.now();
+  for (const old of readdirSync(cache)) rmSync(join(cache, old), { recursive: true, force: true });
+  mkdirSync(tools, { recursive: true });
+  for (const f of ["package.json", "package-lock.json"]) cpSync(join(src, f), join(tools, f));
   // No install scripts (native addons would build from source): every tool here ships its
   // binaries as packages. Bun's only links its platform package's binary into place.
   execFileSync("npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: tools, stdio: "inherit" });
   execFileSync(node, ["install.js"], { cwd: join(nm, "bun"), stdio: "inherit" });
   writeFileSync(stamp, lock);
-  return `npm ci in ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  return `npm ci into ${tools} in ${((Date.now() - started) / 1000).toFixed(0)} s`;
 }
 
 // ---- The package, packed and installed as a dependency of the tools' folder.
@@ -68,18 +103,25 @@ function sh(cmd, args, cwd, env = {}) {
   });
 }
 
+// Servers still running when this process exits, however it exits, are stopped.
+const running = new Set();
+process.on("exit", () => running.forEach((p) => p.stop()));
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+
 function daemon(cmd, args, cwd, env = {}) {
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const proc = { out: "", stop: () => {} };
   child.stdout.on("data", (d) => (proc.out += d));
   child.stderr.on("data", (d) => (proc.out += d));
   proc.stop = () => {
+    running.delete(proc);
     try {
       process.kill(-child.pid, "SIGTERM");
     } catch {
       // already gone
     }
   };
+  running.add(proc);
   return proc;
 }
 
@@ -488,7 +530,7 @@ test("decisions", () => {
   },
   async "TypeScript strict, no skipLibCheck"(name) {
     const dir = join(work, name);
-    cpSync(join(tools, "types"), dir, { recursive: true });
+    cpSync(join(src, "types"), dir, { recursive: true });
     for (const config of ["tsconfig.node.json", "tsconfig.cjs.json", "tsconfig.bundler.json", "tsconfig.disposable.json"]) {
       await sh(node, [bin.tsc, "-p", config], dir);
     }
@@ -503,8 +545,9 @@ if (!existsSync(join(pkg, "package.json"))) {
   process.exit(1);
 }
 const started = Date.now();
+await lockTools();
 console.log(`tools: ${installTools()}`);
-console.log(`package: ${installPackage()} installed into tests/npm/tools`);
+console.log(`package: ${installPackage()} installed into ${tools}`);
 const results = [];
 for (const name of chosen) {
   const t = Date.now();
