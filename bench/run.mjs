@@ -46,7 +46,7 @@ const timer = setTimeout(() => {
 }, timeoutMs);
 
 async function main() {
-  for (const f of [join(pkg, "browser.js"), join(pkg, "web/orgspace_bg.wasm"), join(cedarDir, "cedar_wasm.js")]) {
+  for (const f of [join(pkg, "index.js"), join(pkg, "web/orgspace_bg.wasm"), join(cedarDir, "cedar_wasm.js")]) {
     if (!existsSync(f)) throw new Error(`missing ${f} (run bench/run.sh, which builds and installs it)`);
   }
   const bundle = await esbuild.build({

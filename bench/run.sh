@@ -9,7 +9,7 @@ repo="$(dirname "$bench")"
 cd "$repo"
 
 pkg="${ORGSPACE_NPM:-$repo/target/npm/orgspace}"
-if [ "${BENCH_BUILD:-0}" != 0 ] || [ ! -f "$pkg/web/orgspace_bg.wasm" ] || [ ! -f "$pkg/browser.js" ]; then
+if [ "${BENCH_BUILD:-0}" != 0 ] || [ ! -f "$pkg/web/orgspace_bg.wasm" ] || [ ! -f "$pkg/index.js" ]; then
   bash scripts/build-npm.sh "$pkg"
 fi
 

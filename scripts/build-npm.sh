@@ -25,8 +25,13 @@ rm -rf "$out"
 mkdir -p "$out"
 # The name section stays until wasm-opt, which orders functions by it and then strips it.
 bindgen() { wasm-bindgen --remove-producers-section --out-name orgspace "$@" "$wasm"; }
+# One glue for every entry (README of the package): the web target's, which instantiates from
+# a URL, a Response or bytes. Its snippets folder gets a fixed name, so api.js can export the
+# error class the WebAssembly throws (js/errors.js). Only the import statements change: the
+# WebAssembly's import names (the keys of the imports object) keep the hash.
 bindgen --target web --out-dir "$out/web"
-bindgen --target experimental-nodejs-module --out-dir "$out/node"
+mv "$out"/web/snippets/orgspace-wasm-* "$out/web/snippets/orgspace"
+sed -i '/^import /s#snippets/orgspace-wasm-[0-9a-f]*/#snippets/orgspace/#' "$out/web/orgspace.js"
 
 # What counts is the size gzipped (what a browser downloads). wasm-opt -Os runs after rustc's
 # opt-level "z" + LTO without its inliner: inlining makes the module smaller but repeats code
@@ -53,11 +58,31 @@ else
   mv "$plain" "$out/web/orgspace_bg.wasm"
   rm "$opt"
 fi
-# Both targets load the same module.
-cp "$out/web/orgspace_bg.wasm" "$out/node/orgspace_bg.wasm"
-cp crates/orgspace-wasm/npm/package.json crates/orgspace-wasm/npm/README.md \
-  crates/orgspace-wasm/npm/node.js crates/orgspace-wasm/npm/browser.js "$out/"
+
+# Types: the generated API types (without the init functions, which name DOM types) plus the
+# hand-written ones (npm/types.d.ts) as index.d.ts, and as index.d.cts for `require`. The
+# `[Symbol.dispose]` member needs lib esnext.disposable; types.d.ts adds it through
+# `Disposable` only where the program has that lib, so the types check under `strict` either way.
+npm=crates/orgspace-wasm/npm
+sed -i '/^    \[Symbol.dispose\](): void;$/d' "$out/web/orgspace.d.ts"
+{ sed '/^export type InitInput/,$d' "$out/web/orgspace.d.ts"; cat "$npm/types.d.ts"; } > "$out/index.d.ts"
+cp "$out/index.d.ts" "$out/index.d.cts"
+cp "$npm/web.d.ts" "$out/web.d.ts"
+
+cp "$npm/package.json" "$npm/README.md" "$npm/index.js" "$npm/web.js" "$npm/api.js" "$npm/node.js" "$out/"
+
+# index.cjs: the CommonJS build with the module embedded (npm/cjs-entry.js), for Node, `require`
+# and server bundles; node.js gives it to `import`. The glue's own init (a URL next to the glue)
+# is never called here, and its duplicate snippet keys are wasm-bindgen's: both warnings are noise.
+cp "$npm/cjs-entry.js" "$out/cjs-entry.js"
+printf 'export const base64 = "%s";\n' "$(base64 -w0 "$out/web/orgspace_bg.wasm")" > "$out/wasm-base64.js"
+node_modules/.bin/esbuild "$out/cjs-entry.js" --bundle --format=cjs --platform=node --target=node20 \
+  --log-override:empty-import-meta=silent --log-override:duplicate-object-key=silent --legal-comments=none --log-level=warning --outfile="$out/index.cjs"
+rm "$out/cjs-entry.js" "$out/wasm-base64.js"
 
 raw=$(wc -c < "$out/web/orgspace_bg.wasm")
-gz=$(gzip -9 -c "$out/web/orgspace_bg.wasm" | wc -c)
-echo "built $out: orgspace_bg.wasm $raw bytes, $gz bytes gzipped"
+gz=$(gz "$out/web/orgspace_bg.wasm")
+# What a browser downloads through the zero-setup entry: the module and the JavaScript.
+js=$(cat "$out/index.js" "$out/api.js" "$out/web/orgspace.js" "$out"/web/snippets/orgspace/*.js \
+  "$out"/web/snippets/orgspace/js/*.js | gzip -9 | wc -c)
+echo "built $out: orgspace_bg.wasm $raw bytes, $gz bytes gzipped; with its JavaScript $((gz + js)) bytes gzipped"

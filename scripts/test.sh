@@ -46,8 +46,14 @@ fi
 step "conformance suite through the npm package (Node)"
 node tests/npm/conformance.mjs
 
+step "npm package: its JavaScript layer (engine.as, OrgspaceError, one instance for import and require)"
+node --test tests/npm/api.test.mjs
+
 step "npm package as a new user gets it (npm pack, install, import, tsc)"
 bash tests/npm/consumer.sh
+
+step "npm package in every build tool and runtime its README names (tests/npm/tools.mjs; pinned tools)"
+node tests/npm/tools.mjs
 
 step "edge worker: build (worker-build, offline: pinned wasm-bindgen, esbuild and wasm-opt from npm)"
 bash scripts/build-worker.sh

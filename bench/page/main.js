@@ -5,7 +5,7 @@
 // the paths the local server serves them at, so each fetches its own `.wasm` as a page would.
 
 import { AbilityBuilder, createMongoAbility, subject } from "@casl/ability";
-import { Engine } from "/orgspace/browser.js";
+import { Engine } from "/orgspace/index.js";
 import initCedar, { preparsePolicySet, statefulIsAuthorized } from "/cedar/cedar_wasm.js";
 import { KINDS, generate, rng } from "../workload.js";
 

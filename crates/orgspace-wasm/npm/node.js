@@ -1,2 +1,5 @@
-// Node entry: the module instantiates its WebAssembly synchronously on import.
-export * from "./node/orgspace.js";
+// Node, Deno, Bun and server bundles (ESM): the CommonJS build, so `import` and `require` share
+// one module instance (one Engine class, one OrgspaceError).
+import cjs from "./index.cjs";
+
+export const { Engine, applyDataScope, OrgspaceError, isOrgspaceError } = cjs;

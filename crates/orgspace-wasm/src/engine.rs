@@ -80,7 +80,8 @@ impl Engine {
     }
 
     /// The decision for `actor` doing `operation` on `asset` at `now`:
-    /// `{allowed, rule, reason}`. Throws `not_found` for an unknown asset.
+    /// `{allowed, rule, reason}`, the reason being the sentence that explains it (so there is
+    /// no separate `explain`). Throws `not_found` for an unknown asset.
     #[wasm_bindgen(unchecked_return_type = "Answer")]
     pub fn check(
         &self,
@@ -123,18 +124,6 @@ impl Engine {
             .check_create(actor, workspace, kind)
             .map_err(|r| refusal(&r))?;
         to_js(&self.inner.answer(&d))
-    }
-
-    /// The sentence behind a decision: the same as `check(...).reason`.
-    pub fn explain(
-        &self,
-        actor: &str,
-        #[wasm_bindgen(unchecked_param_type = "Operation")] operation: &str,
-        asset: &str,
-        now: f64,
-    ) -> Result<String, JsValue> {
-        let d = self.decide(actor, operation, asset, now)?;
-        Ok(self.inner.explain(&d))
     }
 
     // `visibleAssets` and `filter` are in lists.rs.
@@ -188,7 +177,7 @@ impl Engine {
         &self,
         actor: &str,
         dataset: &str,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>[]")] rows: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "readonly Readonly<Record<string, unknown>>[]")] rows: JsValue,
         now: f64,
     ) -> Result<JsValue, JsValue> {
         let scope = self
@@ -231,7 +220,8 @@ impl Default for Engine {
 #[wasm_bindgen(js_name = applyDataScope, unchecked_return_type = "Record<string, unknown>[]")]
 pub fn apply_data_scope(
     #[wasm_bindgen(unchecked_param_type = "DataScope")] scope: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>[]")] rows: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "readonly Readonly<Record<string, unknown>>[]")]
+    rows: JsValue,
 ) -> Result<JsValue, JsValue> {
     let scope: DataScope = from_js(scope, "data scope")?;
     apply(&scope, rows)

@@ -1,19 +1,21 @@
-//! Refusals and bad input as JavaScript `Error` objects with `code`, `rule` and a message.
+//! Refusals and bad input as `OrgspaceError` objects (js/errors.js): an `Error` with `code`,
+//! `rule` and a message.
 
 use orgspace_core::Refusal;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-/// An `Error` with `code` (and `rule` when a rule refused it).
+#[wasm_bindgen(module = "/js/errors.js")]
+extern "C" {
+    /// The package's error class, so `err instanceof OrgspaceError` holds.
+    type OrgspaceError;
+    #[wasm_bindgen(constructor)]
+    fn new(code: &str, rule: Option<String>, message: &str) -> OrgspaceError;
+}
+
+/// An `OrgspaceError` with `code` (and `rule` when a rule refused it).
 pub(crate) fn error(code: &str, rule: Option<&str>, message: &str) -> JsValue {
-    let err = js_sys::Error::new(message);
-    err.set_name("OrgspaceError");
-    let obj: &JsValue = err.as_ref();
-    // Setting a property on a fresh Error object cannot fail; if it did, the message stays.
-    let _ = js_sys::Reflect::set(obj, &JsValue::from_str("code"), &JsValue::from_str(code));
-    if let Some(rule) = rule {
-        let _ = js_sys::Reflect::set(obj, &JsValue::from_str("rule"), &JsValue::from_str(rule));
-    }
-    err.into()
+    OrgspaceError::new(code, rule.map(String::from), message).into()
 }
 
 /// A refusal of the core.

@@ -130,7 +130,7 @@ impl Engine {
         &self,
         actor: &str,
         #[wasm_bindgen(unchecked_param_type = "Operation")] operation: &str,
-        #[wasm_bindgen(unchecked_param_type = "string[]")] assets: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "readonly string[]")] assets: &JsValue,
         now: f64,
     ) -> Result<Array, JsValue> {
         let op = Operation::parse(operation)

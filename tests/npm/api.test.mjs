@@ -1,0 +1,108 @@
+// The package's JavaScript layer over the WebAssembly (issue 17), through its real entries in
+// target/npm/orgspace: `engine.as(user)` answers exactly as the engine does for that user, the
+// error class and its guard (X1, X2), and the entries' one-instance promise (import and
+// require share the Engine and OrgspaceError classes).
+//
+//   node --test tests/npm/api.test.mjs     (needs `bash scripts/build-npm.sh` first)
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+
+const pkg = resolve(process.env.ORGSPACE_NPM ?? join(import.meta.dirname, "../../target/npm/orgspace"));
+const entry = (name) => import(pathToFileURL(join(pkg, name)).href);
+const node = await entry("node.js");
+const cjs = createRequire(import.meta.url)(join(pkg, "index.cjs"));
+
+const at = 1767225600000;
+function demo({ Engine }) {
+  const engine = new Engine();
+  const run = (command) => engine.execute("alice", command, at);
+  run({ type: "create_org", org: "acme", name: "Acme", default_workspace: "sales", mode: "private" });
+  run({ type: "add_member", user: "carol", workspace: "sales", workspace_roles: ["visitor"] });
+  run({ type: "create_folder", folder: "f", workspace: "sales", name: "F" });
+  run({ type: "create_asset", asset: "q3", workspace: "sales", kind: "dashboard", name: "Q3", folder: "f" });
+  run({ type: "create_asset", asset: "q4", workspace: "sales", kind: "dashboard", name: "Q4" });
+  run({ type: "share", asset: "q3", with: [{ user: "carol" }] });
+  return engine;
+}
+
+test("W7, R4: engine.as(user) answers as the engine does for that user", () => {
+  const engine = demo(node);
+  for (const user of ["alice", "carol", "mallory"]) {
+    const me = engine.as(user);
+    assert.equal(me.user, user);
+    for (const op of ["view", "modify", "delete"]) {
+      for (const asset of ["q3", "q4"]) {
+        assert.deepEqual(me.check(op, asset, at), engine.check(user, op, asset, at));
+        assert.equal(me.can(op, asset, at), engine.can(user, op, asset, at));
+      }
+      assert.deepEqual(me.filter(op, ["q4", "q3", "nope"], at), engine.filter(user, op, ["q4", "q3", "nope"], at));
+    }
+    const answers = (f) => {
+      try {
+        return f();
+      } catch (err) {
+        return `${err.code} ${err.rule}`;
+      }
+    };
+    assert.deepEqual(answers(() => me.visibleAssets("sales", at)), answers(() => engine.visibleAssets(user, "sales", at)));
+    assert.deepEqual(answers(() => me.visibleFolders("sales", at)), answers(() => engine.visibleFolders(user, "sales", at)));
+    assert.deepEqual(answers(() => me.checkCreate("sales", "dashboard")), answers(() => engine.checkCreate(user, "sales", "dashboard")));
+    assert.deepEqual(answers(() => me.dataScope("q3", at)), answers(() => engine.dataScope(user, "q3", at)));
+  }
+  assert.deepEqual(engine.as("carol").visibleAssets("sales", at), ["q3"]);
+  assert.deepEqual(engine.as("carol").filter("view", Object.freeze(["q3", "q4"]), at), ["q3"]);
+});
+
+test("engine.as(user) takes the caller's clock when no time is given, and runs commands as the user", () => {
+  const engine = demo(node);
+  const alice = engine.as("alice");
+  const expiresSoon = Date.now() + 60_000;
+  alice.execute({ type: "create_asset", asset: "q5", workspace: "sales", kind: "dashboard", name: "Q5" });
+  alice.execute({ type: "grant", asset: "q5", target: { user: "carol" }, level: "view", expires_at: expiresSoon });
+  assert.equal(engine.as("carol").can("view", "q5"), true);
+  assert.equal(engine.as("carol").can("view", "q5", expiresSoon + 1), false);
+  assert.throws(() => engine.as(42), (err) => node.isOrgspaceError(err, "invalid"));
+});
+
+test("X1, X2: refusals are OrgspaceError with code and rule, and change nothing", () => {
+  const engine = demo(node);
+  const before = engine.toJSON();
+  let caught;
+  try {
+    engine.as("carol").execute({ type: "modify_asset", asset: "q3", name: "x" }, at);
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof node.OrgspaceError && caught instanceof Error);
+  assert.equal(caught.name, "OrgspaceError");
+  assert.equal(caught.code, "denied");
+  assert.equal(caught.rule, "R4");
+  assert.ok(node.isOrgspaceError(caught) && node.isOrgspaceError(caught, "denied"));
+  assert.equal(node.isOrgspaceError(caught, "invalid"), false);
+  assert.equal(engine.toJSON(), before);
+
+  assert.throws(() => engine.check("carol", "view", "nope", at), (err) => node.isOrgspaceError(err, "not_found") && err.rule === undefined);
+  assert.throws(() => engine.execute("alice", { type: "no_such_command" }, at), (err) => err instanceof node.OrgspaceError && err.code === "invalid");
+  for (const other of [new Error("x"), { name: "OrgspaceError", code: "denied" }, null, "denied"]) {
+    assert.equal(node.isOrgspaceError(other), false);
+  }
+  // One from another copy of the package (a bundled one) still passes the guard.
+  const copy = Object.assign(new Error("m"), { name: "OrgspaceError", code: "conflict" });
+  assert.ok(node.isOrgspaceError(copy, "conflict"));
+  assert.equal("explain" in engine, false, "check(...).reason is the explanation");
+});
+
+test("import and require share one module instance; orgspace/web starts from bytes", async () => {
+  assert.equal(node.Engine, cjs.Engine);
+  assert.equal(node.OrgspaceError, cjs.OrgspaceError);
+  const web = await entry("web.js");
+  web.initSync(readFileSync(join(pkg, "web/orgspace_bg.wasm")));
+  await web.init(); // already started: does nothing
+  assert.deepEqual(demo(web).as("carol").visibleAssets("sales", at), ["q3"]);
+  assert.throws(() => demo(web).as("carol").execute({ type: "delete_asset", asset: "q3" }, at), (err) => err instanceof web.OrgspaceError && err.rule === "R4");
+});
