@@ -6,7 +6,7 @@
 //! 1,000,000 assets). Without `--bench` (as under `cargo test --benches`) the workload is a
 //! hundredth of that, so the test run stays quick. With `ORGSPACE_BENCH_SNAPSHOT=<path>` the
 //! binary writes the full workload's snapshot JSON to `<path>` and exits (for other hosts'
-//! benchmarks).
+//! benchmarks); `ORGSPACE_BENCH_SCALE=hundredth|tenth|full` picks another size for it.
 
 mod workload;
 
@@ -28,10 +28,17 @@ const HOT_TRIPLES: usize = 256;
 
 fn main() {
     let bench_mode = std::env::args().any(|a| a == "--bench");
-    let shape = if bench_mode || std::env::var_os("ORGSPACE_BENCH_SNAPSHOT").is_some() {
-        Shape::full()
-    } else {
-        Shape::small()
+    let named = std::env::var("ORGSPACE_BENCH_SCALE").ok();
+    let shape = match named.as_deref().map(Shape::named) {
+        Some(Some(shape)) => shape,
+        Some(None) => {
+            eprintln!("ORGSPACE_BENCH_SCALE is hundredth, tenth or full");
+            std::process::exit(2);
+        }
+        None if bench_mode || std::env::var_os("ORGSPACE_BENCH_SNAPSHOT").is_some() => {
+            Shape::full()
+        }
+        None => Shape::small(),
     };
 
     let started = Instant::now();

@@ -13,6 +13,9 @@ pub fn json(status: u16, value: &impl Serialize) -> worker::Result<Response> {
     Ok(Response::from_json(value)?.with_status(status))
 }
 
+/// The header that says who answered a query: `edge` (from KV) or `writer`.
+pub const SOURCE_HEADER: &str = "orgspace-source";
+
 /// The header that names the organization's version an answer was decided at.
 pub const VERSION_HEADER: &str = "orgspace-version";
 

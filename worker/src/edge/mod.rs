@@ -183,6 +183,7 @@ async fn command(
 type QueryBuilder = fn(&Ctx, &[(String, String)], Option<Value>) -> Result<Query, ApiError>;
 
 async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Result<Response> {
+    let mut source = "writer";
     let result = async {
         let call = authenticate(&req, &ctx)?;
         let body = body_json(&mut req).await?;
@@ -207,6 +208,7 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
         )
         .await?
         {
+            source = "edge";
             return Ok((200, value));
         }
         writer::call(
@@ -222,7 +224,13 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
         .await
     }
     .await;
-    respond(result)
+    let answered = result.is_ok();
+    let mut response = respond(result)?;
+    if answered {
+        // Who answered: the edge from KV, or the writer (benchmarks and operators read it).
+        response.headers_mut().set(http::SOURCE_HEADER, source)?;
+    }
+    Ok(response)
 }
 
 /// A path parameter, percent-decoded (the Router hands them over as they came).

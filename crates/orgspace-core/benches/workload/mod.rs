@@ -74,6 +74,30 @@ impl Shape {
         }
     }
 
+    /// A tenth of it: 1,000 members, 100,000 assets, 10,000 in `ws000`.
+    pub const fn tenth() -> Shape {
+        Shape {
+            members: 1_000,
+            group_workspaces: 40,
+            groups: 50,
+            assets: 100_000,
+            big_assets: 10_000,
+            big_members_per_mille: 100,
+            max_personal_assets: 40,
+            seed: 0x05ee_d0c0,
+        }
+    }
+
+    /// The shape named `hundredth`, `tenth` or `full` (what `bench/scale.mjs` asks for).
+    pub fn named(name: &str) -> Option<Shape> {
+        match name {
+            "hundredth" => Some(Shape::small()),
+            "tenth" => Some(Shape::tenth()),
+            "full" => Some(Shape::full()),
+            _ => None,
+        }
+    }
+
     /// A hundredth of it, for `cargo test --benches`.
     pub const fn small() -> Shape {
         Shape {
