@@ -15,7 +15,7 @@
 // only; every loop is bounded; wrangler is stopped on every path.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -67,20 +67,17 @@ const otherProbe = snapshot.workspaces.find((w) => w.id === otherWs).assets[0];
 // ------------------------------------------------------------------ WebAssembly under Node
 // The same core as the worker, in the npm package: what loading costs where wrangler dev shows
 // no memory. ArrayBuffer memory includes the WebAssembly memory, which never shrinks.
-const npm = `${root}target/npm/orgspace/node.js`;
+const npm = `${root}target/npm/orgspace/web/orgspace_bg.wasm`;
 if (!existsSync(npm)) {
   console.error("target/npm/orgspace is missing: run `bash scripts/build-npm.sh`");
   process.exit(2);
 }
-const { Engine } = await import(npm);
+const scratch = mkdtempSync("/tmp/orgspace-bench-wasm-");
 function wasmLoad(json) {
-  const before = process.memoryUsage().arrayBuffers;
-  const t0 = performance.now();
-  const engine = Engine.fromSnapshot(json);
-  const ms = performance.now() - t0;
-  const mb = (process.memoryUsage().arrayBuffers - before) / 1e6;
-  engine.free?.();
-  return { ms, mb };
+  const file = `${scratch}/s.json`;
+  writeFileSync(file, json);
+  const out = execFileSync(process.execPath, [`${root}bench/wasm-load.mjs`, file], { encoding: "utf8" });
+  return JSON.parse(out);
 }
 
 // ------------------------------------------------------------------ HTTP
@@ -93,6 +90,7 @@ const cleanup = () => {
     } catch {}
   }
   rmSync(persistTo, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 };
 process.on("exit", cleanup);
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => process.exit(130));
@@ -147,7 +145,7 @@ const row = (what, value, note = "") => {
 try {
   row("organization", `${snapshot.org.members.length} members, ${snapshot.workspaces.length} workspaces, ${assets} assets`, `${(text.length / 1e6).toFixed(1)} MB of snapshot JSON`);
   const whole = wasmLoad(text);
-  row("whole engine load (what the writer loads today), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package, Engine.fromSnapshot");
+  row("whole engine load (what the writer loads today), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
 
   worker = await startWorker({ port: PORT - Number(process.env.ORGSPACE_PORT_OFFSET ?? 0), persistTo });
 

@@ -480,6 +480,15 @@ test("every query route", async (t) => {
     assertError(await call("alice", "PUT", o(org("copy3"), "/snapshot"), snapshot), 400, "invalid", "another org id");
     assertError(await call("alice", "PUT", o(org("copy4"), "/snapshot"), { format: 1 }), 400, "invalid", "not a snapshot");
     assertError(await call("alice", "PUT", o(org("copy5"), "/snapshot")), 400, "invalid", "no body");
+    // The same in chunks (tests/worker/import.test.mjs tests them at length).
+    const chunked = org("copy6");
+    const text = JSON.stringify({ ...snapshot, org: { ...snapshot.org, id: chunked } });
+    const half = Math.floor(text.length / 2);
+    const up = o(chunked, "/imports/up");
+    await ok("alice", "PUT", `${up}/chunks/1`, text.slice(half));
+    await ok("alice", "PUT", `${up}/chunks/0`, text.slice(0, half));
+    assert.deepEqual((await ok("alice", "GET", up)).chunks, [0, 1]);
+    assert.equal((await created("alice", "POST", `${up}/commit`, { chunks: 2 })).version, version);
   });
 });
 

@@ -68,6 +68,9 @@ pub const QUERY_ROUTES: &[(Method, &str)] = &[
     (Method::Get, "/v1/orgs/:org/snapshot"),
     (Method::Put, "/v1/orgs/:org/snapshot"),
     (Method::Get, "/v1/orgs/:org/audit"),
+    (Method::Put, "/v1/orgs/:org/imports/:upload/chunks/:n"),
+    (Method::Get, "/v1/orgs/:org/imports/:upload"),
+    (Method::Post, "/v1/orgs/:org/imports/:upload/commit"),
 ];
 
 /// Whether `path` (no query string) matches `pattern` as the Router matches: segment by

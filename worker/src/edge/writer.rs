@@ -313,7 +313,7 @@ impl OrgWriter {
             .as_ref()
             .and_then(|e| e.audit().last().cloned());
         self.commit(&dirty, entry.as_ref()).await?;
-        self.flush().await;
+        self.flush_soon().await;
         let status = if creates { 201 } else { 200 };
         Ok((
             status,

@@ -10,8 +10,23 @@ use crate::kv_shards::{self, SHARD_BYTES, shard_key};
 use crate::locators::locator_key;
 use crate::staleness::Attestation;
 use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
+use futures_util::future::join_all;
 use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
+
+/// KV writes in flight at once.
+const PARALLEL_WRITES: usize = 64;
+
+/// The order units land in: parts and buckets, the envelope that names them, its head,
+/// deletions.
+fn phase_of(unit: &Unit) -> u8 {
+    match unit {
+        Unit::Workspace(_) | Unit::Bucket(_) => 0,
+        Unit::OrgEnvelope => 1,
+        Unit::Head => 2,
+        Unit::Delete(_) => 3,
+    }
+}
 
 /// Durable Object storage key of the test-only switch that fails every KV write.
 pub const FAULT_KEY: &str = "test/kv_fault";
@@ -27,7 +42,25 @@ struct Prepared {
     shards: Option<(String, usize)>,
 }
 
+/// Units a request pays inline before it answers; a larger debt goes to the alarm at once, so
+/// that no command waits for hundreds of KV writes.
+const INLINE_UNITS: usize = 16;
+
 impl OrgWriter {
+    /// After a commit: a small debt is paid before the answer (KV is in step by the time the
+    /// caller reads), a large one by the alarm right after it.
+    pub(super) async fn flush_soon(&self) {
+        let units = {
+            let due = self.due.borrow();
+            due.workspaces.len() + due.buckets.len() + due.deleted.len()
+        };
+        if units <= INLINE_UNITS {
+            self.flush().await;
+        } else if let Err(e) = self.state.storage().set_alarm(1).await {
+            worker::console_error!("orgspace writer: could not set the flush alarm: {e}");
+        }
+    }
+
     /// Writes what KV lacks, within one invocation's budget; schedules the rest.
     pub(super) async fn flush(&self) {
         if self.flushing.replace(true) {
@@ -93,39 +126,61 @@ impl OrgWriter {
             worker::console_error!("orgspace writer `{org}`: no KV binding");
             return Some(now.saturating_add(crate::flush_plan::MAX_BACKOFF_MS));
         };
+        // Units of one phase go side by side (parts and buckets; then the envelope; then the
+        // head; then deletions); a phase starts only when the one before landed whole.
         let mut failed = None;
-        for unit in &steps.units {
-            let Some(p) = prepared.get(unit) else {
-                self.settle(unit, None, now);
-                continue;
-            };
-            let mut error = None;
-            for (key, value) in &p.ops {
-                if key.len() > KV_KEY_MAX {
+        for phase in 0..4 {
+            let units: Vec<&Unit> = steps
+                .units
+                .iter()
+                .filter(|u| phase_of(u) == phase)
+                .collect();
+            let mut writes = Vec::new();
+            for (k, unit) in units.iter().enumerate() {
+                for (key, value) in prepared.get(*unit).map_or(&[][..], |p| &p.ops[..]) {
                     // A key KV cannot hold is never read either (readers ask the writer).
-                    continue;
-                }
-                let result = if faulty {
-                    Err(String::from("KV writes fail (test switch)"))
-                } else {
-                    match value {
-                        Some(text) => match kv.put(key, text.as_str()) {
-                            Ok(put) => put.execute().await.map_err(|e| e.to_string()),
-                            Err(e) => Err(e.to_string()),
-                        },
-                        None => kv.delete(key).await.map_err(|e| e.to_string()),
+                    if key.len() <= KV_KEY_MAX {
+                        writes.push((k, key.as_str(), value.as_deref()));
                     }
-                };
-                if let Err(e) = result {
-                    error = Some(format!("`{key}`: {e}"));
-                    break;
                 }
             }
-            if let Some(e) = error {
-                failed = Some(e);
+            let mut broken = vec![false; units.len()];
+            for batch in writes.chunks(PARALLEL_WRITES) {
+                let results = join_all(batch.iter().map(|(k, key, value)| {
+                    let kv = &kv;
+                    async move {
+                        let result = if faulty {
+                            Err(String::from("KV writes fail (test switch)"))
+                        } else {
+                            match value {
+                                Some(text) => match kv.put(key, *text) {
+                                    Ok(put) => put.execute().await.map_err(|e| e.to_string()),
+                                    Err(e) => Err(e.to_string()),
+                                },
+                                None => kv.delete(key).await.map_err(|e| e.to_string()),
+                            }
+                        };
+                        (*k, result.map_err(|e| format!("`{key}`: {e}")))
+                    }
+                }))
+                .await;
+                for (k, result) in results {
+                    if let Err(e) = result {
+                        if let Some(b) = broken.get_mut(k) {
+                            *b = true;
+                        }
+                        failed.get_or_insert(e);
+                    }
+                }
+            }
+            for (unit, broken) in units.iter().zip(&broken) {
+                if !broken {
+                    self.settle(unit, prepared.get(*unit), now);
+                }
+            }
+            if failed.is_some() {
                 break;
             }
-            self.settle(unit, Some(p), now);
         }
 
         let retry = {

@@ -76,7 +76,7 @@ impl OrgWriter {
         for batch in entries.chunks(super::store::BATCH_KEYS) {
             put_texts(&self.state.storage(), batch).await?;
         }
-        self.flush().await;
+        self.flush_soon().await;
         Ok((201, json!({ "version": version, "events": [] })))
     }
 }
