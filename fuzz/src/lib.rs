@@ -607,7 +607,7 @@ impl Op {
             },
             Op::RemoveMember { user, new_owner } => Command::RemoveMember {
                 user: user.of(USERS),
-                new_owner: new_owner.of(USERS),
+                new_owner: Some(new_owner.of(USERS)),
             },
             Op::SetOrgRoles { user, roles } => Command::SetOrgRoles {
                 user: user.of(USERS),

@@ -37,8 +37,9 @@ T0 = 1000  # the time of every matrix step
 # --------------------------------------------------------------------------------------------
 # The starting state.
 #
-#   main   the default group workspace, collaboration mode: root admin; padm, mem, cust, bob,
-#          carl visitors (O7: every member who is not an org admin is in a group workspace).
+#   main   the default group workspace, collaboration mode: root and oadm admins (so that
+#          either may take over the other's assets there, W4); padm, mem, cust, bob, carl
+#          visitors (O7: every member who is not an org admin is in a group workspace).
 #          m_dash: root's dashboard.
 #   ws     the group workspace of the matrix, PRIVATE mode, so that a grant or a public flag
 #          shows in what members see (W7): wadm admin, dev/olga/bob developer, ana analyst,
@@ -51,7 +52,7 @@ T0 = 1000  # the time of every matrix step
 #   spare  an empty group workspace, collaboration mode, root admin: the one to delete.
 #   Org roles: people (held by cust), spare_role (held by nobody).
 #   Groups: team (bob), old (nobody).
-#   oadm and root are org admins and belong to no workspace but root's (O6 covers them).
+#   oadm and root are org admins and belong to no workspace but main (O6 covers them).
 # --------------------------------------------------------------------------------------------
 ORG_MEMBERS = {
     "root": ["org_admin"], "oadm": ["org_admin"], "padm": ["permission_admin"], "mem": [],
@@ -62,7 +63,7 @@ CURATOR_POINTS = [{"kind": "dashboard", "operation": op} for op in
                   ["create", "view", "modify", "delete", "share", "authorize", "transfer"]]
 WS_PARTS = {
     "main": {
-        "members": {"root": ["admin"], "padm": ["visitor"], "mem": ["visitor"],
+        "members": {"root": ["admin"], "oadm": ["admin"], "padm": ["visitor"], "mem": ["visitor"],
                     "cust": ["visitor"], "bob": ["visitor"], "carl": ["visitor"]},
         "assets": [("m_dash", "root", [])],
     },
@@ -835,7 +836,7 @@ def attacks():
        "the kind; nobody grants themselves someone else's asset (A3).")
 
     add("attack: a permission admin granting to herself (X3)",
-        ["X3", "O4", "A1", "A3", "A4", "P2", "R1", "R6", "W3", "W7", "X2"], [
+        ["X3", "A2", "O4", "A1", "A3", "A4", "P2", "R1", "R6", "W3", "W7", "X2"], [
             cmd("wadm", C("add_workspace_member", workspace="ws", user="padm",
                           roles=["visitor"]), note="padm joins ws (private mode) as a visitor"),
             check("padm", "view", "d_olga", False, "W7"),
@@ -872,6 +873,9 @@ def attacks():
             cmd("dev", C("create_asset", asset="p_dev", workspace="personal:dev",
                          kind="dashboard", name="Mine")),
             cmd("padm", C("grant", asset="p_dev", target={"user": "padm"}, level="edit"),
+                D("A2"), "a visitor everywhere is never given edit, in a personal workspace "
+                "too (A2, issue 16)"),
+            cmd("padm", C("grant", asset="p_dev", target={"user": "padm"}, level="view"),
                 D("X3"), "nothing in another member's personal workspace is hers (W3)"),
             cmd("padm", C("share", asset="p_dev", **{"with": [{"user": "bob"}]}), "ok"),
             check("padm", "view", "p_dev", False, "W3"),
