@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct Scenario {
     /// A short title.
     pub name: String,
-    /// The SPEC rules the scenario covers.
+    /// The rules (docs/rules.md) the scenario covers.
     pub rules: Vec<Rule>,
     /// What it shows, for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -22,7 +22,7 @@ fn load_all() -> Result<Vec<LoadedScenario>, String> {
     Ok(scenarios)
 }
 
-/// Rule families the suite must cover: all of SPEC.
+/// Rule families the suite must cover: all of docs/rules.md.
 const COVERED_FAMILIES: [char; 8] = ['P', 'O', 'W', 'R', 'A', 'D', 'U', 'X'];
 
 fn must_cover(rule: Rule) -> bool {

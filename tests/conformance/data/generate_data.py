@@ -3,7 +3,7 @@
 
 Deterministic, python3 stdlib only:  python3 tests/conformance/data/generate_data.py
 
-Every expectation is written by hand from SPEC D1-D4 and docs/decisions.md ("Data permissions
+Every expectation is written by hand from docs/rules.md D1-D4 and docs/decisions.md ("Data permissions
 and the upgrade"), never taken from the engine. Which rows a user sees is listed explicitly by
 row number (see ROWS); `seen` only projects them.
 """

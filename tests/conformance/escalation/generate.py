@@ -10,9 +10,9 @@ The matrix (GitHub issue 7): every actor role
 
 x every command that changes members, organization roles, groups, workspaces, workspace
 members and roles, grants, ownership or a workspace's mode. Each row of EXPECTED below is one
-command with a fixed subject; each column one actor. A cell is `ok`, the ID of the SPEC rule
+command with a fixed subject; each column one actor. A cell is `ok`, the ID of the rule (docs/rules.md)
 that refuses it, or `-` (not applicable: the row acts on the actor's own asset and the actor
-owns none). The cells come from SPEC and docs/decisions.md, written out by hand with the rule
+owns none). The cells come from docs/rules.md and docs/decisions.md, written out by hand with the rule
 that decides them; they are never copied from the engine.
 
 Every cell starts from the same state, START (a snapshot, built below). A row becomes:
@@ -172,7 +172,7 @@ ACTOR_ROLE = {
              "share, authorize, transfer)",
 }
 
-# Why each refusal names its rule (the reading of SPEC the table follows):
+# Why each refusal names its rule (the reading of docs/rules.md the table follows):
 #   O3  only org admins and holders of manage_members add/remove members and set org roles;
 #       O4 repeats it for permission admins ("does not manage members or workspaces").
 #   X3  a member manager hands out only points they hold, only org admins make org admins,
@@ -330,7 +330,7 @@ def row_command(row, actor):
 
 
 def follow_up(row, actor):
-    """Steps after an allowed cell that show its effect (expectations from SPEC)."""
+    """Steps after an allowed cell that show its effect (expectations from docs/rules.md)."""
     own = f"d_{actor}"
     f = {
         "add_member": [check("newbie", "view", "m_dash", True, "R4",

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
-    /// The invariant it breaks, where it is a SPEC rule (X5 lists them).
+    /// The invariant it breaks, where it is a rule of docs/rules.md (X5 lists them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Rule>,
     /// What is wrong.
