@@ -417,6 +417,10 @@ fn o8_x3_nobody_is_handed_over_what_the_remover_could_not_transfer() {
     f.member("carl", MAIN, &["visitor"]);
     f.asset("carl", "diary", &personal("carl"), Kind::Workbook);
     f.denied("mgr", cmd::remove_member("carl", "mgr"), Rule::X3);
+    // Nor the folders a member made, which pass with the creator's right to change them.
+    f.member("fay", MAIN, &["developer"]);
+    f.folder("fay", "fay_f", MAIN, None);
+    f.denied("mgr", cmd::remove_member("fay", "mgr"), Rule::X3);
     // A member who owns nothing he may remove; so may whoever may transfer everything.
     f.member("dan", MAIN, &["visitor"]);
     f.ok("mgr", cmd::remove_member("dan", "mgr"));

@@ -408,6 +408,27 @@ pub(super) fn remove_member(
     for &(ix, ws, kind) in &owned {
         org.require_hand_over(actor, heir, ix, ws, kind, personal, at)?;
     }
+    // The folders they made in group workspaces pass to the heir, and with them the creator's
+    // right to change them: X3 again, only folders the remover may change themselves.
+    let mut made: Vec<_> = org
+        .folders
+        .iter()
+        .filter(|(_, f)| f.created_by == target && f.workspace != personal)
+        .map(|(ix, _)| ix)
+        .collect();
+    crate::sort::sort_by(&mut made, |a, b| org.folders.id(*a).cmp(org.folders.id(*b)));
+    for f in made {
+        if org.may_change_folder(actor, f).is_err() {
+            return Err(denied(
+                Rule::X3,
+                format!(
+                    "`{}` may not change folder `{}`, so cannot hand it over",
+                    org.members.id(actor),
+                    org.folders.id(f)
+                ),
+            ));
+        }
+    }
 
     let mut events = Vec::new();
     for (ix, ws, _) in owned {
