@@ -135,7 +135,7 @@ fuzz_target!(|data: &[u8]| {
             admin.clone(),
             Command::RemoveMember {
                 user: m.user.clone(),
-                new_owner: admin.clone(),
+                new_owner: Some(admin.clone()),
             },
         ));
         commands.push((

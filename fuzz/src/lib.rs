@@ -546,6 +546,14 @@ pub enum Op {
     DeleteDataSource {
         source: Pick,
     },
+    /// Revokes the source's tables from every workspace of the pool, deletes it and makes it
+    /// again with other tables: the sequence issue 16 found leaving a state that did not load
+    /// (a dataset built on it named tables and columns that were gone). [`Op::commands`] gives
+    /// the sequence; [`Op::build`] its last command.
+    RecreateDataSource {
+        source: Pick,
+        tables: Vec<TableIn>,
+    },
     GrantTable {
         workspace: Pick,
         source: Pick,
@@ -584,6 +592,29 @@ fn mode(private: bool) -> Mode {
 }
 
 impl Op {
+    /// The commands the op stands for, at time `now`: one, except for
+    /// [`Op::RecreateDataSource`].
+    #[must_use]
+    pub fn commands(&self, now: u64) -> Vec<Command> {
+        let Op::RecreateDataSource { source, .. } = self else {
+            return vec![self.build(now)];
+        };
+        let source = source.of(SOURCES);
+        let mut out: Vec<Command> = WORKSPACES
+            .iter()
+            .flat_map(|w| {
+                TABLES.iter().map(|t| Command::RevokeTable {
+                    workspace: (*w).into(),
+                    source: source.clone(),
+                    table: (*t).into(),
+                })
+            })
+            .collect();
+        out.push(Command::DeleteDataSource { source });
+        out.push(self.build(now));
+        out
+    }
+
     /// The command, at time `now` (for expiries).
     #[must_use]
     #[allow(clippy::too_many_lines, reason = "one arm per command")]
@@ -607,7 +638,7 @@ impl Op {
             },
             Op::RemoveMember { user, new_owner } => Command::RemoveMember {
                 user: user.of(USERS),
-                new_owner: new_owner.of(USERS),
+                new_owner: Some(new_owner.of(USERS)),
             },
             Op::SetOrgRoles { user, roles } => Command::SetOrgRoles {
                 user: user.of(USERS),
@@ -814,6 +845,11 @@ impl Op {
             },
             Op::DeleteDataSource { source } => Command::DeleteDataSource {
                 source: source.of(SOURCES),
+            },
+            Op::RecreateDataSource { source, tables } => Command::CreateDataSource {
+                source: source.of(SOURCES),
+                name: "Again".into(),
+                tables: tables.iter().map(TableIn::build).collect(),
             },
             Op::GrantTable {
                 workspace,

@@ -1,8 +1,9 @@
 // The conformance runner shared by the JavaScript hosts (the npm package, the edge API). It has
 // the same rules as the core's runner (crates/orgspace-conformance): scenarios run in order,
-// every refused command must leave the state unchanged (X2), results compare as
-// docs/conformance.md says. A host is an object of async methods; a refusal is thrown as an
-// error with a string `code` (and `rule`).
+// every refused command must leave the state unchanged (X2), every accepted one a state the
+// host reloads (X5, through the host's `reload`), results compare as docs/conformance.md says.
+// A host is an object of async methods; a refusal is thrown as an error with a string `code`
+// (and `rule`).
 
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -48,6 +49,58 @@ const describeErr = (e) => `${e.code}${e.rule ? ` (${e.rule})` : ""}: ${e.messag
 const normChanges = (cs) => sorted(cs.map((c) => JSON.stringify([c.user, sorted(c.gains), sorted(c.loses)])));
 const mismatch = (e, got) => `expected ${JSON.stringify(e)}, got ${JSON.stringify(got)}`;
 
+const ASSET_FIELDS = ["owner", "workspace", "folder", "public"];
+const MEMBER_FIELDS = ["org_roles", "workspaces", "groups"];
+
+/** A `state` step's fields from a whole snapshot, or null when the asset or member is gone (as crates/orgspace-conformance/src/state.rs). */
+export function stateOf(snapshot, query) {
+  const parts = snapshot?.workspaces ?? [];
+  if (typeof query?.asset === "string" && query.member === undefined) {
+    for (const part of parts) {
+      const a = (part.assets ?? []).find((x) => x.id === query.asset);
+      if (a) return { owner: a.owner, workspace: part.id, folder: a.folder ?? null, public: a.public ?? false };
+    }
+    return null;
+  }
+  if (typeof query?.member === "string" && query.asset === undefined) {
+    const user = query.member;
+    const doc = (snapshot?.org?.members ?? []).find((m) => m.user === user);
+    if (!doc) return null;
+    const workspaces = {};
+    for (const part of parts) {
+      const w = (part.members ?? []).find((m) => m.user === user);
+      if (w) workspaces[part.id] = sorted(w.roles ?? []);
+    }
+    const groups = (snapshot.org.groups ?? []).filter((g) => (g.members ?? []).includes(user)).map((g) => g.id);
+    return { org_roles: sorted(doc.roles ?? []), workspaces, groups: sorted(groups) };
+  }
+  throw new Error("a state step names one `asset` or one `member`");
+}
+
+/** Every list of strings sorted, at any depth: lists compare as sets. */
+const normalized = (v) =>
+  Array.isArray(v) && v.every((x) => typeof x === "string")
+    ? sorted(v)
+    : v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalized(x)]).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v;
+
+function stateStep(snapshot, query, e) {
+  const actual = stateOf(snapshot, query);
+  if (actual === null) return e === "not_found" ? null : `expected ${JSON.stringify(e)}, got not_found`;
+  if (!e || typeof e !== "object" || Array.isArray(e)) return `expected ${JSON.stringify(e)}, got ${JSON.stringify(actual)}`;
+  const known = query.asset !== undefined ? ASSET_FIELDS : MEMBER_FIELDS;
+  for (const [key, want] of Object.entries(e)) {
+    if (!known.includes(key)) return `unknown state field \`${key}\` (known: ${known.join(", ")})`;
+    const got = normalized(actual[key] ?? null);
+    if (!same(normalized(want), got)) return `${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`;
+  }
+  return null;
+}
+
+/** Audit entries as a scenario states them: the command by its type. */
+const auditEntry = (x) => ({ version: x.version, actor: x.actor, at: x.at, command: x.command?.type });
+
 async function runStep(host, step, now) {
   const e = step.expect;
   const refusedAs = (r) => (outcomeMatches(e, r.err) ? null : `expected ${JSON.stringify(e)}, got ${describeErr(r.err)}`);
@@ -55,8 +108,23 @@ async function runStep(host, step, now) {
     const before = await host.state();
     const r = await attempt(() => host.execute(step.as, step.command, now));
     if (r.err && (await host.state()) !== before) return `state changed after a refusal (X2): ${describeErr(r.err)}`;
+    if (!r.err && host.reload) {
+      // X5: every accepted command leaves a state that loads and answers alike.
+      const problems = await host.reload(now);
+      if (problems.length > 0) return `the state does not reload alike (X5): ${problems.slice(0, 5).join("; ")}`;
+    }
     if (outcomeMatches(e, r.err)) return null;
     return `expected ${JSON.stringify(e)}, got ${r.err ? describeErr(r.err) : "ok"}`;
+  }
+  if ("state" in step) {
+    return stateStep(JSON.parse(await host.state()), step.state, e);
+  }
+  if ("audit" in step) {
+    const r = await attempt(() => host.audit(step.as, step.audit?.after ?? 0, now));
+    if (r.err) return refusedAs(r);
+    const got = r.value.map(auditEntry);
+    const ok = Array.isArray(e) && e.length === got.length && e.every((w, i) => Object.entries(w).every(([k, v]) => same(got[i][k], v)));
+    return ok ? null : mismatch(e, got);
   }
   if ("check" in step) {
     const r = await attempt(() => host.check(step.as, step.check, now));

@@ -12,7 +12,8 @@ const ROUTES = {
   rename_org: () => ["PATCH", "", []],
   upgrade_org: () => ["POST", "/upgrade", ["org"]],
   add_member: (c) => ["PUT", `/members/${enc(c.user)}`, ["user"]],
-  remove_member: (c) => ["DELETE", `/members/${enc(c.user)}?new_owner=${enc(c.new_owner)}`, ["user", "new_owner"]],
+  // Without `new_owner` the request names none, and the engine refuses it (O8).
+  remove_member: (c) => ["DELETE", `/members/${enc(c.user)}${c.new_owner == null ? "" : `?new_owner=${enc(c.new_owner)}`}`, ["user", "new_owner"]],
   set_org_roles: (c) => ["PUT", `/members/${enc(c.user)}/roles`, ["user"]],
   set_attributes: (c) => ["PUT", `/members/${enc(c.user)}/attributes`, ["user"]],
   define_org_role: (c) => ["PUT", `/roles/${enc(c.role)}`, ["role"]],

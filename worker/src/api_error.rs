@@ -13,7 +13,7 @@ pub struct ApiError {
     pub code: &'static str,
     /// A readable sentence.
     pub message: String,
-    /// The SPEC rule behind a refusal.
+    /// The rule (docs/rules.md) behind a refusal.
     pub rule: Option<Rule>,
 }
 

@@ -11,7 +11,7 @@
 )]
 
 use super::*;
-use orgspace_conformance::{StepAction, load_path};
+use orgspace_conformance::load_path;
 use orgspace_core::Engine;
 use std::path::PathBuf;
 
@@ -256,7 +256,7 @@ fn dirty_parts_name_every_changed_part_in_every_scenario() {
         let mut now = 0;
         for (i, step) in scenario.steps.iter().enumerate() {
             now = step.at.unwrap_or(now);
-            let StepAction::Command(command) = &step.action else {
+            let Some(command) = step.action.command() else {
                 continue;
             };
             let before = parts(&engine);

@@ -5,12 +5,15 @@
 //! every host gives the same answers. The format is documented in `docs/conformance.md`.
 
 mod files;
+mod reload;
 mod run;
 mod scenario;
+mod state;
 
 pub use files::{LoadedScenario, load_path, load_paths};
+pub use reload::reload_problems;
 pub use run::{Failure, Summary, run_scenario};
 pub use scenario::{
-    CheckQuery, DryRunQuery, Expect, ExpectedColumn, FilterQuery, PreviewQuery, Scenario, Step,
-    StepAction,
+    AuditQuery, CheckQuery, DryRunQuery, Expect, ExpectedColumn, FilterQuery, PreviewQuery,
+    Scenario, SentCommand, StateQuery, Step, StepAction,
 };

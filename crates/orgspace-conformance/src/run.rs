@@ -1,7 +1,10 @@
 //! Running scenarios against the core engine.
 
-use crate::scenario::{CheckQuery, Expect, Scenario, Step, StepAction};
+use crate::scenario::{
+    AuditQuery, CheckQuery, Expect, Scenario, SentCommand, StateQuery, Step, StepAction,
+};
 use orgspace_core::{Engine, Operation, Refusal, SightChange};
+use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// A step whose outcome differed from the expected one.
@@ -70,7 +73,7 @@ pub fn run_scenario(scenario: &Scenario) -> Vec<Failure> {
 
 fn describe(step: &Step) -> String {
     let what = match &step.action {
-        StepAction::Command(c) => serde_json::to_string(c).unwrap_or_else(|_| c.name().into()),
+        StepAction::Command(c) => serde_json::to_string(c).unwrap_or_else(|_| "command".into()),
         StepAction::Check(q) => format!("check {}", check_target(q)),
         StepAction::VisibleAssets(ws) => format!("visible_assets {ws}"),
         StepAction::VisibleFolders(ws) => format!("visible_folders {ws}"),
@@ -78,6 +81,12 @@ fn describe(step: &Step) -> String {
         StepAction::DryRun(d) => format!("dry_run {} to {}", d.workspace, d.mode),
         StepAction::DataScope(ds) => format!("data_scope {ds}"),
         StepAction::Preview(p) => format!("preview {} over {} rows", p.dataset, p.rows.len()),
+        StepAction::State(q) => match (&q.asset, &q.member) {
+            (Some(a), _) => format!("state of asset {a}"),
+            (_, Some(m)) => format!("state of member {m}"),
+            _ => "state".into(),
+        },
+        StepAction::Audit(q) => format!("audit after version {}", q.after),
     };
     match &step.note {
         Some(note) => format!("as {}: {what} — {note}", step.actor),
@@ -161,9 +170,19 @@ fn normalize(changes: &[SightChange]) -> Vec<(String, Vec<String>, Vec<String>)>
 
 fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
     match &step.action {
-        StepAction::Command(cmd) => {
+        StepAction::Command(sent) => {
             let before = engine.to_json();
-            let result = engine.execute(&step.actor, cmd, now);
+            let result = match sent {
+                SentCommand::Command(cmd) => engine.execute(&step.actor, cmd, now).map(|_| ()),
+                // What the npm package and the edge answer for it: the format's own error.
+                SentCommand::Other(v) => Err(Refusal::Invalid {
+                    message: match serde_json::from_value::<orgspace_core::Command>(v.clone()) {
+                        Err(e) => format!("command is not valid: {e}"),
+                        Ok(_) => "command is not valid".into(),
+                    },
+                    rule: None,
+                }),
+            };
             let refusal = result.as_ref().err();
             if let Some(r) = refusal {
                 // X2: a refused command changes nothing.
@@ -175,12 +194,26 @@ fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
                     );
                 }
             }
+            if refusal.is_none() {
+                // X5: every accepted command leaves a state that loads and answers alike.
+                let problems = crate::reload::reload_problems(engine, now);
+                if !problems.is_empty() {
+                    let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
+                    return fail(
+                        step,
+                        "a state that reloads and answers alike (X5)",
+                        shown.join("; "),
+                    );
+                }
+            }
             if outcome_matches(&step.expect, refusal) {
                 return None;
             }
             let actual = refusal.map_or_else(|| "ok".to_string(), refusal_text);
             fail(step, &step.expect, actual)
         }
+        StepAction::State(q) => state_step(engine, step, q),
+        StepAction::Audit(q) => audit_step(engine, step, q),
         StepAction::Check(q) => {
             let result = match (&q.asset, &q.workspace, q.kind) {
                 (Some(asset), _, _) => engine.check(&step.actor, q.operation, asset, now),
@@ -285,5 +318,61 @@ fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
             (Err(r), e) if outcome_matches(e, Some(&r)) => None,
             (Err(r), e) => fail(step, e, refusal_text(&r)),
         },
+    }
+}
+
+fn state_step(engine: &Engine, step: &Step, q: &StateQuery) -> Option<Failure> {
+    let snapshot = serde_json::from_str::<Value>(&engine.to_json()).unwrap_or(Value::Null);
+    match (crate::state::state_of(&snapshot, q), &step.expect) {
+        (Err(e), _) => fail(step, &step.expect, e),
+        (Ok(None), Expect::Word(w)) if w == "not_found" => None,
+        (Ok(None), e) => fail(step, e, "not_found"),
+        (Ok(Some(actual)), Expect::Fields(want)) => match crate::state::compare(q, want, &actual) {
+            Ok(()) => None,
+            Err(e) => fail(step, &step.expect, e),
+        },
+        (Ok(Some(actual)), e) => fail(step, e, Value::Object(actual).to_string()),
+    }
+}
+
+/// An audit entry as a scenario states it: the command by its type.
+fn entry(version: u64, actor: &str, at: u64, command: &str) -> Map<String, Value> {
+    let Value::Object(m) =
+        json!({"version": version, "actor": actor, "at": at, "command": command})
+    else {
+        return Map::new();
+    };
+    m
+}
+
+fn audit_step(engine: &Engine, step: &Step, q: &AuditQuery) -> Option<Failure> {
+    if let Err(r) = engine.may_view_audit_log(&step.actor) {
+        return if outcome_matches(&step.expect, Some(&r)) {
+            None
+        } else {
+            fail(step, &step.expect, refusal_text(&r))
+        };
+    }
+    let got: Vec<Map<String, Value>> = engine
+        .audit()
+        .iter()
+        .filter(|e| e.version > q.after)
+        .map(|e| entry(e.version, &e.actor, e.at, e.command.name()))
+        .collect();
+    let want: &[Map<String, Value>] = match &step.expect {
+        Expect::Rows(rows) => rows,
+        Expect::Ids(ids) if ids.is_empty() => &[],
+        e => return fail(step, e, Value::from(got).to_string()),
+    };
+    // Each expected entry names the fields it compares.
+    let same = want.len() == got.len()
+        && want
+            .iter()
+            .zip(&got)
+            .all(|(w, g)| w.iter().all(|(k, v)| g.get(k) == Some(v)));
+    if same {
+        None
+    } else {
+        fail(step, &step.expect, Value::from(got).to_string())
     }
 }

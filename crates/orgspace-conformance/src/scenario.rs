@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct Scenario {
     /// A short title.
     pub name: String,
-    /// The SPEC rules the scenario covers.
+    /// The rules (docs/rules.md) the scenario covers.
     pub rules: Vec<Rule>,
     /// What it shows, for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,8 +24,8 @@ pub struct Scenario {
 /// One step: who acts, when, what they do, and what must come of it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Step {
-    /// The acting user.
-    #[serde(rename = "as")]
+    /// The acting user. A `state` step reads the whole state and names nobody.
+    #[serde(rename = "as", default)]
     pub actor: String,
     /// Milliseconds since the epoch; the previous step's time when absent (0 at the start).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,7 +45,7 @@ pub struct Step {
 #[serde(rename_all = "snake_case")]
 pub enum StepAction {
     /// Runs a command.
-    Command(Command),
+    Command(SentCommand),
     /// Asks for one decision.
     Check(CheckQuery),
     /// Lists the assets the actor sees in a workspace.
@@ -60,6 +60,56 @@ pub enum StepAction {
     DataScope(String),
     /// Applies the actor's data scope on a dataset to rows (D4).
     Preview(PreviewQuery),
+    /// Reads part of the whole state: an asset's place and owner, a member's roles and
+    /// memberships. What commands did, as any host stores it.
+    State(StateQuery),
+    /// Reads the audit log as the actor (X4).
+    Audit(AuditQuery),
+}
+
+/// A command as a scenario sends it. Anything the command format does not read (a `publish`,
+/// which the engine decides but nobody performs through it; a field of the wrong type) is sent
+/// all the same, and every host refuses it as `invalid` rather than failing to load the file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SentCommand {
+    /// A command of the format.
+    Command(Command),
+    /// Any other JSON value.
+    Other(serde_json::Value),
+}
+
+impl StepAction {
+    /// The command this step runs, when it runs one the format reads.
+    #[must_use]
+    pub const fn command(&self) -> Option<&Command> {
+        match self {
+            StepAction::Command(SentCommand::Command(c)) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// `state`: one asset or one member of the organization's whole state.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateQuery {
+    /// An asset: expect `owner`, `workspace`, `folder` (`null` for none), `public`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// A member: expect `org_roles`, `workspaces` (group workspace to roles), `groups`
+    /// (the groups they are directly in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+}
+
+/// `audit`: the entries of the audit log after a version.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only entries with a greater version; 0 (every entry) when absent.
+    #[serde(default)]
+    pub after: u64,
 }
 
 /// `preview`: rows of a dataset as the actor would see them.
@@ -158,6 +208,9 @@ pub enum Expect {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rows: Option<orgspace_core::data::Predicate>,
     },
-    /// For `preview`: the rows the actor sees, in order.
+    /// For `preview`: the rows the actor sees, in order; for `audit`: the entries, oldest
+    /// first, each `{"version", "actor", "at", "command"}` (the command's type).
     Rows(Vec<serde_json::Map<String, serde_json::Value>>),
+    /// For `state`: the fields to compare; fields left out are not compared.
+    Fields(serde_json::Map<String, serde_json::Value>),
 }

@@ -53,7 +53,7 @@ pub(crate) fn execute(org: &mut Org, actor: UserIx, cmd: &Command, at: u64) -> O
             attributes,
         ),
         Command::RemoveMember { user, new_owner } => {
-            members::remove_member(org, actor, user, new_owner)
+            members::remove_member(org, actor, user, new_owner.as_deref(), at)
         }
         Command::SetOrgRoles { user, roles } => members::set_org_roles(org, actor, user, roles),
         Command::SetAttributes { user, attributes } => {

@@ -73,8 +73,10 @@ tagged_enum! {
         RemoveMember {
             /// The member to remove.
             user: String,
-            /// Who takes over their assets.
-            new_owner: String,
+            /// Who takes over their assets. Optional in the format so that a removal that names
+            /// nobody reaches the engine, which refuses it (O8), on every host alike.
+            #[serde(default)]
+            new_owner: Option<String>,
         },
         /// Replaces a member's organization roles (O2, O3).
         SetOrgRoles {

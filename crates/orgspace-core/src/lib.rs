@@ -3,7 +3,7 @@
 //! The organization, workspace and role permission model of a BI platform (the model of Quick
 //! BI and Quick Audience), as a `no_std` engine: organizations with org roles, group and
 //! personal workspaces with preset and custom roles, assets in folders, ownership and grants,
-//! collaboration and private modes. Every rule has an ID in `SPEC.md`; every decision names
+//! collaboration and private modes. Every rule has an ID in `docs/rules.md`; every decision names
 //! the rule that made it.
 //!
 //! The engine does no I/O and reads no clock: hosts pass ids and times in.

@@ -1,21 +1,21 @@
-//! SPEC rule identifiers. Every decision and every denial names one.
+//! Rule identifiers (`docs/rules.md`). Every decision and every denial names one.
 
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
 macro_rules! rules {
     ($($id:ident),+ $(,)?) => {
-        /// A rule of `SPEC.md`, named by its ID (`A3`, `W7`, ...).
+        /// A rule of `docs/rules.md`, named by its ID (`A3`, `W7`, ...).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-        #[expect(missing_docs, reason = "each variant is the SPEC rule of the same name")]
+        #[expect(missing_docs, reason = "each variant is the rule of the same name in docs/rules.md")]
         pub enum Rule { $($id),+ }
 
         impl Rule {
-            /// Every rule, in SPEC order.
+            /// Every rule, in the order of docs/rules.md.
             pub const ALL: &'static [Rule] = &[$(Rule::$id),+];
 
-            /// The rule's ID as SPEC writes it.
+            /// The rule's ID as docs/rules.md writes it.
             #[must_use]
             pub const fn as_str(self) -> &'static str {
                 match self { $(Rule::$id => stringify!($id)),+ }

@@ -536,11 +536,94 @@ fn d1_a_granted_data_source_cannot_be_deleted() {
     let r = f.refuse(ALICE, Command::DeleteDataSource { source: CRM.into() });
     assert_eq!(r.code(), "conflict", "{r}");
     f.ok(ALICE, revoke_table(MAIN, "orders"));
-    f.ok(ALICE, Command::DeleteDataSource { source: CRM.into() });
     // The dataset built on it is left showing nothing.
     let s = scope(&f, "carol", SALES);
     assert!(s.columns.is_empty());
     assert_eq!(s.rows, Predicate::never());
+    // A dataset built on it keeps it (below); once that is gone, the source may go.
+    let r = f.refuse(ALICE, Command::DeleteDataSource { source: CRM.into() });
+    assert_eq!(r.code(), "conflict", "{r}");
+    f.ok("bob", cmd::delete(SALES));
+    f.ok(ALICE, Command::DeleteDataSource { source: CRM.into() });
+}
+
+/// `crm` again, with `orders` holding only `total`: a data source re-created with other
+/// columns and without `people`.
+fn create_other_crm() -> Command {
+    Command::CreateDataSource {
+        source: CRM.into(),
+        name: "CRM".into(),
+        tables: vec![TableDef {
+            name: "orders".into(),
+            columns: vec![col("total", ColumnType::Number)],
+        }],
+    }
+}
+
+/// The engine loads its own snapshot, whole.
+fn loads_again(f: &Fixture) {
+    let json = f.engine.to_json();
+    if let Err(e) = orgspace_core::Engine::from_json(&json) {
+        panic!("the engine's own snapshot does not load: {e}");
+    }
+}
+
+#[test]
+fn d1_x5_revoke_delete_recreate_leaves_a_state_that_loads() {
+    // Issue 16's defect: revoke the table, delete its data source while a dataset is built
+    // on it, make the source again with other columns: each step was accepted and the last
+    // state was refused by the loader. Deleting the source is refused while the dataset
+    // stands (D1), so every accepted step leaves a state that loads (X5).
+    let mut f = base();
+    f.ok(
+        "bob",
+        row_rules(
+            SALES,
+            true,
+            false,
+            vec![values_rule(all(), "region", json!(["east"]))],
+        ),
+    );
+    f.ok(
+        "bob",
+        column_rules(SALES, vec![hide(users(&["carol"]), "email")]),
+    );
+    f.ok(ALICE, revoke_table(MAIN, "orders"));
+    loads_again(&f);
+    let r = f.refuse(ALICE, Command::DeleteDataSource { source: CRM.into() });
+    assert_eq!(r.code(), "conflict", "{r}");
+    assert!(r.message().contains(SALES), "names the dataset: {r}");
+    loads_again(&f);
+    f.refused_as(ALICE, create_other_crm(), "conflict");
+    loads_again(&f);
+}
+
+#[test]
+fn d1_x5_a_source_comes_back_only_with_tables_its_datasets_fit() {
+    // A state from before deletion was refused for a built-on source: the dataset names a
+    // source that is gone, which loads (it shows nothing). The source may come back only with
+    // the table and the columns the dataset's rules name.
+    let mut f = base();
+    f.ok(
+        "bob",
+        row_rules(
+            SALES,
+            true,
+            false,
+            vec![values_rule(all(), "region", json!(["east"]))],
+        ),
+    );
+    f.ok(ALICE, revoke_table(MAIN, "orders"));
+    let mut snapshot = f.snapshot();
+    snapshot.org.data_sources.clear();
+    f.engine = orgspace_core::Engine::from_snapshot(&snapshot).unwrap();
+    let r = f.refused_as(ALICE, create_other_crm(), "conflict");
+    assert!(r.message().contains(SALES), "names the dataset: {r}");
+    loads_again(&f);
+    f.ok(ALICE, create_crm());
+    loads_again(&f);
+    f.ok(ALICE, grant_table(MAIN, "orders", None, None));
+    assert_eq!(customers(&f, "carol"), ["ann", "di"]);
 }
 
 #[test]

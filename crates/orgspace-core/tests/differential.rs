@@ -1,5 +1,5 @@
 //! Differential test: random command sequences run against the engine and against a simple,
-//! independent reference model of SPEC + docs/decisions.md (`tests/differential/`). After every
+//! independent reference model of docs/rules.md + docs/decisions.md (`tests/differential/`). After every
 //! command both must agree on the outcome (accepted, or refused with a code and rule the
 //! reference allows), on the state, and on random `check`, `check_create`, `visible_assets`
 //! and `visible_folders` queries; a refused command must leave the snapshot byte-identical

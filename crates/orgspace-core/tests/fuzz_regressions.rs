@@ -65,7 +65,7 @@ fn o8_handover_refusal_does_not_depend_on_creation_order() {
     }
     let remove = Command::RemoveMember {
         user: "bob".into(),
-        new_owner: "dave".into(),
+        new_owner: Some("dave".into()),
     };
     let mut loaded = Engine::from_json(&e.to_json()).unwrap();
     let built = e.execute("alice", &remove, AT).unwrap_err();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ALICE, Fixture, MAIN, cmd};
+use common::{ALICE, Fixture, MAIN, cmd, personal};
 use orgspace_core::{Command, Kind, Level, Mode, Operation, Rule};
 
 /// A private default workspace with developer `dev`, analyst `ana`, visitor `vis` and
@@ -361,4 +361,52 @@ fn a8_referencing_never_opens_the_inner_asset() {
     );
     // What is referenced is not deleted from under its users.
     f.refused_as("dev", cmd::delete("d1"), "conflict");
+}
+
+#[test]
+fn a2_holds_in_personal_workspaces_capped_by_the_strongest_group_role() {
+    // Issue 16's defect: in a personal workspace a visitor everywhere was granted edit, an
+    // analyst everywhere edit or use on a dataset or data source. A2 (with R3 and R4) caps a
+    // grant there by the strongest role the grantee holds in any group workspace.
+    let mut f = team();
+    let home = personal("dev");
+    f.asset("dev", "pd", &home, Kind::Dashboard);
+    f.asset("dev", "pds", &home, Kind::Dataset);
+    f.asset("dev", "psrc", &home, Kind::DataSource);
+    // A visitor: views content, nothing on data (R4), never edit.
+    f.ok("dev", cmd::share("pd", &["vis"], None));
+    f.ok("dev", cmd::grant("pd", cmd::user("vis"), Level::Export));
+    f.denied(
+        "dev",
+        cmd::grant("pd", cmd::user("vis"), Level::Edit),
+        Rule::A2,
+    );
+    f.denied("dev", cmd::share("pds", &["vis"], None), Rule::A2);
+    f.denied("dev", cmd::share("psrc", &["vis"], None), Rule::A2);
+    // An analyst: edits content, uses and views datasets, views data sources (R3).
+    f.ok("dev", cmd::grant("pd", cmd::user("ana"), Level::Edit));
+    f.ok("dev", cmd::grant("pds", cmd::user("ana"), Level::Use));
+    f.denied(
+        "dev",
+        cmd::grant("pds", cmd::user("ana"), Level::Edit),
+        Rule::A2,
+    );
+    f.ok("dev", cmd::grant("psrc", cmd::user("ana"), Level::View));
+    f.denied(
+        "dev",
+        cmd::grant("psrc", cmd::user("ana"), Level::Use),
+        Rule::A2,
+    );
+    f.denied(
+        "dev",
+        cmd::grant("psrc", cmd::user("ana"), Level::Edit),
+        Rule::A2,
+    );
+    // The strongest role in any group workspace counts.
+    f.workspace("lab", Mode::Private);
+    f.ok(ALICE, cmd::join("lab", "vis", &["developer"]));
+    f.ok("dev", cmd::grant("pd", cmd::user("vis"), Level::Edit));
+    f.ok("dev", cmd::grant("psrc", cmd::user("vis"), Level::Use));
+    f.ok("dev", cmd::grant("pds", cmd::user("vis"), Level::Edit));
+    f.allows("vis", Operation::Modify, "pd", Rule::A1);
 }

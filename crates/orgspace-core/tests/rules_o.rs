@@ -397,6 +397,70 @@ fn o8_the_new_owner_must_be_able_to_own_each_asset() {
 }
 
 #[test]
+fn o8_x3_nobody_is_handed_over_what_the_remover_could_not_transfer() {
+    // Issue 16's defect: a member manager who is not an org admin removed a member and named
+    // himself the new owner, gaining private assets he could not see. The hand-over is a
+    // transfer the remover makes (X3: nobody hands out what they do not hold).
+    let mut f = Fixture::with_mode(Mode::Private);
+    f.ok(ALICE, define_org_role("people", &[OrgPoint::ManageMembers]));
+    f.member("mgr", MAIN, &["developer"]);
+    f.ok(ALICE, cmd::set_org_roles("mgr", &["people"]));
+    f.member("bob", MAIN, &["developer"]);
+    f.member("eve", MAIN, &["developer"]);
+    f.asset("bob", "secret", MAIN, Kind::Dashboard);
+    f.denies("mgr", Operation::View, "secret", Rule::W7);
+    let r = f.denied("mgr", cmd::remove_member("bob", "mgr"), Rule::X3);
+    assert!(r.message().contains("secret"), "names the asset: {r}");
+    // Nor to an accomplice.
+    f.denied("mgr", cmd::remove_member("bob", "eve"), Rule::X3);
+    // Personal assets, which only their owner (and org admins, O6) may transfer, too.
+    f.member("carl", MAIN, &["visitor"]);
+    f.asset("carl", "diary", &personal("carl"), Kind::Workbook);
+    f.denied("mgr", cmd::remove_member("carl", "mgr"), Rule::X3);
+    // Nor the folders a member made, which pass with the creator's right to change them.
+    f.member("fay", MAIN, &["developer"]);
+    f.folder("fay", "fay_f", MAIN, None);
+    f.denied("mgr", cmd::remove_member("fay", "mgr"), Rule::X3);
+    // A member who owns nothing he may remove; so may whoever may transfer everything.
+    f.member("dan", MAIN, &["visitor"]);
+    f.ok("mgr", cmd::remove_member("dan", "mgr"));
+    f.ok(ALICE, cmd::remove_member("bob", "eve"));
+    assert_eq!(f.owner_of("secret").unwrap().0, "eve");
+    f.assert_invariants();
+}
+
+#[test]
+fn o8_w4_the_heir_of_a_group_workspace_asset_is_a_member_of_it() {
+    // W4 holds for hand-overs as for transfers, org admins included: an org admin outside the
+    // workspace is not made the owner of one of its assets.
+    let mut f = Fixture::new();
+    f.org_member("root", &["org_admin"]);
+    f.member("bob", MAIN, &["developer"]);
+    f.asset("bob", "d1", MAIN, Kind::Dashboard);
+    f.asset("bob", "p1", &personal("bob"), Kind::Dashboard);
+    f.denied(ALICE, cmd::remove_member("bob", "root"), Rule::W4);
+    // A member, in any role: as an org admin root creates every kind anywhere (O6).
+    f.ok(ALICE, cmd::join(MAIN, "root", &["visitor"]));
+    f.ok(ALICE, cmd::remove_member("bob", "root"));
+    assert_eq!(f.owner_of("d1").unwrap(), ("root".into(), MAIN.into()));
+    assert_eq!(f.owner_of("p1").unwrap(), ("root".into(), personal("root")));
+}
+
+#[test]
+fn o8_a_removal_that_names_no_new_owner_is_refused_by_the_engine() {
+    let mut f = Fixture::new();
+    f.member("bob", MAIN, &["developer"]);
+    let nobody = Command::RemoveMember {
+        user: "bob".into(),
+        new_owner: None,
+    };
+    f.invalid(ALICE, nobody.clone(), Rule::O8);
+    // The caller's permission first (O3), as for every organization command.
+    f.denied("bob", nobody, Rule::O3);
+    assert!(f.is_member("bob"));
+}
+
+#[test]
 fn o8_a_member_who_returns_starts_afresh() {
     let mut f = Fixture::with_mode(Mode::Private);
     f.member("bob", MAIN, &["developer"]);

@@ -183,10 +183,10 @@ fn w4_personal_assets_go_to_any_member_of_the_organization() {
     let mut f = Fixture::new();
     f.workspace("ops", Mode::Private);
     f.member("bob", MAIN, &["visitor"]);
-    f.member("carol", "ops", &["visitor"]);
+    f.member("carol", "ops", &["developer"]);
     f.asset("bob", "p1", &personal("bob"), Kind::Workbook);
     f.asset("bob", "p2", &personal("bob"), Kind::Dashboard);
-    // Carol shares no group workspace with bob, and a visitor may still get edit here.
+    // Carol shares no group workspace with bob; her role elsewhere caps the grant (A2).
     f.ok("bob", cmd::share("p1", &["carol"], Some(Level::Edit)));
     f.allows("carol", Operation::View, "p1", Rule::A1);
     f.allows("carol", Operation::Modify, "p1", Rule::A1);
@@ -495,4 +495,32 @@ fn w9_dry_run_reports_who_gains_or_loses_sight() {
         .mode_switch_dry_run("bob", MAIN, Mode::Collaboration, f.now)
         .unwrap_err();
     assert_eq!(r.rule(), Some(Rule::W9));
+}
+
+#[test]
+fn w4_an_org_admin_outside_a_group_workspace_is_neither_granted_nor_given_its_assets() {
+    // Issue 16's defect: sharing or transferring a group workspace's asset to an org admin who
+    // is not its member was accepted. W4 has no exception: org admins act on every asset
+    // through O6, with no grant, and own only where they are members.
+    let mut f = Fixture::with_mode(Mode::Private);
+    f.org_member("root", &["org_admin"]);
+    f.member("bob", MAIN, &["developer"]);
+    f.asset("bob", "d1", MAIN, Kind::Dashboard);
+    f.denied("bob", cmd::share("d1", &["root"], None), Rule::W4);
+    f.denied(
+        "bob",
+        cmd::grant("d1", cmd::user("root"), Level::View),
+        Rule::W4,
+    );
+    f.denied("bob", cmd::transfer("d1", "root"), Rule::W4);
+    f.denied(ALICE, cmd::transfer("d1", "root"), Rule::W4);
+    f.allows("root", Operation::Modify, "d1", Rule::O6);
+    // A personal workspace's assets go to any member, org admins included.
+    f.asset("bob", "p1", &personal("bob"), Kind::Dashboard);
+    f.ok("bob", cmd::share("p1", &["root"], None));
+    // As a member of the workspace, root is granted and given assets like anyone.
+    f.ok(ALICE, cmd::join(MAIN, "root", &["developer"]));
+    f.ok("bob", cmd::share("d1", &["root"], None));
+    f.ok("bob", cmd::transfer("d1", "root"));
+    assert_eq!(f.owner_of("d1").unwrap().0, "root");
 }

@@ -1535,7 +1535,10 @@ fn x5_views_are_faithful_and_leak_nothing_in_the_conformance_scenarios() {
                 let Some(command) = step.get("command") else {
                     continue;
                 };
-                let command: Command = serde_json::from_value(command.clone()).unwrap();
+                // A command the format does not read (`publish`) is refused by every host.
+                let Ok(command) = serde_json::from_value::<Command>(command.clone()) else {
+                    continue;
+                };
                 let actor = step["as"].as_str().unwrap();
                 if engine.execute(actor, &command, now).is_err() {
                     continue;

@@ -3,7 +3,7 @@
 
 Deterministic, python3 stdlib only:  python3 tests/conformance/data/generate_data.py
 
-Every expectation is written by hand from SPEC D1-D4 and docs/decisions.md ("Data permissions
+Every expectation is written by hand from docs/rules.md D1-D4 and docs/decisions.md ("Data permissions
 and the upgrade"), never taken from the engine. Which rows a user sees is listed explicitly by
 row number (see ROWS); `seen` only projects them.
 """
@@ -421,9 +421,21 @@ def d1():
                           "table": "orders"}),
             cmd("alice", {"type": "revoke_table", "workspace": "apac", "source": "crm",
                           "table": "customers"}),
+            cmd("alice", {"type": "delete_data_source", "source": "crm"}, "conflict",
+                "granted to no workspace any more, but the dataset sales is built on it (issue 16:"
+                " deleted and made again with other columns, the state would not load)"),
+            cmd("alice", {"type": "create_data_source", "source": "crm", "name": "CRM",
+                          "tables": [{"name": "orders", "columns": [
+                              {"name": "total", "type": "number"}]}]}, "conflict",
+                "the source still exists"),
+            ds("ann", "sales", scope([], rows=NEVER), "built on a table no longer granted"),
+            cmd("bob", {"type": "delete_asset", "asset": "sales"}),
             cmd("alice", {"type": "delete_data_source", "source": "crm"}, "ok",
-                "granted to no workspace any more"),
-            ds("ann", "sales", scope([], rows=NEVER), "built on a table that is gone"),
+                "nothing granted, nothing built on it"),
+            cmd("alice", {"type": "create_data_source", "source": "crm", "name": "CRM",
+                          "tables": [{"name": "orders", "columns": [
+                              {"name": "total", "type": "number"}]}]}, "ok",
+                "the id is free: made again with other columns"),
             cmd("alice", {"type": "delete_data_source", "source": "spare"}, "ok",
                 "never granted"),
             cmd("alice", {"type": "delete_data_source", "source": "spare"}, "not_found"),

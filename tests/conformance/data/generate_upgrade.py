@@ -8,9 +8,9 @@
 
 Deterministic, python3 stdlib only:  python3 tests/conformance/data/generate_upgrade.py
 
-Expectations come from SPEC U1 (with O6, W3, W7, R1-R6, A1-A5, D1-D4) and docs/decisions.md
+Expectations come from docs/rules.md U1 (with O6, W3, W7, R1-R6, A1-A5, D1-D4) and docs/decisions.md
 ("Data permissions and the upgrade"); they are computed here from the legacy organization with
-the SPEC's rules, never read from the engine.
+the rules, never read from the engine.
 """
 
 import sys
@@ -217,7 +217,7 @@ def legacy(**over):
 
 
 # ---------------------------------------------------------------------------------------------
-# What SPEC says users see and may do after the upgrade.
+# What the rules say users see and may do after the upgrade.
 
 VIEWS = {  # kinds a role may view (R2, R3 decided, R4)
     "developer": set(k for k, _, _, _ in KINDS),

@@ -2,7 +2,7 @@
 
 Scenario files are written one step per line so that a diff shows what changed. Nothing here
 evaluates predicates: which rows a user sees is always listed by hand in the generators, from
-SPEC D1-D4 and docs/decisions.md; `seen` only projects those rows (hidden columns left out,
+docs/rules.md D1-D4 and docs/decisions.md; `seen` only projects those rows (hidden columns left out,
 masked ones "***", a missing cell shown as null).
 """
 

@@ -10,9 +10,9 @@ The matrix (GitHub issue 7): every actor role
 
 x every command that changes members, organization roles, groups, workspaces, workspace
 members and roles, grants, ownership or a workspace's mode. Each row of EXPECTED below is one
-command with a fixed subject; each column one actor. A cell is `ok`, the ID of the SPEC rule
+command with a fixed subject; each column one actor. A cell is `ok`, the ID of the rule (docs/rules.md)
 that refuses it, or `-` (not applicable: the row acts on the actor's own asset and the actor
-owns none). The cells come from SPEC and docs/decisions.md, written out by hand with the rule
+owns none). The cells come from docs/rules.md and docs/decisions.md, written out by hand with the rule
 that decides them; they are never copied from the engine.
 
 Every cell starts from the same state, START (a snapshot, built below). A row becomes:
@@ -37,8 +37,9 @@ T0 = 1000  # the time of every matrix step
 # --------------------------------------------------------------------------------------------
 # The starting state.
 #
-#   main   the default group workspace, collaboration mode: root admin; padm, mem, cust, bob,
-#          carl visitors (O7: every member who is not an org admin is in a group workspace).
+#   main   the default group workspace, collaboration mode: root and oadm admins (so that
+#          either may take over the other's assets there, W4); padm, mem, cust, bob, carl
+#          visitors (O7: every member who is not an org admin is in a group workspace).
 #          m_dash: root's dashboard.
 #   ws     the group workspace of the matrix, PRIVATE mode, so that a grant or a public flag
 #          shows in what members see (W7): wadm admin, dev/olga/bob developer, ana analyst,
@@ -51,7 +52,7 @@ T0 = 1000  # the time of every matrix step
 #   spare  an empty group workspace, collaboration mode, root admin: the one to delete.
 #   Org roles: people (held by cust), spare_role (held by nobody).
 #   Groups: team (bob), old (nobody).
-#   oadm and root are org admins and belong to no workspace but root's (O6 covers them).
+#   oadm and root are org admins and belong to no workspace but main (O6 covers them).
 # --------------------------------------------------------------------------------------------
 ORG_MEMBERS = {
     "root": ["org_admin"], "oadm": ["org_admin"], "padm": ["permission_admin"], "mem": [],
@@ -62,7 +63,7 @@ CURATOR_POINTS = [{"kind": "dashboard", "operation": op} for op in
                   ["create", "view", "modify", "delete", "share", "authorize", "transfer"]]
 WS_PARTS = {
     "main": {
-        "members": {"root": ["admin"], "padm": ["visitor"], "mem": ["visitor"],
+        "members": {"root": ["admin"], "oadm": ["admin"], "padm": ["visitor"], "mem": ["visitor"],
                     "cust": ["visitor"], "bob": ["visitor"], "carl": ["visitor"]},
         "assets": [("m_dash", "root", [])],
     },
@@ -171,7 +172,7 @@ ACTOR_ROLE = {
              "share, authorize, transfer)",
 }
 
-# Why each refusal names its rule (the reading of SPEC the table follows):
+# Why each refusal names its rule (the reading of docs/rules.md the table follows):
 #   O3  only org admins and holders of manage_members add/remove members and set org roles;
 #       O4 repeats it for permission admins ("does not manage members or workspaces").
 #   X3  a member manager hands out only points they hold, only org admins make org admins,
@@ -329,7 +330,7 @@ def row_command(row, actor):
 
 
 def follow_up(row, actor):
-    """Steps after an allowed cell that show its effect (expectations from SPEC)."""
+    """Steps after an allowed cell that show its effect (expectations from docs/rules.md)."""
     own = f"d_{actor}"
     f = {
         "add_member": [check("newbie", "view", "m_dash", True, "R4",
@@ -835,7 +836,7 @@ def attacks():
        "the kind; nobody grants themselves someone else's asset (A3).")
 
     add("attack: a permission admin granting to herself (X3)",
-        ["X3", "O4", "A1", "A3", "A4", "P2", "R1", "R6", "W3", "W7", "X2"], [
+        ["X3", "A2", "O4", "A1", "A3", "A4", "P2", "R1", "R6", "W3", "W7", "X2"], [
             cmd("wadm", C("add_workspace_member", workspace="ws", user="padm",
                           roles=["visitor"]), note="padm joins ws (private mode) as a visitor"),
             check("padm", "view", "d_olga", False, "W7"),
@@ -872,6 +873,9 @@ def attacks():
             cmd("dev", C("create_asset", asset="p_dev", workspace="personal:dev",
                          kind="dashboard", name="Mine")),
             cmd("padm", C("grant", asset="p_dev", target={"user": "padm"}, level="edit"),
+                D("A2"), "a visitor everywhere is never given edit, in a personal workspace "
+                "too (A2, issue 16)"),
+            cmd("padm", C("grant", asset="p_dev", target={"user": "padm"}, level="view"),
                 D("X3"), "nothing in another member's personal workspace is hers (W3)"),
             cmd("padm", C("share", asset="p_dev", **{"with": [{"user": "bob"}]}), "ok"),
             check("padm", "view", "p_dev", False, "W3"),

@@ -6,13 +6,13 @@ script writes one file holding the same matrix twice, once in a collaboration-mo
 (visibility never masks a role rule) and once in a private-mode workspace (W7):
 
     every workspace role (admin, developer, analyst, visitor)
-  x every operation of SPEC R
+  x every operation of docs/rules.md R
   x every kind the table is about
   x three targets: (own) the actor's own asset,
                    (other) another member's asset,
                    (granted) another member's asset on which the actor holds an `edit` grant.
 
-The expected answers come from SPEC R1-R6, A1-A6, W7 and docs/decisions.md, written out in
+The expected answers come from docs/rules.md R1-R6, A1-A6, W7 and docs/decisions.md, written out in
 EXPECTED below; where they differ from seed 004 the scenario description says so. The
 expectations never come from the engine.
 
@@ -37,7 +37,7 @@ OPERATIONS = ["create", "view", "use", "modify", "delete", "share",
 #   own  owned assets only (R6; A3 for share/authorize, A5 for delete, A6 for transfer)
 #   -    not permitted by the role (R2/R3/R4)
 #
-# Sources: SPEC R2 (developer), R3 (analyst, incl. the decided "analysts view data sources"),
+# Sources: docs/rules.md R2 (developer), R3 (analyst, incl. the decided "analysts view data sources"),
 # R4 (visitor), A3 (owner shares/authorizes), A5 (modify: own or edit grant; delete: own),
 # A6 (owner transfers), and docs/decisions.md "Roles and operations": developers modify only
 # their own data sources; `reference` is content-only (data needs `use`); `publish` exists only

@@ -144,6 +144,15 @@ impl Org {
         });
     }
 
+    /// A2 in personal workspaces: whether a role the user holds in some group workspace
+    /// permits `op` on `kind` (org admins hold every permission, O6).
+    fn any_role_permits(&self, user: UserIx, kind: Kind, op: Operation) -> bool {
+        self.members.get(user).is_some_and(|m| m.org_admin)
+            || self
+                .group_workspaces_of(user)
+                .any(|ws| self.role_permits(user, ws, kind, op))
+    }
+
     fn asset_ws_id(&self, ix: AssetIx) -> String {
         self.assets
             .get(ix)
@@ -347,26 +356,32 @@ pub(super) fn grant(
             if u == owner {
                 return Err(invalid(format!("`{uid}` owns `{asset}` already")));
             }
-            if ws.kind == WorkspaceKind::Group {
-                let org_admin = org.members.get(u).is_some_and(|m| m.org_admin);
-                if !org_admin && !ws.members.contains_key(&u) {
-                    return Err(denied(
-                        Rule::W4,
-                        format!(
-                            "`{uid}` is not a member of workspace `{}`",
-                            org.workspaces.id(ws_ix)
-                        ),
-                    ));
-                }
-                if !org.role_permits(u, ws_ix, kind, level.operation()) {
-                    return Err(denied(
-                        Rule::A2,
-                        format!(
-                            "no role of `{uid}` may {} a {kind}, so `{level}` would lift them above it",
-                            level.operation()
-                        ),
-                    ));
-                }
+            // W4: in a group workspace only its members, org admins included (they hold
+            // everything through O6 without a grant, and own nothing where they are not in).
+            if ws.kind == WorkspaceKind::Group && !ws.members.contains_key(&u) {
+                return Err(denied(
+                    Rule::W4,
+                    format!(
+                        "`{uid}` is not a member of workspace `{}`",
+                        org.workspaces.id(ws_ix)
+                    ),
+                ));
+            }
+            // A2: in a group workspace the grantee's roles there cap the grant; in a personal
+            // workspace, where they hold no role, the strongest role they hold in any group
+            // workspace does (R3, R4 hold there too).
+            let permitted = match ws.kind {
+                WorkspaceKind::Group => org.role_permits(u, ws_ix, kind, level.operation()),
+                WorkspaceKind::Personal => org.any_role_permits(u, kind, level.operation()),
+            };
+            if !permitted {
+                return Err(denied(
+                    Rule::A2,
+                    format!(
+                        "no role of `{uid}` may {} a {kind}, so `{level}` would lift them above it",
+                        level.operation()
+                    ),
+                ));
             }
         }
         if !grantees.contains(&grantee) {
@@ -499,8 +514,8 @@ pub(super) fn transfer(org: &mut Org, actor: UserIx, asset: &str, to: &str, at: 
             org.member(new_owner)?.personal
         }
         WorkspaceKind::Group => {
-            let org_admin = org.members.get(new_owner).is_some_and(|m| m.org_admin);
-            if !org_admin && !ws.members.contains_key(&new_owner) {
+            // W4, org admins included (see `grant`).
+            if !ws.members.contains_key(&new_owner) {
                 return Err(denied(
                     Rule::W4,
                     format!(

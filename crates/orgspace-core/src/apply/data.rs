@@ -290,11 +290,60 @@ pub(crate) fn check_table_grant(org: &Org, g: &TableGrantDef) -> Result<(), Refu
     Ok(())
 }
 
+impl Org {
+    /// The datasets built on a table of `source`, in id order.
+    fn datasets_on(&self, source: &str) -> Vec<(AssetIx, &DatasetSecurity)> {
+        let mut out: Vec<_> = self
+            .assets
+            .iter()
+            .filter_map(|(ix, a)| Some((ix, a.security.as_deref()?)))
+            .filter(|(_, sec)| sec.table.as_ref().is_some_and(|t| t.source == source))
+            .collect();
+        crate::sort::sort_by(&mut out, |a, b| {
+            self.assets.id(a.0).cmp(self.assets.id(b.0))
+        });
+        out
+    }
+}
+
+/// Whether a dataset's table and rules fit a data source's definition: what the snapshot
+/// loader requires of every dataset whose source exists (D1-D3).
+pub(crate) fn dataset_fits(
+    org: &Org,
+    def: &DataSourceDef,
+    sec: &DatasetSecurity,
+) -> Result<(), Refusal> {
+    let Some(t) = &sec.table else {
+        return Ok(());
+    };
+    let table = def.table(&t.table).ok_or_else(|| {
+        invalid(format!(
+            "unknown table `{}` in data source `{}`",
+            t.table, def.id
+        ))
+    })?;
+    org.check_row_rules(table, &sec.row_rules)?;
+    org.check_column_rules(table, &sec.column_rules)
+}
+
 pub(super) fn create_data_source(org: &mut Org, actor: UserIx, def: DataSourceDef) -> Outcome {
     org.require_point(actor, OrgPoint::ManageDataSources, Rule::D1)?;
     check_source(&def)?;
     if org.data_sources.contains_key(&def.id) {
         return Err(conflict(format!("data source `{}` already exists", def.id)));
+    }
+    // A dataset may still name a source that is gone (a state from before deletion was
+    // refused for it); the source comes back only with tables and columns that dataset fits,
+    // so the state still loads.
+    for (ix, sec) in org.datasets_on(&def.id) {
+        if let Err(e) = dataset_fits(org, &def, sec) {
+            return Err(conflict(format!(
+                "dataset `{}` is built on data source `{}` and would not fit it: {}",
+                org.assets.id(ix),
+                def.id,
+                e.message()
+            )));
+        }
     }
     let source = def.id.clone();
     org.data_sources.insert(source.clone(), def);
@@ -314,6 +363,15 @@ pub(super) fn delete_data_source(org: &mut Org, actor: UserIx, source: &str) -> 
         return Err(conflict(format!(
             "data source `{source}` is granted to workspace `{}`; revoke it first",
             ws.name
+        )));
+    }
+    // D1: a dataset built on it keeps its table and rules, which name the source's tables
+    // and columns; were the source deleted and made again with others, the state would not
+    // load. Such a source stays until the dataset is deleted.
+    if let Some((ix, _)) = org.datasets_on(source).first() {
+        return Err(conflict(format!(
+            "dataset `{}` is built on data source `{source}`; delete it first",
+            org.assets.id(*ix)
         )));
     }
     org.data_sources.remove(source);

@@ -54,7 +54,7 @@ impl Org {
 
     /// Admins of the folder's workspace, org admins, the personal workspace's owner and the
     /// folder's creator change a folder.
-    fn may_change_folder(&self, actor: UserIx, folder: FolderIx) -> Result<(), Refusal> {
+    pub(crate) fn may_change_folder(&self, actor: UserIx, folder: FolderIx) -> Result<(), Refusal> {
         let Some(f) = self.folders.get(folder) else {
             return Err(invalid("unknown folder"));
         };

@@ -2,7 +2,7 @@
 //! and custom organization roles (O1-O8, X3).
 
 use super::{Outcome, check_id, check_name};
-use crate::error::{Refusal, conflict, denied, invalid, not_found};
+use crate::error::{Refusal, conflict, denied, invalid, invalid_by, not_found};
 use crate::event::Event;
 use crate::model::{CustomOrgRole, Member, MemberRoles, Org, PERSONAL_PREFIX, Workspace};
 use crate::roles::PresetRole;
@@ -400,9 +400,21 @@ pub(super) fn delete_org_role(org: &mut Org, actor: UserIx, role: &str) -> Outco
     Ok(alloc::vec![Event::OrgRoleDeleted { role: role.into() }])
 }
 
-pub(super) fn remove_member(org: &mut Org, actor: UserIx, user: &str, new_owner: &str) -> Outcome {
+pub(super) fn remove_member(
+    org: &mut Org,
+    actor: UserIx,
+    user: &str,
+    new_owner: Option<&str>,
+    at: u64,
+) -> Outcome {
     org.require_point(actor, OrgPoint::ManageMembers, Rule::O3)?;
     let target = org.user(user)?;
+    let Some(new_owner) = new_owner else {
+        return Err(invalid_by(
+            Rule::O8,
+            format!("removing `{user}` names a new owner for everything they own"),
+        ));
+    };
     let heir = org.user(new_owner)?;
     if heir == target {
         return Err(invalid(format!(
@@ -429,13 +441,25 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, user: &str, new_owner:
         org.assets.id(a.0).cmp(org.assets.id(b.0))
     });
     for &(ix, ws, kind) in &owned {
-        if ws != personal && !org.role_permits(heir, ws, kind, crate::vocab::Operation::Create) {
+        org.require_hand_over(actor, heir, ix, ws, kind, personal, at)?;
+    }
+    // The folders they made in group workspaces pass to the heir, and with them the creator's
+    // right to change them: X3 again, only folders the remover may change themselves.
+    let mut made: Vec<_> = org
+        .folders
+        .iter()
+        .filter(|(_, f)| f.created_by == target && f.workspace != personal)
+        .map(|(ix, _)| ix)
+        .collect();
+    crate::sort::sort_by(&mut made, |a, b| org.folders.id(*a).cmp(org.folders.id(*b)));
+    for f in made {
+        if org.may_change_folder(actor, f).is_err() {
             return Err(denied(
-                Rule::O8,
+                Rule::X3,
                 format!(
-                    "`{new_owner}` may not own {kind} `{}` in workspace `{}`",
-                    org.assets.id(ix),
-                    org.workspaces.id(ws)
+                    "`{}` may not change folder `{}`, so cannot hand it over",
+                    org.members.id(actor),
+                    org.folders.id(f)
                 ),
             ));
         }
@@ -492,6 +516,62 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, user: &str, new_owner:
 }
 
 impl Org {
+    /// O8 for one asset of a removed member: the hand-over is a transfer the actor makes, so
+    /// the actor must be able to transfer the asset (X3: nobody hands over what they could not
+    /// give away themselves, so a member manager does not name himself heir to assets he could
+    /// not see), and the heir must be able to own it: in a group workspace a member of it (W4)
+    /// whose roles create the kind (O8, A6); a personal workspace's assets go to the heir's.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the plan's tuple spelled out, so the caller keeps its single sort"
+    )]
+    fn require_hand_over(
+        &self,
+        actor: UserIx,
+        heir: UserIx,
+        ix: crate::table::AssetIx,
+        ws: WorkspaceIx,
+        kind: crate::vocab::Kind,
+        personal: WorkspaceIx,
+        at: u64,
+    ) -> Result<(), Refusal> {
+        let asset = self.assets.id(ix);
+        let wid = self.workspaces.id(ws);
+        if !self
+            .decide(actor, crate::vocab::Operation::Transfer, ix, at)
+            .allowed
+        {
+            return Err(denied(
+                Rule::X3,
+                format!(
+                    "`{}` may not transfer {kind} `{asset}` in workspace `{wid}`, so cannot hand it over",
+                    self.members.id(actor)
+                ),
+            ));
+        }
+        if ws == personal {
+            return Ok(());
+        }
+        let heir_id = self.members.id(heir);
+        let member = self
+            .workspaces
+            .get(ws)
+            .is_some_and(|w| w.members.contains_key(&heir));
+        if !member {
+            return Err(denied(
+                Rule::W4,
+                format!("`{heir_id}` is not a member of workspace `{wid}`, which holds `{asset}`"),
+            ));
+        }
+        if !self.role_permits(heir, ws, kind, crate::vocab::Operation::Create) {
+            return Err(denied(
+                Rule::O8,
+                format!("`{heir_id}` may not own {kind} `{asset}` in workspace `{wid}`"),
+            ));
+        }
+        Ok(())
+    }
+
     /// The ids of a member's organization roles.
     pub(crate) fn org_role_ids(&self, user: UserIx) -> Vec<String> {
         let Some(m) = self.members.get(user) else {

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
-    /// The invariant it breaks, where it is a SPEC rule (X5 lists them).
+    /// The invariant it breaks, where it is a rule of docs/rules.md (X5 lists them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<Rule>,
     /// What is wrong.
@@ -90,15 +90,14 @@ impl Loader {
             }
             return;
         };
-        // A dataset outlives the deletion of its data source and then shows nothing (D1).
-        // Sources never change their tables, so a source that exists must hold the table.
-        if !self.org.data_sources.contains_key(&t.source) {
+        // A dataset of a state from before deletion was refused for it may outlive its data
+        // source and then shows nothing (D1). A source that exists must hold the table and
+        // the columns its rules name, which `create_data_source` and `delete_data_source`
+        // keep true.
+        let Some(def) = self.org.data_sources.get(&t.source) else {
             return;
-        }
-        let checked = self.org.table_def(&t.source, &t.table).and_then(|table| {
-            self.org.check_row_rules(table, &sec.row_rules)?;
-            self.org.check_column_rules(table, &sec.column_rules)
-        });
+        };
+        let checked = crate::apply::data::dataset_fits(&self.org, def, sec);
         if let Err(e) = checked {
             self.report(
                 Some(Rule::D1),

@@ -18,7 +18,7 @@ pub fn add_member(user: &str, workspace: Option<&str>, roles: &[&str]) -> Comman
 pub fn remove_member(user: &str, new_owner: &str) -> Command {
     Command::RemoveMember {
         user: user.into(),
-        new_owner: new_owner.into(),
+        new_owner: Some(new_owner.into()),
     }
 }
 

@@ -57,12 +57,20 @@ impl Reference {
                     }
                 }
             }
-            Command::RemoveMember { user, new_owner } => {
-                self.refuse_remove_member(&mut no, actor, user, new_owner);
-                if no.is_empty() {
-                    self.remove_member(user, new_owner);
+            Command::RemoveMember { user, new_owner } => match new_owner {
+                Some(new_owner) => {
+                    self.refuse_remove_member(&mut no, actor, user, new_owner);
+                    if no.is_empty() {
+                        self.remove_member(user, new_owner);
+                    }
                 }
-            }
+                None => {
+                    if !self.is_org_admin(actor) {
+                        no.push(why(Code::Denied, &["O3"], "only org admins remove members"));
+                    }
+                    no.push(why(Code::Invalid, &["O8"], "no new owner named"));
+                }
+            },
             Command::SetOrgRoles { user, roles } => {
                 if !self.is_org_admin(actor) {
                     no.push(why(Code::Denied, &["O3"], "only org admins set org roles"));
@@ -497,8 +505,8 @@ impl Reference {
                         no.push(why(Code::Conflict, &[], "already the owner"));
                     }
                     if self.is_group_ws(&a.workspace) {
-                        // W4, A6.
-                        if !self.is_org_admin(to) && self.roles_in(to, &a.workspace).is_none() {
+                        // W4 (org admins included), A6.
+                        if self.roles_in(to, &a.workspace).is_none() {
                             no.push(why(Code::Denied, &["W4"], "not a member of the workspace"));
                         }
                         if !self.role_permits(to, &a.workspace, a.kind, Operation::Create) {
@@ -641,12 +649,17 @@ impl Reference {
         if self.is_org_admin(user) && self.org_admin_count() <= 1 {
             no.push(why(Code::Denied, &["O5"], "last org admin"));
         }
-        // O8: the new owner must be able to own each asset of a group workspace.
+        // O8: the new owner must be able to own each asset of a group workspace: a member of
+        // it (W4) whose roles create the kind. (Only org admins remove members here, and they
+        // may transfer everything, so X3 for the hand-over never refuses in this model.)
         for a in self.assets.values() {
-            if a.owner == user
-                && self.is_group_ws(&a.workspace)
-                && !self.role_permits(heir, &a.workspace, a.kind, Operation::Create)
-            {
+            if a.owner != user || !self.is_group_ws(&a.workspace) {
+                continue;
+            }
+            if self.roles_in(heir, &a.workspace).is_none() {
+                no.push(why(Code::Denied, &["W4"], "new owner not in the workspace"));
+            }
+            if !self.role_permits(heir, &a.workspace, a.kind, Operation::Create) {
                 no.push(why(Code::Denied, &["O8"], "new owner may not own an asset"));
             }
         }
@@ -700,12 +713,23 @@ impl Reference {
                 no.push(why(Code::Conflict, &[], "grant to the owner"));
             }
             if group_ws {
-                if !self.is_org_admin(u) && self.roles_in(u, &asset.workspace).is_none() {
+                // W4, org admins included.
+                if self.roles_in(u, &asset.workspace).is_none() {
                     no.push(why(Code::Denied, &["W4"], "grantee not in the workspace"));
                 }
                 if !self.role_permits(u, &asset.workspace, asset.kind, level_operation(level)) {
                     no.push(why(Code::Denied, &["A2"], "above the grantee's role"));
                 }
+            } else if !self.is_org_admin(u)
+                && !self
+                    .workspaces
+                    .iter()
+                    .filter(|(_, w)| w.personal_of.is_none())
+                    .any(|(w, _)| self.role_permits(u, w, asset.kind, level_operation(level)))
+            {
+                // A2 in a personal workspace: the strongest role the grantee holds in any
+                // group workspace caps the grant.
+                no.push(why(Code::Denied, &["A2"], "above the grantee's roles"));
             }
         }
         // X3: the central authorizers' exemption covers grants to others only (decisions "X3

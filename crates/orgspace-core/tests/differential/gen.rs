@@ -222,7 +222,10 @@ pub(crate) fn command() -> impl Strategy<Value = Command> {
         (
             3,
             (user(), user())
-                .prop_map(|(user, new_owner)| Command::RemoveMember { user, new_owner })
+                .prop_map(|(user, new_owner)| Command::RemoveMember {
+                    user,
+                    new_owner: Some(new_owner),
+                })
                 .boxed(),
         ),
         (
