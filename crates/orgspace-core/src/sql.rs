@@ -106,6 +106,14 @@ pub struct SqlQuery {
     pub columns: Vec<ScopeColumn>,
 }
 
+/// The exact decimal text a number binds as: integers (and integral floats) as their exact
+/// integer, other floats as their shortest round-trip decimal, in plain notation. Numbers the
+/// core calls equal have the same text.
+#[must_use]
+pub fn decimal_text(n: &serde_json::Number) -> String {
+    number::Exact::of(n).text
+}
+
 /// A value ready to bind, and the SQL type the statement casts it to.
 pub(crate) struct Bound {
     param: Value,
