@@ -148,9 +148,9 @@ pub(crate) trait Syntax {
             return Err(invalid("an empty name cannot be a SQL identifier"));
         }
         if name.contains('\0') {
-            return Err(invalid(format!(
-                "the name {name:?} holds a NUL character, which no SQL identifier may hold"
-            )));
+            return Err(invalid(
+                "a name holds a NUL character, which no SQL identifier may hold",
+            ));
         }
         out.push('"');
         for c in name.chars() {

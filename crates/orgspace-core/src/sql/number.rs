@@ -11,9 +11,6 @@
 use alloc::string::{String, ToString};
 use serde_json::Number;
 
-/// An integral float within this bound converts to `i128` exactly (as in `data/predicate.rs`).
-const INT_LIMIT: f64 = 18_446_744_073_709_551_616.0;
-
 /// A number ready to bind.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Exact {
@@ -21,33 +18,21 @@ pub(crate) struct Exact {
     pub text: String,
     /// The value, when it is an integer the core compares as one.
     pub integer: Option<i128>,
-    /// The value as a float, when it came as one (non-integral or beyond `2^64`).
+    /// The value as a float, when it came as one.
     pub float: Option<f64>,
 }
 
 impl Exact {
     pub(crate) fn of(n: &Number) -> Exact {
         if let Some(i) = n.as_i64() {
-            return Exact::int(i128::from(i));
+            return Exact::int(i128::from(i), None);
         }
         if let Some(u) = n.as_u64() {
-            return Exact::int(i128::from(u));
+            return Exact::int(i128::from(u), None);
         }
         let f = n.as_f64().unwrap_or(0.0);
-        if (-INT_LIMIT..=INT_LIMIT).contains(&f) {
-            // In range, so the cast only drops a fraction, which the comparison back detects.
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_precision_loss,
-                reason = "within ±2^64 the cast is exact for integral floats; checked by the way back"
-            )]
-            let (t, back) = {
-                let t = f as i128;
-                (t, t as f64)
-            };
-            if back == f {
-                return Exact::int(t);
-            }
+        if let Some(i) = integral(f) {
+            return Exact::int(i, Some(f));
         }
         Exact {
             text: plain(&n.to_string()),
@@ -56,11 +41,21 @@ impl Exact {
         }
     }
 
-    fn int(i: i128) -> Exact {
+    fn int(i: i128, float: Option<f64>) -> Exact {
+        // Through 64-bit formatting: i128's pulls 128-bit division into the npm package.
+        let magnitude = i.unsigned_abs();
+        let mut text = match u64::try_from(magnitude) {
+            Ok(m) => m.to_string(),
+            // Only 2^64 itself, an integral float at the edge of the range.
+            Err(_) => String::from("18446744073709551616"),
+        };
+        if i < 0 {
+            text.insert(0, '-');
+        }
         Exact {
-            text: i.to_string(),
+            text,
             integer: Some(i),
-            float: None,
+            float,
         }
     }
 
@@ -72,6 +67,32 @@ impl Exact {
             None => (t.len(), 0),
         }
     }
+}
+
+/// The integer a float is exactly, within ±2^64 (through 64-bit casts, which stay small in
+/// WebAssembly: a cast only drops a fraction, which the way back detects).
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    reason = "every cast is checked by converting back"
+)]
+fn integral(f: f64) -> Option<i128> {
+    const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+    let magnitude = if f < 0.0 { -f } else { f };
+    if magnitude > TWO_64 {
+        return None;
+    }
+    if magnitude == TWO_64 {
+        let m = i128::from(u64::MAX) + 1;
+        return Some(if f < 0.0 { -m } else { m });
+    }
+    let m = magnitude as u64;
+    if m as f64 != magnitude {
+        return None;
+    }
+    let m = i128::from(m);
+    Some(if f < 0.0 { -m } else { m })
 }
 
 /// Scientific notation (`1.5e-7`, `1e20`) as plain decimal (`0.00000015`,
@@ -159,7 +180,8 @@ mod tests {
         let two63: Number = serde_json::from_str("9223372036854775808.0").unwrap();
         assert_eq!(Exact::of(&two63).text, "9223372036854775808");
         let one: Number = serde_json::from_str("1.0").unwrap();
-        assert_eq!(Exact::of(&one), Exact::of(&Number::from(1)));
+        assert_eq!(Exact::of(&one).text, Exact::of(&Number::from(1)).text);
+        assert_eq!(Exact::of(&one).integer, Some(1));
         let big: Number = serde_json::from_str("18446744073709551615").unwrap();
         assert_eq!(Exact::of(&big).text, "18446744073709551615");
         let huge: Number = serde_json::from_str("1e300").unwrap();

@@ -28,6 +28,19 @@ impl Syntax for Sqlite {
     }
 }
 
+/// The double equal to `u`, if there is one. `u` is beyond i64, so at least 2^63: its double is
+/// below 2^64 exactly when the conversion did not round up to it.
+#[expect(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "checked by converting back, below 2^64 where the cast back is exact"
+)]
+fn exact_double(u: u64) -> Option<f64> {
+    let f = u as f64;
+    (f < 18_446_744_073_709_551_616.0 && f as u64 == u).then_some(f)
+}
+
 /// An integer within 64 bits binds as text cast to `INTEGER` (exact, and a JavaScript driver
 /// never sees it as a double); a float binds as itself. An integer beyond 64 bits is stored by
 /// SQLite as a double: it binds as that double when it is one exactly, and otherwise equals
@@ -38,22 +51,13 @@ fn number(n: &Number) -> Option<Bound> {
         (Some(i), _) if i64::try_from(i).is_ok() => {
             Some(Bound::cast(Value::String(exact.text), "INTEGER"))
         }
-        (Some(i), _) => {
-            #[expect(
-                clippy::cast_precision_loss,
-                reason = "checked: the integer is kept only if the double is it exactly"
-            )]
-            let f = i as f64;
-            #[expect(
-                clippy::cast_possible_truncation,
-                reason = "within ±2^64 the cast back is exact or detects the loss"
-            )]
-            let back = f as i128;
-            (back == i)
-                .then(|| Number::from_f64(f))
-                .flatten()
-                .map(|n| Bound::plain(Value::Number(n)))
-        }
+        // Beyond 64 bits and written as a float: it is that double.
+        (Some(_), Some(f)) => Number::from_f64(f).map(|n| Bound::plain(Value::Number(n))),
+        (Some(i), None) => u64::try_from(i)
+            .ok()
+            .and_then(exact_double)
+            .and_then(Number::from_f64)
+            .map(|n| Bound::plain(Value::Number(n))),
         (None, Some(f)) => Number::from_f64(f).map(|n| Bound::plain(Value::Number(n))),
         (None, None) => None,
     }
