@@ -11,6 +11,6 @@ mod scenario;
 pub use files::{LoadedScenario, load_path, load_paths};
 pub use run::{Failure, Summary, run_scenario};
 pub use scenario::{
-    CheckQuery, DryRunQuery, Expect, ExpectedColumn, FilterQuery, PreviewQuery, Scenario, Step,
-    StepAction,
+    CheckQuery, DryRunQuery, Expect, ExpectedColumn, FilterQuery, PreviewQuery, Scenario,
+    SqlStepQuery, Step, StepAction, ThroughQuery,
 };

@@ -60,6 +60,33 @@ pub enum StepAction {
     DataScope(String),
     /// Applies the actor's data scope on a dataset to rows (D4).
     Preview(PreviewQuery),
+    /// Asks for the actor's data scope on a dataset seen through an asset built on it (A8).
+    DataScopeThrough(ThroughQuery),
+    /// Asks for the actor's data scope as one parameterized SQL statement (D4, A8).
+    Sql(SqlStepQuery),
+}
+
+/// `data_scope_through`: a dataset and the asset (dashboard, portal...) it is seen through.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThroughQuery {
+    /// The dataset.
+    pub dataset: String,
+    /// The asset built on it.
+    pub through: String,
+}
+
+/// `sql`: a dataset, optionally seen through an asset, in a dialect.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqlStepQuery {
+    /// The dataset.
+    pub dataset: String,
+    /// The asset it is seen through, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub through: Option<String>,
+    /// The dialect.
+    pub dialect: orgspace_core::sql::Dialect,
 }
 
 /// `preview`: rows of a dataset as the actor would see them.
@@ -160,4 +187,11 @@ pub enum Expect {
     },
     /// For `preview`: the rows the actor sees, in order.
     Rows(Vec<serde_json::Map<String, serde_json::Value>>),
+    /// For `sql`: the statement and its parameters, exactly.
+    Sql {
+        /// The statement.
+        sql: String,
+        /// The parameters, in order.
+        params: Vec<serde_json::Value>,
+    },
 }

@@ -75,7 +75,7 @@ impl FromStr for Dialect {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
-            "postgres" | "postgresql" => Ok(Dialect::Postgres),
+            "postgres" => Ok(Dialect::Postgres),
             "duckdb" => Ok(Dialect::Duckdb),
             "sqlite" => Ok(Dialect::Sqlite),
             other => Err(invalid(format!(
