@@ -168,6 +168,56 @@ class Sqlite {
   }
 }
 
+async function readmeBackend(db) {
+  const pkg = new URL("../../target/npm/orgspace/node.js", import.meta.url);
+  if (!fs.existsSync(pkg)) throw new Error("target/npm/orgspace is missing: run `bash scripts/build-npm.sh`");
+  const { Engine } = await import(pkg.href);
+  const engine = new Engine();
+  const at = 1_700_000_000_000;
+  for (const c of [
+    { type: "create_org", org: "acme", name: "Acme", default_workspace: "main", mode: "collaboration" },
+    { type: "add_member", user: "vic", workspace: "main", workspace_roles: ["visitor"], attributes: { region: ["east"] } },
+    { type: "create_data_source", source: "dw", name: "Warehouse", tables: [{ name: "orders", columns: [
+      { name: "region", type: "string" }, { name: "amount", type: "number" }, { name: "email", type: "string" }] }] },
+    { type: "grant_table", workspace: "main", source: "dw", table: "orders" },
+    { type: "create_asset", asset: "sales", workspace: "main", kind: "dataset", name: "Sales" },
+    { type: "set_dataset_table", asset: "sales", source: "dw", table: "orders" },
+    { type: "set_row_rules", asset: "sales", enabled: true, rules: [{ targets: { all: true }, column: "region", allow: { attribute: "region" } }] },
+    { type: "set_column_rules", asset: "sales", rules: [{ targets: { all: true }, column: "email", action: "mask" }] },
+    { type: "create_asset", asset: "board", workspace: "main", kind: "dashboard", name: "Board", references: ["sales"] },
+  ]) engine.execute("alice", c, at);
+  await db.query(`CREATE TABLE orders (region TEXT, amount NUMERIC, email TEXT)`);
+  await db.query(`INSERT INTO orders VALUES ('east', 10, 'a@x'), ('west', 20, 'b@x'), ('east', 9007199254740993, 'c@x')`);
+
+  // As in the README.
+  async function datasetThroughDashboard(user, dashboard, dataset) {
+    const { sql, params, columns } = engine.sqlThrough(user, dataset, dashboard, "postgres", Date.now());
+    const { rows } = await db.query({ text: sql, values: params, rowMode: "array" });
+    return { columns: columns.map((c) => c.name), rows };
+  }
+
+  const got = await datasetThroughDashboard("vic", "board", "sales");
+  const want = { columns: ["region", "amount", "email"], rows: [["east", "10", "***"], ["east", "9007199254740993", "***"]] };
+  got.rows.sort((a, b) => a[1].length - b[1].length);
+  if (JSON.stringify(got) !== JSON.stringify(want)) {
+    failures++;
+    console.error(`README backend: want ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+  }
+  let refused;
+  try {
+    engine.sql("vic", "sales", "postgres", Date.now());
+  } catch (e) {
+    refused = `${e.code} ${e.rule}`;
+  }
+  if (refused !== "denied R4") {
+    failures++;
+    console.error(`README backend: a visitor's direct SQL must be denied by R4, got ${refused}`);
+  }
+  await db.query("DROP TABLE orders");
+  engine.free();
+  console.log("README backend: a visitor's rows through a dashboard, from the npm package on PostgreSQL");
+}
+
 const file = process.argv[2];
 if (!file) {
   console.error("usage: node tests/sql/run.mjs cases.jsonl");
@@ -232,6 +282,10 @@ for await (const line of lines) {
     await db.drop(c);
   }
 }
+// The README's Node backend, end to end: the npm package's statement for a visitor seen
+// through a dashboard (A8 with D4), run on PostgreSQL with node-postgres.
+await readmeBackend(dbs[0].client);
+
 for (const db of dbs) {
   const rows = await db.query({ sql: 'SELECT "canary" FROM "t"', params: [], columns: [] });
   if (rows.length !== 1 || rows[0][0] !== "alive") {
