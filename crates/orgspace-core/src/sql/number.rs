@@ -95,6 +95,21 @@ fn integral(f: f64) -> Option<i128> {
     Some(if f < 0.0 { -m } else { m })
 }
 
+/// The exponent of `1e-7`'s kind (`-7`), read by hand: `str::parse` would bring integer parsing
+/// into the npm package for two digits.
+fn exponent_of(e: &str) -> i64 {
+    let (negative, digits) = match e.as_bytes().split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, e.as_bytes()),
+    };
+    let n = digits.iter().fold(0i64, |n, d| {
+        n.saturating_mul(10)
+            .saturating_add(i64::from(d.wrapping_sub(b'0')))
+    });
+    if negative { -n } else { n }
+}
+
 /// Scientific notation (`1.5e-7`, `1e20`) as plain decimal (`0.00000015`,
 /// `100000000000000000000`), with no trailing fractional zeros.
 pub(crate) fn plain(s: &str) -> String {
@@ -102,8 +117,8 @@ pub(crate) fn plain(s: &str) -> String {
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+    let (mantissa, exponent) = match s.split_once('e') {
+        Some((m, e)) => (m, exponent_of(e)),
         None => (s, 0),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
