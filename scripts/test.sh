@@ -32,6 +32,9 @@ cargo test --workspace --locked
 step "npm package: build offline (pinned wasm-bindgen, wasm-opt from npm)"
 bash scripts/build-npm.sh
 
+step "SQL on real databases: PostgreSQL, DuckDB, SQLite vs DataScope::apply, 1,000 cases (tests/sql/run.sh)"
+bash tests/sql/run.sh
+
 step "wasm-bindgen tests in Node"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 cargo test -p orgspace-wasm --target wasm32-unknown-unknown --locked

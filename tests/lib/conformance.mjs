@@ -159,6 +159,21 @@ async function runStep(host, step, now) {
     const rowsOk = e?.rows === undefined || same(e.rows, r.value.rows);
     return e?.columns && same(got, want) && rowsOk ? null : mismatch(e, r.value);
   }
+  if ("data_scope_through" in step) {
+    const { dataset, through } = step.data_scope_through;
+    const r = await attempt(() => host.dataScopeThrough(step.as, dataset, through, now));
+    if (r.err) return refusedAs(r);
+    const got = r.value.columns.map((c) => [c.name, !!c.masked]);
+    const want = (e?.columns ?? []).map((c) => [c.name, !!c.masked]);
+    const rowsOk = e?.rows === undefined || same(e.rows, r.value.rows);
+    return e?.columns && same(got, want) && rowsOk ? null : mismatch(e, r.value);
+  }
+  if ("sql" in step) {
+    const { dataset, through, dialect } = step.sql;
+    const r = await attempt(() => host.sql(step.as, dataset, through ?? null, dialect, now));
+    if (r.err) return refusedAs(r);
+    return typeof e?.sql === "string" && e.sql === r.value.sql && same(e.params, r.value.params) ? null : mismatch(e, r.value);
+  }
   if ("preview" in step) {
     const r = await attempt(() => host.preview(step.as, step.preview.dataset, step.preview.rows, now));
     if (r.err) return refusedAs(r);

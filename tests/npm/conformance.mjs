@@ -84,6 +84,9 @@ function npmHost() {
     dryRun: (as, ws, mode, now) => engine.modeSwitchDryRun(as, ws, mode, now),
     dataScope: (as, ds, now) => engine.dataScope(as, ds, now),
     preview: (as, ds, rows, now) => engine.previewRows(as, ds, rows, now),
+    dataScopeThrough: (as, ds, through, now) => engine.dataScopeThrough(as, ds, through, now),
+    sql: (as, ds, through, dialect, now) =>
+      through === null ? engine.sql(as, ds, dialect, now) : engine.sqlThrough(as, ds, through, dialect, now),
     close: () => engine?.free(),
   };
 }

@@ -409,6 +409,18 @@ test("every query route", async (t) => {
     ]);
     assertError(await call("carol", "GET", p(`/assets/sales/data-scope${q}`)), 403, "denied", "carol");
     assertError(await call("bob", "POST", p(`/assets/sales/preview${q}`), { rows: "x" }), 400, "invalid", "rows");
+    // The scope as SQL (docs/sql.md): values only as parameters, the mask a constant.
+    const sql = await ok("bob", "GET", p(`/assets/sales/sql${q}&dialect=postgres`));
+    assert.deepEqual(sql, {
+      table: { source: "dw", table: "orders" },
+      sql: `SELECT "region", "amount", '***' AS "email" FROM "orders" WHERE "region" IN (CAST($1 AS TEXT), CAST($2 AS TEXT))`,
+      params: ["east", "west"],
+      columns: [{ name: "region", type: "string" }, { name: "amount", type: "number" }, { name: "email", type: "string", masked: true }],
+    });
+    assertError(await call("carol", "GET", p(`/assets/sales/sql${q}&dialect=sqlite`)), 403, "denied", "carol");
+    assertError(await call("bob", "GET", p(`/assets/sales/sql${q}`)), 400, "invalid", "no dialect");
+    assertError(await call("bob", "GET", p(`/assets/sales/sql${q}&dialect=oracle`)), 400, "invalid", "unknown dialect");
+    assertError(await call("bob", "GET", p(`/assets/sales/sql${q}&dialect=duckdb&through=dash`)), 403, "denied", "dash is not built on sales");
   });
 
   await t.test("per-user snapshot", async () => {

@@ -103,6 +103,10 @@ export function httpHost(client, org) {
     dryRun: (as, ws, mode, now) => send(as, "GET", `/workspaces/${enc(ws)}/mode-dry-run${q()}&mode=${enc(mode)}`, undefined, now),
     dataScope: (as, ds, now) => send(as, "GET", `/assets/${enc(ds)}/data-scope${q()}`, undefined, now),
     preview: async (as, ds, rows, now) => (await send(as, "POST", `/assets/${enc(ds)}/preview${q()}`, { rows }, now)).rows,
+    dataScopeThrough: (as, ds, through, now) =>
+      send(as, "GET", `/assets/${enc(ds)}/data-scope${q()}&through=${enc(through)}`, undefined, now),
+    sql: (as, ds, through, dialect, now) =>
+      send(as, "GET", `/assets/${enc(ds)}/sql${q()}&dialect=${enc(dialect)}${through === null ? "" : `&through=${enc(through)}`}`, undefined, now),
   };
 }
 

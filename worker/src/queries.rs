@@ -2,6 +2,7 @@
 //! from KV parts at the edge, or the organization's Durable Object when KV lags behind.
 
 use crate::api_error::ApiError;
+use orgspace_core::sql::Dialect;
 use orgspace_core::{Engine, Kind, Mode, Operation, Refusal};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -71,6 +72,24 @@ pub enum Query {
         /// The dataset.
         dataset: String,
     },
+    /// The caller's data scope of a dataset seen through an asset built on it (A8 with D4).
+    ScopeThrough {
+        /// The dataset.
+        dataset: String,
+        /// The dashboard, portal... built on it.
+        through: String,
+    },
+    /// The caller's data scope of a dataset (directly or through an asset) as one
+    /// parameterized SQL statement (docs/sql.md).
+    Sql {
+        /// The dataset.
+        dataset: String,
+        /// The asset it is seen through, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        through: Option<String>,
+        /// The dialect.
+        dialect: Dialect,
+    },
     /// Rows of a dataset as the caller sees them (D4).
     Preview {
         /// The dataset.
@@ -119,6 +138,57 @@ impl Query {
         })
     }
 
+    /// `GET .../assets/{dataset}/sql?dialect=postgres[&through=d]` and
+    /// `GET .../assets/{dataset}/data-scope[?through=d]`: the scope questions from their query
+    /// strings (`min_version` aside).
+    ///
+    /// # Errors
+    ///
+    /// `invalid` for an unknown or repeated parameter, a missing or unknown dialect.
+    pub fn scope_from_query(
+        dataset: String,
+        pairs: &[(String, String)],
+        sql: bool,
+    ) -> Result<Query, ApiError> {
+        let mut dialect = None;
+        let mut through = None;
+        for (key, value) in pairs.iter().filter(|(k, _)| k != "min_version") {
+            let slot = match key.as_str() {
+                "dialect" if sql => &mut dialect,
+                "through" => &mut through,
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "unknown parameter `{key}`: this route takes {}",
+                        if sql {
+                            "`dialect` and `through`"
+                        } else {
+                            "`through`"
+                        }
+                    )));
+                }
+            };
+            if slot.replace(value.clone()).is_some() {
+                return Err(ApiError::invalid(format!(
+                    "`{key}` is given more than once"
+                )));
+            }
+        }
+        if !sql {
+            return Ok(match through {
+                Some(through) => Query::ScopeThrough { dataset, through },
+                None => Query::DataScope { dataset },
+            });
+        }
+        let dialect = dialect
+            .ok_or_else(|| ApiError::invalid("`dialect` is required: postgres, duckdb or sqlite"))?
+            .parse::<Dialect>()?;
+        Ok(Query::Sql {
+            dataset,
+            through,
+            dialect,
+        })
+    }
+
     /// The workspaces whose parts answer this query, when known without a lookup; `None` means
     /// the assets named must be located first (or the query needs the whole organization).
     #[must_use]
@@ -147,6 +217,13 @@ impl Query {
                 .filter_map(|c| c.asset.as_deref())
                 .collect(),
             Query::DataScope { dataset } | Query::Preview { dataset, .. } => vec![dataset.as_str()],
+            Query::ScopeThrough { dataset, through }
+            | Query::Sql {
+                dataset,
+                through: Some(through),
+                ..
+            } => vec![dataset.as_str(), through.as_str()],
+            Query::Sql { dataset, .. } => vec![dataset.as_str()],
             Query::Asset { asset } => vec![asset.as_str()],
             _ => Vec::new(),
         }
@@ -232,6 +309,18 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
             let scope = engine.data_scope(actor, dataset, now)?;
             serde_json::to_value(scope).map_err(|e| ApiError::internal(e.to_string()))
         }
+        Query::ScopeThrough { dataset, through } => {
+            let scope = engine.data_scope_through(actor, dataset, through, now)?;
+            serde_json::to_value(scope).map_err(|e| ApiError::internal(e.to_string()))
+        }
+        Query::Sql {
+            dataset,
+            through,
+            dialect,
+        } => {
+            let q = engine.sql(actor, dataset, through.as_deref(), *dialect, now)?;
+            serde_json::to_value(q).map_err(|e| ApiError::internal(e.to_string()))
+        }
         Query::Preview { dataset, rows } => {
             let scope = engine.data_scope(actor, dataset, now)?;
             Ok(json!({ "rows": scope.apply(rows) }))
@@ -307,3 +396,7 @@ fn decide(engine: &Engine, actor: &str, item: &CheckItem, now: u64) -> Result<Va
 #[cfg(test)]
 #[path = "queries_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "queries_sql_tests.rs"]
+mod sql_tests;

@@ -64,6 +64,7 @@ pub const QUERY_ROUTES: &[(Method, &str)] = &[
     ),
     (Method::Get, "/v1/orgs/:org/assets/:asset"),
     (Method::Get, "/v1/orgs/:org/assets/:asset/data-scope"),
+    (Method::Get, "/v1/orgs/:org/assets/:asset/sql"),
     (Method::Post, "/v1/orgs/:org/assets/:asset/preview"),
     (Method::Get, "/v1/orgs/:org/snapshot"),
     (Method::Put, "/v1/orgs/:org/snapshot"),

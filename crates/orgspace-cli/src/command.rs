@@ -2,4 +2,5 @@
 
 pub mod check;
 pub mod conformance;
+pub mod sql;
 pub mod validate;

@@ -1,4 +1,5 @@
-//! `orgspace`: run conformance scenarios, ask for decisions and validate snapshots.
+//! `orgspace`: run conformance scenarios, ask for decisions and data scopes as SQL, and
+//! validate snapshots.
 
 mod command;
 
@@ -52,6 +53,28 @@ enum Cmd {
         /// An asset id, or `WORKSPACE:KIND` for create.
         target: String,
     },
+    /// Prints a user's data on a dataset (D4) as one parameterized SQL statement, as JSON
+    /// `{table, sql, params, columns}`; exit 2 when refused by a rule.
+    Sql {
+        /// The snapshot to answer from.
+        #[arg(long)]
+        snapshot: PathBuf,
+        /// The user.
+        #[arg(long = "as")]
+        actor: String,
+        /// The dataset.
+        #[arg(long)]
+        dataset: String,
+        /// An asset built on the dataset (a dashboard, portal...) the user sees it through (A8).
+        #[arg(long)]
+        through: Option<String>,
+        /// postgres, duckdb or sqlite.
+        #[arg(long, default_value = "postgres")]
+        dialect: String,
+        /// Milliseconds since the epoch; now when absent.
+        #[arg(long)]
+        at: Option<u64>,
+    },
     /// Reports every invariant a snapshot breaks.
     Validate {
         /// The snapshot file.
@@ -69,6 +92,21 @@ fn main() -> ExitCode {
             operation,
             target,
         } => command::check::run(&snapshot, &actor, at, &operation, &target),
+        Cmd::Sql {
+            snapshot,
+            actor,
+            dataset,
+            through,
+            dialect,
+            at,
+        } => command::sql::run(&command::sql::Ask {
+            snapshot: &snapshot,
+            actor: &actor,
+            dataset: &dataset,
+            through: through.as_deref(),
+            dialect: &dialect,
+            at,
+        }),
         Cmd::Validate { snapshot } => command::validate::run(&snapshot),
     };
     ExitCode::from(exit as u8)

@@ -15,5 +15,5 @@ pub use reload::reload_problems;
 pub use run::{Failure, Summary, run_scenario};
 pub use scenario::{
     AuditQuery, CheckQuery, DryRunQuery, Expect, ExpectedColumn, FilterQuery, PreviewQuery,
-    Scenario, SentCommand, StateQuery, Step, StepAction,
+    Scenario, SentCommand, SqlStepQuery, StateQuery, Step, StepAction, ThroughQuery,
 };

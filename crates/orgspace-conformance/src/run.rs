@@ -87,6 +87,13 @@ fn describe(step: &Step) -> String {
             _ => "state".into(),
         },
         StepAction::Audit(q) => format!("audit after version {}", q.after),
+        StepAction::DataScopeThrough(t) => {
+            format!("data_scope_through {} through {}", t.dataset, t.through)
+        }
+        StepAction::Sql(q) => match &q.through {
+            Some(t) => format!("sql {} through {t} in {}", q.dataset, q.dialect),
+            None => format!("sql {} in {}", q.dataset, q.dialect),
+        },
     };
     match &step.note {
         Some(note) => format!("as {}: {what} — {note}", step.actor),
@@ -276,33 +283,28 @@ fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
             (Ok(run), e) => fail(step, e, format!("{:?}", run.changes)),
             (Err(r), e) => fail(step, e, refusal_text(&r)),
         },
-        StepAction::DataScope(ds) => {
-            match (engine.data_scope(&step.actor, ds, now), &step.expect) {
-                (Ok(scope), Expect::Scope { columns, rows }) => {
-                    let got: Vec<(&str, bool)> = scope
-                        .columns
-                        .iter()
-                        .map(|c| (c.name.as_str(), c.masked))
-                        .collect();
-                    let want: Vec<(&str, bool)> = columns
-                        .iter()
-                        .map(|c| (c.name.as_str(), c.masked))
-                        .collect();
-                    if got == want && rows.as_ref().is_none_or(|r| *r == scope.rows) {
-                        None
-                    } else {
-                        fail(
-                            step,
-                            &step.expect,
-                            serde_json::to_string(&scope).unwrap_or_default(),
-                        )
-                    }
-                }
-                (Err(r), e) if outcome_matches(e, Some(&r)) => None,
-                (Ok(scope), e) => fail(step, e, serde_json::to_string(&scope).unwrap_or_default()),
-                (Err(r), e) => fail(step, e, refusal_text(&r)),
+        StepAction::DataScope(ds) => scope_step(step, engine.data_scope(&step.actor, ds, now)),
+        StepAction::DataScopeThrough(t) => scope_step(
+            step,
+            engine.data_scope_through(&step.actor, &t.dataset, &t.through, now),
+        ),
+        StepAction::Sql(q) => match (
+            engine.sql(
+                &step.actor,
+                &q.dataset,
+                q.through.as_deref(),
+                q.dialect,
+                now,
+            ),
+            &step.expect,
+        ) {
+            (Ok(got), Expect::Sql { sql, params }) if got.sql == *sql && got.params == *params => {
+                None
             }
-        }
+            (Err(r), e) if outcome_matches(e, Some(&r)) => None,
+            (Ok(got), e) => fail(step, e, serde_json::to_string(&got).unwrap_or_default()),
+            (Err(r), e) => fail(step, e, refusal_text(&r)),
+        },
         StepAction::Preview(p) => match (
             engine.data_scope(&step.actor, &p.dataset, now),
             &step.expect,
@@ -374,5 +376,37 @@ fn audit_step(engine: &Engine, step: &Step, q: &AuditQuery) -> Option<Failure> {
         None
     } else {
         fail(step, &step.expect, Value::from(got).to_string())
+    }
+}
+
+/// A `data_scope` or `data_scope_through` step: the columns, and the rows when given.
+fn scope_step(
+    step: &Step,
+    scope: Result<orgspace_core::data::DataScope, Refusal>,
+) -> Option<Failure> {
+    match (scope, &step.expect) {
+        (Ok(scope), Expect::Scope { columns, rows }) => {
+            let got: Vec<(&str, bool)> = scope
+                .columns
+                .iter()
+                .map(|c| (c.name.as_str(), c.masked))
+                .collect();
+            let want: Vec<(&str, bool)> = columns
+                .iter()
+                .map(|c| (c.name.as_str(), c.masked))
+                .collect();
+            if got == want && rows.as_ref().is_none_or(|r| *r == scope.rows) {
+                None
+            } else {
+                fail(
+                    step,
+                    &step.expect,
+                    serde_json::to_string(&scope).unwrap_or_default(),
+                )
+            }
+        }
+        (Err(r), e) if outcome_matches(e, Some(&r)) => None,
+        (Ok(scope), e) => fail(step, e, serde_json::to_string(&scope).unwrap_or_default()),
+        (Err(r), e) => fail(step, e, refusal_text(&r)),
     }
 }

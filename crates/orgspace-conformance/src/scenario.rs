@@ -65,6 +65,33 @@ pub enum StepAction {
     State(StateQuery),
     /// Reads the audit log as the actor (X4).
     Audit(AuditQuery),
+    /// Asks for the actor's data scope on a dataset seen through an asset built on it (A8).
+    DataScopeThrough(ThroughQuery),
+    /// Asks for the actor's data scope as one parameterized SQL statement (D4, A8).
+    Sql(SqlStepQuery),
+}
+
+/// `data_scope_through`: a dataset and the asset (dashboard, portal...) it is seen through.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThroughQuery {
+    /// The dataset.
+    pub dataset: String,
+    /// The asset built on it.
+    pub through: String,
+}
+
+/// `sql`: a dataset, optionally seen through an asset, in a dialect.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqlStepQuery {
+    /// The dataset.
+    pub dataset: String,
+    /// The asset it is seen through, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub through: Option<String>,
+    /// The dialect.
+    pub dialect: orgspace_core::sql::Dialect,
 }
 
 /// A command as a scenario sends it. Anything the command format does not read (a `publish`,
@@ -211,6 +238,13 @@ pub enum Expect {
     /// For `preview`: the rows the actor sees, in order; for `audit`: the entries, oldest
     /// first, each `{"version", "actor", "at", "command"}` (the command's type).
     Rows(Vec<serde_json::Map<String, serde_json::Value>>),
+    /// For `sql`: the statement and its parameters, exactly.
+    Sql {
+        /// The statement.
+        sql: String,
+        /// The parameters, in order.
+        params: Vec<serde_json::Value>,
+    },
     /// For `state`: the fields to compare; fields left out are not compared.
     Fields(serde_json::Map<String, serde_json::Value>),
 }

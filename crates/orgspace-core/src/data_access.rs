@@ -3,6 +3,7 @@
 use crate::data::{Allow, ColumnAction, ColumnType, DataScope, Predicate, ScopeColumn};
 use crate::error::{Refusal, denied, invalid};
 use crate::model::Org;
+use crate::rule::Rule;
 use crate::table::{AssetIx, UserIx};
 use crate::vocab::{Kind, Operation};
 use alloc::format;
@@ -37,6 +38,72 @@ impl Org {
                     self.explain(&d)
                 ),
             ));
+        }
+        self.scope_of(user, asset)
+    }
+
+    /// The dataset's data as seen through an asset built on it (A8 with D4): for a user who
+    /// may view `through` (a dashboard, portal, workbook...) that reaches the dataset through
+    /// its references, the user's own scope on the dataset, whatever they may do on the
+    /// dataset itself. Nothing else of the dataset is opened: no `use`, no direct view.
+    pub(crate) fn data_scope_through(
+        &self,
+        user: UserIx,
+        asset: AssetIx,
+        through: AssetIx,
+        now: u64,
+    ) -> Result<DataScope, Refusal> {
+        let d = self.decide(user, Operation::View, through, now);
+        let outer = self.assets.id(through);
+        if !d.allowed {
+            return Err(denied(
+                d.rule,
+                format!(
+                    "`{}` may not view `{outer}`: {}",
+                    self.members.id(user),
+                    self.explain(&d)
+                ),
+            ));
+        }
+        if !self.behind(through, asset) {
+            return Err(denied(
+                Rule::A8,
+                format!(
+                    "`{}` is not behind `{outer}`: an asset opens only the datasets it is built on",
+                    self.assets.id(asset)
+                ),
+            ));
+        }
+        self.scope_of(user, asset)
+    }
+
+    /// Whether `inner` is `outer` or reached from it through references (a portal embeds a
+    /// dashboard built on a dataset).
+    fn behind(&self, outer: AssetIx, inner: AssetIx) -> bool {
+        let mut stack = alloc::vec![outer];
+        let mut seen = hashbrown::HashSet::new();
+        while let Some(a) = stack.pop() {
+            if a == inner {
+                return true;
+            }
+            if seen.insert(a) {
+                if let Some(x) = self.assets.get(a) {
+                    stack.extend(x.references.iter().copied());
+                }
+            }
+        }
+        false
+    }
+
+    /// The scope itself, once the user is let in.
+    fn scope_of(&self, user: UserIx, asset: AssetIx) -> Result<DataScope, Refusal> {
+        let a = self
+            .assets
+            .get(asset)
+            .ok_or_else(|| invalid("unknown asset"))?;
+        let dataset: String = self.assets.id(asset).into();
+        if a.kind != Kind::Dataset {
+            return Err(invalid(format!("`{dataset}` is not a dataset")));
         }
         let closed = |table| DataScope {
             dataset: dataset.clone(),

@@ -11,6 +11,7 @@ use crate::model::{Org, PERSONAL_PREFIX, Workspace};
 use crate::roles::PresetRole;
 use crate::rule::Rule;
 use crate::snapshot::{OrgPart, Problem, Snapshot, WorkspacePart};
+use crate::sql::{Dialect, SqlQuery};
 use crate::table::{AssetIx, Index, Table, UserIx};
 use crate::vocab::{Kind, Mode, Operation, WorkspaceKind};
 use alloc::collections::BTreeMap;
@@ -519,6 +520,47 @@ impl Engine {
         let asset = org.asset(dataset)?;
         let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
         org.data_scope(user, asset, now)
+    }
+
+    // --- SQL and data through an asset (issue 18) ---
+
+    /// A dataset's data as `actor` sees it through an asset built on it (A8 with D4): a
+    /// dashboard viewer gets their own scope on the dataset behind it, without any right on
+    /// the dataset itself. Refused (A8) when the dataset is not behind `through`.
+    pub fn data_scope_through(
+        &self,
+        actor: &str,
+        dataset: &str,
+        through: &str,
+        now: u64,
+    ) -> Result<DataScope, Refusal> {
+        let org = self.org()?;
+        let asset = org.asset(dataset)?;
+        let outer = org.asset(through)?;
+        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
+        org.data_scope_through(user, asset, outer, now)
+    }
+
+    /// `actor`'s scope on a dataset (directly, or through an asset built on it) as one
+    /// parameterized SQL statement for `dialect` (see [`crate::sql`]).
+    pub fn sql(
+        &self,
+        actor: &str,
+        dataset: &str,
+        through: Option<&str>,
+        dialect: Dialect,
+        now: u64,
+    ) -> Result<SqlQuery, Refusal> {
+        let scope = match through {
+            Some(t) => self.data_scope_through(actor, dataset, t, now)?,
+            None => self.data_scope(actor, dataset, now)?,
+        };
+        let org = self.org()?;
+        let table = scope
+            .table
+            .as_ref()
+            .and_then(|t| org.table_def(&t.source, &t.table).ok());
+        crate::sql::to_sql(&scope, table, dialect)
     }
 
     /// The organization's data sources (D1).

@@ -57,6 +57,7 @@ mod roles;
 mod rule;
 pub mod snapshot;
 mod sort;
+pub mod sql;
 mod table;
 mod tagged;
 mod upgrade;

@@ -9,5 +9,6 @@ mod convert;
 mod engine;
 mod error;
 mod lists;
+mod sql;
 
 pub use engine::{Engine, apply_data_scope};

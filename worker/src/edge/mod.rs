@@ -91,6 +91,9 @@ fn router(config: Config) -> Router<'static, Config> {
         .get_async("/v1/orgs/:org/assets/:asset/data-scope", |req, ctx| {
             query(req, ctx, data_scope)
         })
+        .get_async("/v1/orgs/:org/assets/:asset/sql", |req, ctx| {
+            query(req, ctx, sql)
+        })
         .post_async("/v1/orgs/:org/assets/:asset/preview", |req, ctx| {
             query(req, ctx, preview)
         })
@@ -359,11 +362,18 @@ fn asset(ctx: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query
     })
 }
 
-fn data_scope(ctx: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+fn data_scope(
+    ctx: &Ctx,
+    pairs: &[(String, String)],
+    body: Option<Value>,
+) -> Result<Query, ApiError> {
     no_body(body)?;
-    Ok(Query::DataScope {
-        dataset: param(ctx, "asset")?,
-    })
+    Query::scope_from_query(param(ctx, "asset")?, pairs, false)
+}
+
+fn sql(ctx: &Ctx, pairs: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Query::scope_from_query(param(ctx, "asset")?, pairs, true)
 }
 
 fn preview(ctx: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {

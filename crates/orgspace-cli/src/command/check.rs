@@ -4,7 +4,8 @@ use crate::Exit;
 use orgspace_core::{Engine, Kind, Operation};
 use std::path::Path;
 
-fn now_ms() -> u64 {
+/// The real clock, in milliseconds since the epoch.
+pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
