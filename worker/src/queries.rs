@@ -249,11 +249,17 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
                     .map(|a| (h.id.clone(), a))
             });
             match doc {
-                Some((workspace, a)) => Ok(json!({
-                    "id": a.id, "workspace": workspace, "kind": a.kind, "name": a.name,
-                    "folder": a.folder, "owner": a.owner, "public": a.public,
-                    "created_at": a.created_at, "references": a.references,
-                })),
+                Some((workspace, a)) => {
+                    // Only the references the caller may view themselves: the rest are not theirs
+                    // to know of (the core's filter decides, as a check per reference would).
+                    let refs: Vec<&str> = a.references.iter().map(String::as_str).collect();
+                    let references = engine.filter(actor, Operation::View, &refs, now);
+                    Ok(json!({
+                        "id": a.id, "workspace": workspace, "kind": a.kind, "name": a.name,
+                        "folder": a.folder, "owner": a.owner, "public": a.public,
+                        "created_at": a.created_at, "references": references,
+                    }))
+                }
                 None => Err(ApiError::not_found(format!(
                     "asset `{asset}` does not exist"
                 ))),

@@ -49,7 +49,7 @@ fn cap<K, V>(map: &mut HashMap<K, V>) {
     }
 }
 
-async fn org_envelope(
+pub(super) async fn org_envelope(
     kv: &KvStore,
     org: &str,
     min_version: u64,

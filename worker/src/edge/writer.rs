@@ -27,6 +27,8 @@ use worker::{DurableObject, Env, ListOptions, Request, Response, State, durable_
 const CHUNK_BYTES: usize = 1 << 20;
 /// Durable Object storage takes at most 128 keys per batch call.
 const BATCH_KEYS: usize = 128;
+/// The highest version an imported snapshot may have: 2^52.
+const MAX_IMPORTED_VERSION: u64 = 1 << 52;
 /// The KV namespace binding.
 pub const KV_BINDING: &str = "ORGSPACE_KV";
 /// The Durable Object binding.
@@ -543,12 +545,30 @@ impl OrgWriter {
                 "a member's view (`view_of`) cannot be imported; import a whole snapshot",
             ));
         }
+        // History is what this deployment recorded: an imported log would let the importer
+        // write entries "by" anyone at any time (X4). The import itself is the entry.
+        if snapshot
+            .get("audit")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+        {
+            return Err(ApiError::invalid(
+                "a snapshot's audit log cannot be imported (remove `audit`): the import itself is recorded as one entry by the importer",
+            ));
+        }
         let text = snapshot.to_string();
         let engine = Engine::from_json(&text).map_err(|e| ApiError::invalid(e.to_string()))?;
         if engine.org_id() != Some(org) {
             return Err(ApiError::invalid(
                 "the snapshot's organization id differs from the path",
             ));
+        }
+        // Versions cross JavaScript (Durable Object storage, clients): leave room for 2^52
+        // commands below 2^53 - 1, the largest integer a JavaScript number holds exactly.
+        if engine.version() > MAX_IMPORTED_VERSION {
+            return Err(ApiError::invalid(format!(
+                "the snapshot's version is above {MAX_IMPORTED_VERSION} (2^52)"
+            )));
         }
         let admin = engine.org_part().is_some_and(|p| {
             p.members
@@ -562,20 +582,26 @@ impl OrgWriter {
             }));
         }
         let version = engine.version();
-        let audit: Vec<AuditEntry> = engine.audit().to_vec();
         *self.engine.borrow_mut() = Some(engine);
         *self.meta.borrow_mut() = Meta::default();
         let dirty = Dirty {
             all_workspaces: true,
             ..Dirty::default()
         };
-        self.commit(&dirty, None).await?;
-        for entry in &audit {
-            let _ = self
-                .state
-                .storage()
-                .put(&format!("audit/{:020}", entry.version), to_text(entry)?)
-                .await;
+        // The entry first: a failed commit takes it back, so no import is half-recorded.
+        let key = format!("audit/{version:020}");
+        let entry = json!({
+            "version": version, "actor": actor, "at": super::http::now_ms(),
+            "command": {"type": "import_snapshot", "org": org}, "events": [],
+        });
+        let storage = self.state.storage();
+        storage
+            .put(&key, entry.to_string())
+            .await
+            .map_err(storage_error)?;
+        if let Err(e) = self.commit(&dirty, None).await {
+            let _ = storage.delete(&key).await;
+            return Err(e);
         }
         self.locate_all();
         self.flush(org).await;
