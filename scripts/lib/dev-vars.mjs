@@ -5,7 +5,7 @@
 // into a deployed worker's secrets on its own.
 
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -25,7 +25,17 @@ ORGSPACE_DEV="true"
 # Lets a request set its clock with \`x-orgspace-time\` (conformance scenarios run at fixed times).
 ORGSPACE_DEV_CLOCK="true"
 `;
-    writeFileSync(DEV_VARS, text, { flag: "wx", mode: 0o600 });
+    // Written aside and linked into place: a reader never sees half a file, and when two
+    // processes race, the first link wins and the other keeps it.
+    const tmp = `${DEV_VARS}.${process.pid}.tmp`;
+    writeFileSync(tmp, text, { mode: 0o600 });
+    try {
+      linkSync(tmp, DEV_VARS);
+    } catch (err) {
+      if (err.code !== "EEXIST") throw err;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
   }
   return DEV_VARS;
 }

@@ -266,15 +266,11 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
             }
         }
         Query::Org => {
-            if engine.user_handle(actor).is_none() {
-                return Err(ApiError::from(Refusal::Denied {
-                    rule: orgspace_core::Rule::P1,
-                    reason: format!("`{actor}` is not a member of the organization"),
-                }));
-            }
-            let part = engine
-                .org_part()
-                .ok_or_else(|| ApiError::not_found("no organization"))?;
+            // The edge's membership probe too (`edge/gate.rs`): the core says who is a member.
+            let part = engine.org_part();
+            let id = part.as_ref().map(|p| p.id.as_str()).unwrap_or_default();
+            orgspace_core::membership::admit(part.as_ref(), id, actor)?;
+            let part = part.ok_or_else(|| ApiError::not_found("no organization"))?;
             Ok(
                 json!({"id": part.id, "name": part.name, "version": part.version,
                       "default_workspace": part.default_workspace}),
