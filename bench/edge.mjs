@@ -66,13 +66,16 @@ function send(method, path, headers = {}, body) {
 }
 
 const tokens = new Map();
-const auth = (user) => {
-  if (!tokens.has(user)) tokens.set(user, mint(user, { ttl: 3600 }));
-  return { authorization: `Bearer ${tokens.get(user)}`, "content-type": "application/json" };
+// `provision`: the scope that creates organizations (docs/api.md, "Provisioning").
+const auth = (user, provision = false) => {
+  const key = `${provision}:${user}`;
+  if (!tokens.has(key)) tokens.set(key, mint(user, { ttl: 3600, provision }));
+  return { authorization: `Bearer ${tokens.get(key)}`, "content-type": "application/json" };
 };
 
 async function command(user, method, path, body) {
-  const [status, text] = await send(method, `/v1/orgs/${ORG}${path}`, auth(user), body && JSON.stringify(body));
+  const creates = method === "PUT" && path === "";
+  const [status, text] = await send(method, `/v1/orgs/${ORG}${path}`, auth(user, creates), body && JSON.stringify(body));
   if (status >= 300) throw new Error(`${method} ${path}: ${status} ${text}`);
   return JSON.parse(text);
 }

@@ -1,5 +1,6 @@
 // Serves orgspace locally: wrangler dev (the API and the console) on 127.0.0.1, a fresh demo
-// organization loaded through the API, dev tokens for its users in www/dist/dev-users.json.
+// organization loaded through the API, dev tokens for its users in dev-users.json next to a copy
+// of the console in target/run/www (never in www/dist, which a deployment uploads).
 // Prints the URL and the users, then runs until Ctrl-C (or SIGTERM), which stops wrangler's
 // whole process group and removes the dev tokens. scripts/run.sh builds everything first.
 //
@@ -7,10 +8,10 @@
 //
 // State lives in target/run/state and starts empty on every run.
 
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startWorker } from "../../tests/worker/dev.mjs";
-import { DEV_USERS_FILE, writeDevUsers } from "./dev-users.mjs";
+import { DEMO_ASSETS, DEV_USERS_FILE, writeDevUsers } from "./dev-users.mjs";
 import { DEMO_ORG, DEMO_USERS, loadDemo } from "./load.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -65,9 +66,19 @@ process.on("exit", () => {
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 rmSync(persistTo, { recursive: true, force: true });
 mkdirSync(persistTo, { recursive: true });
+
+/** Copies the built console into the demo's folder (its own .assetsignore lets dev-users.json through). */
+let copiedAt = 0;
+function copyConsole() {
+  copiedAt = statSync(`${root}www/dist/app.js`).mtimeMs;
+  rmSync(DEMO_ASSETS, { recursive: true, force: true });
+  cpSync(`${root}www/dist`, DEMO_ASSETS, { recursive: true, filter: (p) => !p.endsWith(".assetsignore") && !p.endsWith("dev-users.json") });
+  writeFileSync(`${DEMO_ASSETS}/.assetsignore`, "*.map\n");
+}
+copyConsole();
 console.log(`Starting wrangler dev on 127.0.0.1:${port} (state in target/run/state, fresh every run)…`);
 try {
-  worker = await startWorker({ port, persistTo });
+  worker = await startWorker({ port, persistTo, assets: DEMO_ASSETS });
 } catch (err) {
   console.error(err.message);
   process.exit(1);
@@ -85,9 +96,11 @@ try {
   console.log(`Loaded "${result.org}": ${result.commands} commands, ${result.assets} assets, version ${result.version}, in ${(result.ms / 1000).toFixed(1)} s.`);
   if (interrupted) await stop(0);
   writeDevUsers({ org: DEMO_ORG });
-  // A rebuild of the console (node www/build.mjs) empties www/dist: write the tokens again.
+  // A rebuild of the console (node www/build.mjs) is copied over, with the tokens written again.
   setInterval(() => {
-    if (!stopping && !existsSync(DEV_USERS_FILE)) writeDevUsers({ org: DEMO_ORG });
+    if (stopping || !existsSync(`${root}www/dist/app.js`)) return;
+    if (statSync(`${root}www/dist/app.js`).mtimeMs !== copiedAt) copyConsole();
+    if (!existsSync(DEV_USERS_FILE)) writeDevUsers({ org: DEMO_ORG });
   }, 2000).unref();
 } catch (err) {
   console.error(`Loading the demo failed: ${err.message}`);

@@ -13,7 +13,7 @@ const ROUTES = {
   upgrade_org: () => ["POST", "/upgrade", ["org"]],
   add_member: (c) => ["PUT", `/members/${enc(c.user)}`, ["user"]],
   // Without `new_owner` the request names none, and the engine refuses it (O8).
-  remove_member: (c) => ["DELETE", `/members/${enc(c.user)}${c.new_owner == null ? "" : `?new_owner=${enc(c.new_owner)}`}`, ["user", "new_owner"]],
+  remove_member: (c) => ["DELETE", `/members/${enc(c.user)}` + (c.new_owner == null ? "" : `?new_owner=${enc(c.new_owner)}`), ["user", "new_owner"]],
   set_org_roles: (c) => ["PUT", `/members/${enc(c.user)}/roles`, ["user"]],
   set_attributes: (c) => ["PUT", `/members/${enc(c.user)}/attributes`, ["user"]],
   define_org_role: (c) => ["PUT", `/roles/${enc(c.role)}`, ["role"]],
@@ -83,10 +83,17 @@ export class Client {
     return this.tokens.get(user);
   }
 
+  /** A token of `user` that also carries the provisioning scope (create, upgrade, import). */
+  provisionToken(user) {
+    const key = `provision:${user}`;
+    if (!this.tokens.has(key)) this.tokens.set(key, mint(user, { provision: true }));
+    return this.tokens.get(key);
+  }
+
   /** Sends a request as `user`; answers the JSON body or throws an ApiError. */
-  async request(user, method, path, body, { now, headers = {} } = {}) {
+  async request(user, method, path, body, { now, headers = {}, provision = false } = {}) {
     const h = { ...headers };
-    if (user !== null) h.authorization = `Bearer ${this.token(user)}`;
+    if (user !== null) h.authorization = `Bearer ${provision ? this.provisionToken(user) : this.token(user)}`;
     if (body !== undefined) h["content-type"] = "application/json";
     if (this.clock && now !== undefined) h["x-orgspace-time"] = String(now);
     const response = await fetch(this.base + path, {
@@ -113,6 +120,8 @@ export class Client {
     const [method, suffix, pathFields] = route(command);
     const path = command.type === "create_org" ? suffix : `/v1/orgs/${enc(org)}${suffix}`;
     const body = Object.fromEntries(Object.entries(command).filter(([k]) => k !== "type" && !pathFields.includes(k)));
-    return this.request(user, method, path, method === "DELETE" && Object.keys(body).length === 0 ? undefined : body, { now });
+    // Creating or upgrading an organization is for provisioners: the client's users are.
+    const provision = command.type === "create_org" || command.type === "upgrade_org";
+    return this.request(user, method, path, method === "DELETE" && Object.keys(body).length === 0 ? undefined : body, { now, provision });
   }
 }

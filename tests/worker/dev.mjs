@@ -3,19 +3,23 @@
 // scripts/run.sh.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { ensureDevVars } from "../../scripts/lib/dev-vars.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 // ORGSPACE_PORT_OFFSET moves every port (and the inspector's) so that several checkouts on one
 // machine can run their tests at once.
-// `vars` become `--var KEY:VALUE` (test-only settings such as ORGSPACE_TEST_FAULTS).
-export async function startWorker({ port = 8787, persistTo, log = false, vars = {} } = {}) {
+// `assets` serves another folder than wrangler.toml's www/dist (the demo's copy with its dev
+// tokens); `vars` adds `--var NAME:VALUE` pairs.
+export async function startWorker({ port = 8787, persistTo, log = false, assets, vars = {} } = {}) {
+  ensureDevVars();
   port += Number(process.env.ORGSPACE_PORT_OFFSET ?? 0);
   const inspector = 19229 + Number(process.env.ORGSPACE_PORT_OFFSET ?? 0) + (port % 100);
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
     "--inspector-port", String(inspector),
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-    "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn"];
+    "--show-interactive-dev-session=false", "--log-level", log ? "info" : "warn",
+    ...(assets ? ["--assets", assets] : []),
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
   const child = spawn("npx", args, {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
@@ -36,6 +40,8 @@ export async function startWorker({ port = 8787, persistTo, log = false, vars = 
     try {
       const r = await fetch(`${base}/v1/health`);
       if (r.ok) break;
+      // A misconfigured worker is up too: it answers 500 `misconfigured`, which its tests check.
+      if (r.status === 500 && /misconfigured/.test(await r.text())) break;
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -21,7 +21,8 @@ after(async () => {
 });
 
 async function call(user, method, path, body, type = "application/json") {
-  const headers = { authorization: `Bearer ${mint(user)}` };
+  // Provisioners: imports create organizations (docs/api.md, "Provisioning").
+  const headers = { authorization: `Bearer ${mint(user, { provision: true })}` };
   if (body !== undefined) headers["content-type"] = type;
   const response = await fetch(worker.base + path, { method, headers, body });
   const text = await response.text();
@@ -93,7 +94,8 @@ test("chunked import: an organization larger than one request body comes in, res
     const early = await call("alice", "POST", `${base}/commit`, JSON.stringify({ chunks: chunks.length }));
     assert.equal(early.status, 400);
     assert.match(early.json.error.message, /chunk 000001/);
-    assert.equal((await call("alice", "GET", `/v1/orgs/${org}`)).status, 404);
+    // Still no organization: the outsider's answer (docs/api.md, "Outsiders").
+    assert.equal((await call("alice", "GET", `/v1/orgs/${org}`)).status, 403);
     // Resume: send the missing one, and one again.
     for (const n of [1, 0]) {
       assert.equal((await call("alice", "PUT", `${base}/chunks/${n}`, chunks[n], "text/plain")).status, 200);

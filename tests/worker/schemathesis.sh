@@ -73,7 +73,7 @@ echo "== schemathesis $VERSION against wrangler dev"
 export WRANGLER_SEND_METRICS=false
 node tests/worker/schemathesis.mjs "$VENV/bin/schemathesis" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth \
-  --phases examples,coverage,fuzzing \
+  --phases examples,coverage,fuzzing,stateful \
   --max-examples 15 \
   --max-time 180 \
   --workers 1 \

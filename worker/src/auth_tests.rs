@@ -30,6 +30,8 @@ fn config(hs256: bool, eddsa: bool) -> AuthConfig {
     AuthConfig {
         hs256_secret: hs256.then(|| SECRET.to_vec()),
         eddsa_key: eddsa.then(|| key_pair().pk),
+        key_set: Vec::new(),
+        max_lifetime_seconds: DEFAULT_MAX_LIFETIME_SECONDS,
         issuer: "orgspace".into(),
         audience: "orgspace-api".into(),
     }
@@ -310,4 +312,152 @@ fn the_secret_stays_out_of_debug_output() {
         "{text}"
     );
     assert!(text.contains("hs256: true"), "{text}");
+}
+
+fn other_pair(seed: u8) -> ed25519_compact::KeyPair {
+    ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new([seed; 32]))
+}
+
+fn eddsa_with(
+    claims: &Claims<Map<String, Value>>,
+    header: Header,
+    pair: &ed25519_compact::KeyPair,
+) -> String {
+    Ed25519.token(&header, claims, &pair.sk).unwrap()
+}
+
+/// A JWKS of the keys of seeds 1 and 2 under `kid`s `k1` and `k2`.
+fn rotating() -> AuthConfig {
+    let key = |seed: u8, kid: &str| {
+        let mut jwk = serde_json::to_value(JsonWebKey::from(&other_pair(seed).pk)).unwrap();
+        jwk["kid"] = json!(kid);
+        jwk["use"] = json!("sig");
+        jwk
+    };
+    let jwks = json!({"keys": [key(1, "k1"), key(2, "k2")]}).to_string();
+    AuthConfig {
+        key_set: key_set_from_jwks(&jwks).unwrap(),
+        ..config(false, false)
+    }
+}
+
+#[test]
+fn keys_rotate_by_kid() {
+    let c = rotating();
+    let one = eddsa_with(
+        &claims(&json!({})),
+        Header::empty().with_key_id("k1"),
+        &other_pair(1),
+    );
+    let two = eddsa_with(
+        &claims(&json!({})),
+        Header::empty().with_key_id("k2"),
+        &other_pair(2),
+    );
+    assert_eq!(verify(&c, &one).unwrap(), "alice");
+    assert_eq!(verify(&c, &two).unwrap(), "alice");
+    // Signed with key 2 but naming k1: the named key decides, and it does not verify.
+    let lying = eddsa_with(
+        &claims(&json!({})),
+        Header::empty().with_key_id("k1"),
+        &other_pair(2),
+    );
+    assert_refused(verify(&c, &lying), "signature");
+    let unknown = eddsa_with(
+        &claims(&json!({})),
+        Header::empty().with_key_id("k9"),
+        &other_pair(1),
+    );
+    assert_refused(verify(&c, &unknown), "kid");
+    let unnamed = eddsa_with(&claims(&json!({})), Header::empty(), &other_pair(1));
+    assert_refused(verify(&c, &unnamed), "kid");
+}
+
+#[test]
+fn a_jwks_needs_distinct_kids_and_ed25519_keys() {
+    let jwk = serde_json::to_value(JsonWebKey::from(&key_pair().pk)).unwrap();
+    assert!(
+        key_set_from_jwks(&json!({"keys": [jwk]}).to_string()).is_err(),
+        "no kid"
+    );
+    let mut a = jwk.clone();
+    a["kid"] = json!("a");
+    assert!(
+        key_set_from_jwks(&json!({"keys": [a, a]}).to_string()).is_err(),
+        "kid twice"
+    );
+    let oct = json!({"kty": "oct", "k": "c2VjcmV0", "kid": "h"});
+    assert!(
+        key_set_from_jwks(&json!({"keys": [oct]}).to_string()).is_err(),
+        "a secret"
+    );
+    assert!(key_set_from_jwks("[]").is_err());
+}
+
+#[test]
+fn crit_headers_are_refused() {
+    #[derive(serde::Serialize)]
+    struct Crit {
+        crit: Vec<&'static str>,
+        exp: bool,
+    }
+    let header = Header::new(Crit {
+        crit: vec!["exp"],
+        exp: true,
+    });
+    let token = Hs256
+        .token(&header, &claims(&json!({})), &Hs256Key::new(SECRET))
+        .unwrap();
+    assert_refused(verify(&config(true, false), &token), "crit");
+}
+
+#[test]
+fn iat_is_required_and_not_in_the_future() {
+    let mut c = claims(&json!({}));
+    c.issued_at = None;
+    assert_refused(verify(&config(true, false), &hs256(&c, SECRET)), "iat");
+    let mut c = claims(&json!({}));
+    c.issued_at = Some(at(NOW + 600));
+    c.expiration = Some(at(NOW + 1200));
+    assert_refused(verify(&config(true, false), &hs256(&c, SECRET)), "future");
+    c.issued_at = Some(at(NOW + 20));
+    assert!(
+        verify(&config(true, false), &hs256(&c, SECRET)).is_ok(),
+        "within the leeway"
+    );
+}
+
+#[test]
+fn lifetime_is_bounded() {
+    let mut c = claims(&json!({}));
+    c.expiration = Some(at(NOW + DEFAULT_MAX_LIFETIME_SECONDS));
+    assert!(verify(&config(true, false), &hs256(&c, SECRET)).is_ok());
+    c.expiration = Some(at(NOW + DEFAULT_MAX_LIFETIME_SECONDS + 1));
+    assert_refused(verify(&config(true, false), &hs256(&c, SECRET)), "longer");
+    let short = AuthConfig {
+        max_lifetime_seconds: 600,
+        ..config(true, false)
+    };
+    assert_refused(verify(&short, &hs256(&claims(&json!({})), SECRET)), "600");
+}
+
+#[test]
+fn short_hs256_secrets_are_refused() {
+    assert!(check_hs256_secret(&SECRET[..31]).is_err());
+    assert!(check_hs256_secret(SECRET).is_ok());
+}
+
+#[test]
+fn the_provision_scope_makes_a_provisioner() {
+    let c = config(true, false);
+    let who = |scope: Value| {
+        let token = hs256(&claims(&json!({ "scope": scope })), SECRET);
+        c.identify(Some(&bearer(&token)), now_ms())
+            .unwrap()
+            .provisioner
+    };
+    assert!(who(json!("openid orgspace:provision")));
+    assert!(!who(json!("openid")));
+    assert!(!who(json!("orgspace:provisioner")));
+    assert!(!who(Value::Null));
 }

@@ -343,26 +343,28 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
                     .map(|a| (h.id.clone(), a))
             });
             match doc {
-                Some((workspace, a)) => Ok(json!({
-                    "id": a.id, "workspace": workspace, "kind": a.kind, "name": a.name,
-                    "folder": a.folder, "owner": a.owner, "public": a.public,
-                    "created_at": a.created_at, "references": a.references,
-                })),
+                Some((workspace, a)) => {
+                    // Only the references the caller may view themselves: the rest are not theirs
+                    // to know of (the core's filter decides, as a check per reference would).
+                    let refs: Vec<&str> = a.references.iter().map(String::as_str).collect();
+                    let references = engine.filter(actor, Operation::View, &refs, now);
+                    Ok(json!({
+                        "id": a.id, "workspace": workspace, "kind": a.kind, "name": a.name,
+                        "folder": a.folder, "owner": a.owner, "public": a.public,
+                        "created_at": a.created_at, "references": references,
+                    }))
+                }
                 None => Err(ApiError::not_found(format!(
                     "asset `{asset}` does not exist"
                 ))),
             }
         }
         Query::Org => {
-            if engine.user_handle(actor).is_none() {
-                return Err(ApiError::from(Refusal::Denied {
-                    rule: orgspace_core::Rule::P1,
-                    reason: format!("`{actor}` is not a member of the organization"),
-                }));
-            }
-            let part = engine
-                .org_part()
-                .ok_or_else(|| ApiError::not_found("no organization"))?;
+            // The edge's membership probe too (`edge/gate.rs`): the core says who is a member.
+            let part = engine.org_part();
+            let id = part.as_ref().map(|p| p.id.as_str()).unwrap_or_default();
+            orgspace_core::membership::admit(part.as_ref(), id, actor)?;
+            let part = part.ok_or_else(|| ApiError::not_found("no organization"))?;
             Ok(
                 json!({"id": part.id, "name": part.name, "version": part.version,
                       "default_workspace": part.default_workspace}),

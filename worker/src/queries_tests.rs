@@ -241,6 +241,8 @@ fn org_summary() {
     );
     let empty = refused(run(&Engine::new(), "alice", &Query::Org));
     assert_eq!(empty.status, 403);
+    // P1: an outsider learns nothing, not even whether the organization exists.
+    assert_eq!(stranger.body(), empty.body());
 }
 
 #[test]

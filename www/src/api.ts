@@ -32,7 +32,7 @@ function grantee(target: { user?: string; group?: string } | undefined): string 
 const ROUTES: Record<string, (c: any) => Route> = {
   rename_org: () => ["PATCH", "", []],
   add_member: (c) => ["PUT", `/members/${enc(c.user)}`, ["user"]],
-  remove_member: (c) => ["DELETE", `/members/${enc(c.user)}${c.new_owner == null ? "" : `?new_owner=${enc(c.new_owner)}`}`, ["user", "new_owner"]],
+  remove_member: (c) => ["DELETE", `/members/${enc(c.user)}` + (c.new_owner == null ? "" : `?new_owner=${enc(c.new_owner)}`), ["user", "new_owner"]],
   set_org_roles: (c) => ["PUT", `/members/${enc(c.user)}/roles`, ["user"]],
   set_attributes: (c) => ["PUT", `/members/${enc(c.user)}/attributes`, ["user"]],
   define_org_role: (c) => ["PUT", `/roles/${enc(c.role)}`, ["role"]],

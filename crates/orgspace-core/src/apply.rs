@@ -268,7 +268,24 @@ pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Refusal> {
             escape_id(id)
         )));
     }
+    if let Some(c) = id.chars().find(|c| is_format(*c)) {
+        return Err(invalid(format!(
+            "{what} id holds the invisible formatting character U+{:04X} (zero-width or bidi)",
+            u32::from(c)
+        )));
+    }
     Ok(())
+}
+
+/// Unicode's format characters (general category Cf): zero-width joiners and spaces, bidi
+/// controls, the byte order mark, tags. Invisible, they make two ids that look alike differ
+/// and one id display as another (`admin\u{202e}nimda`).
+fn is_format(c: char) -> bool {
+    matches!(u32::from(c),
+        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
 /// `id` escaped as `escape_debug` escapes it (`\n`, `\u{1b}`, `\\`, quotes), except that other

@@ -600,7 +600,7 @@ fn create_org(
     default_name: Option<&str>,
     mode: Option<Mode>,
 ) -> Result<Org, Refusal> {
-    check_id("organization", id)?;
+    crate::membership::check_org_id(id)?;
     check_name("organization", name)?;
     check_id("user", actor)?;
     check_id("workspace", default_ws)?;

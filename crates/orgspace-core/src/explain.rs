@@ -38,13 +38,14 @@ impl Org {
                 }
             }
             Reason::NotOrgMember => "they are not a member of the organization".into(),
-            Reason::NotWorkspaceMember(ws) => {
-                format!("they are not a member of workspace `{}`", self.workspaces.id(ws))
+            // A denial names nothing the caller may not see: not the workspace of an asset
+            // they are not in, not the owner of a personal workspace closed to them.
+            Reason::NotWorkspaceMember(_) => {
+                "they are not a member of the asset's workspace".into()
             }
-            Reason::OthersPersonal(u) => format!(
-                "it is in the personal workspace of `{}`, which no grant opens for this",
-                self.members.id(u)
-            ),
+            Reason::OthersPersonal(_) => {
+                "it is in another member's personal workspace, which no grant opens for this".into()
+            }
             Reason::RoleLacks { kind, op } => format!("none of their roles permits {op} on a {kind}"),
             Reason::NotVisible => {
                 "the workspace is private and the asset is neither theirs, granted to them, nor public".into()

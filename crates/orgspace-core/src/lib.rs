@@ -52,6 +52,7 @@ mod event;
 mod explain;
 mod invariants;
 pub mod json;
+pub mod membership;
 mod model;
 mod roles;
 mod rule;

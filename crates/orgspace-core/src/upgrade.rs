@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 
 /// Builds the upgraded organization. `actor` must be one of its administrators.
 pub(crate) fn upgrade(actor: &str, legacy: &LegacyOrg) -> Result<Org, Refusal> {
-    check_id("organization", &legacy.org)?;
+    crate::membership::check_org_id(&legacy.org)?;
     check_name("organization", &legacy.name)?;
     check_id("workspace", &legacy.default_workspace)?;
     if legacy.default_workspace.starts_with(PERSONAL_PREFIX) {

@@ -7,6 +7,13 @@ use worker::{Request, Response};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// The deepest nesting of arrays and objects a body may have. The edge wraps a body in its call
+/// to the writer, and the writer's answers and stored parts wrap it again: well under
+/// serde_json's limit of 128, so no layer fails on what the first one accepted.
+pub const MAX_BODY_DEPTH: usize = 100;
+/// The largest integer a JavaScript number holds exactly (2^53 - 1): versions, times and
+/// counts cross JavaScript (Durable Object storage, clients), so larger ones are refused.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// A JSON answer.
 pub fn json(status: u16, value: &impl Serialize) -> worker::Result<Response> {
@@ -88,9 +95,57 @@ pub async fn body_json(req: &mut Request) -> Result<Option<Value>, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| ApiError::invalid(format!("the body is not valid JSON: {e}")))
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::invalid(format!("the body is not valid JSON: {e}")))?;
+    check_value(&value, 1)?;
+    Ok(Some(value))
+}
+
+/// Refuses nesting deeper than [`MAX_BODY_DEPTH`] and integers beyond +-[`MAX_SAFE_INTEGER`].
+fn check_value(value: &Value, depth: usize) -> Result<(), ApiError> {
+    match value {
+        Value::Array(items) => {
+            deep(depth)?;
+            items.iter().try_for_each(|v| check_value(v, depth + 1))
+        }
+        Value::Object(fields) => {
+            deep(depth)?;
+            fields.values().try_for_each(|v| check_value(v, depth + 1))
+        }
+        Value::Number(n) => {
+            let safe = match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => u <= MAX_SAFE_INTEGER,
+                (None, Some(i)) => i.unsigned_abs() <= MAX_SAFE_INTEGER,
+                // A float: JavaScript reads it as the same float.
+                (None, None) => true,
+            };
+            if safe {
+                Ok(())
+            } else {
+                Err(ApiError::invalid(format!(
+                    "the body holds the integer {n}, beyond 2^53 - 1 (JavaScript cannot hold it exactly)"
+                )))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn deep(depth: usize) -> Result<(), ApiError> {
+    if depth > MAX_BODY_DEPTH {
+        return Err(ApiError::invalid(format!(
+            "the body nests deeper than {MAX_BODY_DEPTH} levels"
+        )));
+    }
+    Ok(())
+}
+
+/// A non-negative integer of at most [`MAX_SAFE_INTEGER`] from a query parameter or header.
+pub fn safe_integer(name: &str, text: &str) -> Result<u64, ApiError> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| *n <= MAX_SAFE_INTEGER)
+        .ok_or_else(|| ApiError::invalid(format!("`{name}` must be an integer from 0 to 2^53 - 1")))
 }
 
 fn too_large() -> ApiError {
@@ -116,10 +171,7 @@ pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
 pub fn min_version(pairs: &[(String, String)]) -> Result<Option<u64>, ApiError> {
     match pairs.iter().find(|(k, _)| k == "min_version") {
         None => Ok(None),
-        Some((_, v)) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::invalid("`min_version` must be a non-negative integer")),
+        Some((_, v)) => safe_integer("min_version", v).map(Some),
     }
 }
 

@@ -1,6 +1,8 @@
 //! The Workers runtime binding: the fetch handler, its Router, and the Durable Object.
 
 mod config;
+mod gate;
+mod headers;
 mod http;
 mod reader;
 mod writer;
@@ -9,7 +11,8 @@ use crate::api_error::ApiError;
 use crate::queries::{CheckItem, Query};
 use crate::routes::{COMMAND_ROUTES, CommandRoute, Method, allowed_methods, build_command};
 use config::Config;
-use http::{body_json, min_version, now_ms, query_pairs, respond};
+use gate::Kind;
+use http::{body_json, min_version, now_ms, query_pairs, respond, safe_integer};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{Context, Env, Request, Response, RouteContext, Router, event};
@@ -24,11 +27,37 @@ const KV_FAULT_ROUTE: &str = "/v1/orgs/:org/test/kv-fault";
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let config = match Config::from_env(&env) {
         Ok(c) => c,
-        Err(e) => return http::error(&ApiError::internal(format!("misconfigured: {e}"))),
+        Err(e) => {
+            let e = ApiError::internal(format!("misconfigured: {e}"));
+            return headers::finish(http::error(&e), None);
+        }
     };
+    let origin = headers::allowed_origin(&req, &config);
+    let loopback = headers::is_loopback(&req);
+    if config.dev_secret && !loopback {
+        let e = ApiError::internal(
+            "misconfigured: this worker holds a development secret (ORGSPACE_DEV, or a JWT_HS256_SECRET from .dev.vars) and answers only on a loopback address",
+        );
+        return headers::finish(http::error(&e), origin.as_deref());
+    }
     let path = req.path();
+    let is_preflight = req.method() == worker::Method::Options
+        && req
+            .headers()
+            .get("access-control-request-method")
+            .ok()
+            .flatten()
+            .is_some();
+    if is_preflight && origin.is_some() {
+        return headers::finish(headers::preflight(&path), origin.as_deref());
+    }
+    // The dev clock, like the dev secret, is for a worker on this machine only.
+    let config = Config {
+        dev_clock: config.dev_clock && loopback,
+        ..config
+    };
     let response = router(config).run(req, env).await;
-    json_fallback(response, &path)
+    headers::finish(json_fallback(response, &path), origin.as_deref())
 }
 
 /// The Router's own 404 and 405 answers are plain text; the API answers JSON everywhere, and
@@ -123,6 +152,8 @@ fn router(config: Config) -> Router<'static, Config> {
 /// The authenticated caller, the time of the request, and the organization in the path.
 struct Call {
     actor: String,
+    /// Whether the token makes the caller a provisioner (`auth::PROVISION_SCOPE`).
+    provisioner: bool,
     now: u64,
     org: String,
 }
@@ -131,15 +162,23 @@ fn authenticate(req: &Request, ctx: &Ctx) -> Result<Call, ApiError> {
     let real_now = now_ms();
     let header = req.headers().get("authorization").ok().flatten();
     // Tokens are always checked against the real clock, whatever time the request asks for.
-    let actor = ctx.data.auth.authenticate(header.as_deref(), real_now)?;
+    let caller = ctx.data.auth.identify(header.as_deref(), real_now)?;
     let now = match req.headers().get("x-orgspace-time").ok().flatten() {
-        Some(t) if ctx.data.dev_clock => t
-            .parse()
-            .map_err(|_| ApiError::invalid("`x-orgspace-time` must be milliseconds"))?,
+        Some(t) if ctx.data.dev_clock => safe_integer("x-orgspace-time", &t)?,
         _ => real_now,
     };
     let org = param(ctx, "org")?;
-    Ok(Call { actor, now, org })
+    Ok(Call {
+        actor: caller.user,
+        provisioner: caller.provisioner,
+        now,
+        org,
+    })
+}
+
+/// The routes that bring an organization into being: for provisioners, not members.
+fn creates_org(route: &CommandRoute) -> bool {
+    matches!(route.command, "create_org" | "upgrade_org")
 }
 
 async fn command(
@@ -149,6 +188,19 @@ async fn command(
 ) -> worker::Result<Response> {
     let result = async {
         let call = authenticate(&req, &ctx)?;
+        if creates_org(route) {
+            gate::provision(&call.org, call.provisioner)?;
+        } else {
+            gate::admit(
+                &ctx.env,
+                &call.org,
+                &call.actor,
+                0,
+                Kind::Write,
+                ctx.data.staleness_ms,
+            )
+            .await?;
+        }
         let body = body_json(&mut req).await?;
         let pairs = query_pairs(&req);
         let params: Vec<(&str, String)> = route
@@ -189,9 +241,18 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
     let mut source = "writer";
     let result = async {
         let call = authenticate(&req, &ctx)?;
-        let body = body_json(&mut req).await?;
         let pairs = query_pairs(&req);
         let min = min_version(&pairs)?.unwrap_or(0);
+        gate::admit(
+            &ctx.env,
+            &call.org,
+            &call.actor,
+            min,
+            Kind::Question,
+            ctx.data.staleness_ms,
+        )
+        .await?;
+        let body = body_json(&mut req).await?;
         let query = build(&ctx, &pairs, body)?;
         let kv = ctx
             .env
@@ -397,6 +458,7 @@ fn view(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, A
 async fn import(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
     let result = async {
         let call = authenticate(&req, &ctx)?;
+        gate::provision(&call.org, call.provisioner)?;
         let snapshot = body_json(&mut req)
             .await?
             .ok_or_else(|| ApiError::invalid("the body must be a snapshot"))?;
@@ -420,6 +482,7 @@ async fn import(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
 async fn upload_chunk(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
     let result = async {
         let call = authenticate(&req, &ctx)?;
+        gate::provision(&call.org, call.provisioner)?;
         let upload = param(&ctx, "upload")?;
         let n: u32 = param(&ctx, "n")?
             .parse()
@@ -442,6 +505,7 @@ async fn upload_chunk(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
 async fn upload_status(req: Request, ctx: Ctx) -> worker::Result<Response> {
     let result = async {
         let call = authenticate(&req, &ctx)?;
+        gate::provision(&call.org, call.provisioner)?;
         let upload = param(&ctx, "upload")?;
         let msg = WriterCall::UploadStatus {
             org: call.org.clone(),
@@ -464,6 +528,7 @@ async fn upload_commit(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
     }
     let result = async {
         let call = authenticate(&req, &ctx)?;
+        gate::provision(&call.org, call.provisioner)?;
         let upload = param(&ctx, "upload")?;
         let commit: Commit = parse(body_json(&mut req).await?, "`{\"chunks\": N}`")?;
         let msg = WriterCall::UploadCommit {
@@ -506,15 +571,21 @@ async fn kv_fault(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
 async fn audit(req: Request, ctx: Ctx) -> worker::Result<Response> {
     let result = async {
         let call = authenticate(&req, &ctx)?;
+        gate::admit(
+            &ctx.env,
+            &call.org,
+            &call.actor,
+            0,
+            Kind::Write,
+            ctx.data.staleness_ms,
+        )
+        .await?;
         let pairs = query_pairs(&req);
         let number = |name: &str, default: u64| -> Result<u64, ApiError> {
             pairs
                 .iter()
                 .find(|(k, _)| k == name)
-                .map_or(Ok(default), |(_, v)| {
-                    v.parse()
-                        .map_err(|_| ApiError::invalid(format!("`{name}` must be a number")))
-                })
+                .map_or(Ok(default), |(_, v)| safe_integer(name, v))
         };
         let after = number("after", 0)?;
         let limit = u32::try_from(number("limit", 100)?.min(1000)).unwrap_or(1000);

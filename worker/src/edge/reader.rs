@@ -287,6 +287,45 @@ async fn engine_for(
     Ok(Some(engine))
 }
 
+/// The org envelope KV holds when it is proven new enough: at least `min_version` and at least
+/// what a recent attestation names (`staleness.rs`); `None` when only the writer can answer.
+/// With `reread`, the isolate's copy of the envelope is not used (it may be a second old).
+pub(super) async fn fresh_envelope(
+    env: &Env,
+    kv: &KvStore,
+    org: &str,
+    min_version: u64,
+    bound_ms: u64,
+    reread: bool,
+) -> Result<Option<Rc<OrgEnvelope>>, ApiError> {
+    // Freshness follows the runtime's clock, whatever time the question is asked at (the dev
+    // clock may set that one).
+    let real_now = super::http::now_ms();
+    let Some(mut envelope) = org_envelope(kv, org, real_now, reread).await? else {
+        return Ok(None);
+    };
+    let (mut refreshed, mut attested) = (false, false);
+    loop {
+        let held = CACHE.with(|c| c.borrow().attestations.get(org).copied());
+        match verdict(envelope.version, min_version, held, real_now, bound_ms) {
+            Verdict::Answer => return Ok(Some(envelope)),
+            Verdict::AskWriter if refreshed => return Ok(None),
+            Verdict::AskWriter => {
+                refreshed = true;
+                match org_envelope(kv, org, real_now, true).await? {
+                    Some(e) => envelope = e,
+                    None => return Ok(None),
+                }
+            }
+            Verdict::Attest if attested => return Ok(None),
+            Verdict::Attest => {
+                attested = true;
+                attest(env, kv, org, real_now, bound_ms).await?;
+            }
+        }
+    }
+}
+
 /// Answers `query` from KV (its body carrying the version it was decided at), or `None` when only the writer can (KV lags behind `min_version` or
 /// behind what the writer attests, an id is not located, or the question needs the whole
 /// organization).
@@ -307,32 +346,9 @@ pub async fn answer(
     if query.needs_whole_org() {
         return Ok(None);
     }
-    // Freshness follows the runtime's clock, whatever time the question is asked at (the dev
-    // clock may set that one).
-    let real_now = super::http::now_ms();
-    let Some(mut envelope) = org_envelope(kv, org, real_now, false).await? else {
+    let Some(envelope) = fresh_envelope(env, kv, org, min_version, bound_ms, false).await? else {
         return Ok(None);
     };
-    let (mut refreshed, mut attested) = (false, false);
-    loop {
-        let held = CACHE.with(|c| c.borrow().attestations.get(org).copied());
-        match verdict(envelope.version, min_version, held, real_now, bound_ms) {
-            Verdict::Answer => break,
-            Verdict::AskWriter if refreshed => return Ok(None),
-            Verdict::AskWriter => {
-                refreshed = true;
-                match org_envelope(kv, org, real_now, true).await? {
-                    Some(e) => envelope = e,
-                    None => return Ok(None),
-                }
-            }
-            Verdict::Attest if attested => return Ok(None),
-            Verdict::Attest => {
-                attested = true;
-                attest(env, kv, org, real_now, bound_ms).await?;
-            }
-        }
-    }
 
     let mut workspaces: BTreeSet<String> = query
         .workspaces()

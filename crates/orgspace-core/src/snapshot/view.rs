@@ -24,7 +24,9 @@
 //!     of kept folders, users named by kept grants and rules) with no roles and no attributes;
 //!     the custom organization roles `u` holds; `u`'s groups and the groups kept grants and rules
 //!     name, with their ancestors, each listing only members in the view; the data sources that
-//!     kept table grants and datasets name.
+//!     kept table grants and datasets name, holding only the tables those name and, of each,
+//!     the columns the grants give and their row filters name (every column for a grant
+//!     without `columns`, and for the table of a kept dataset: the dataset's schema).
 //!
 //! For `u`, an engine loaded from the view answers `check`, `check_create`, `visible_assets`,
 //! `visible_folders`, `filter` and `data_scope` as the whole engine does, at `now` and later
@@ -37,12 +39,12 @@ use super::{
     WorkspaceMemberDoc, WorkspacePart, WorkspaceRoleDoc,
 };
 use crate::command::Target;
-use crate::data::{Audience, DatasetSecurity};
+use crate::data::{Audience, DataSourceDef, DatasetSecurity, TableDef};
 use crate::model::{Grantee, MAX_GROUP_DEPTH, Member, Org};
 use crate::roles::PresetRole;
 use crate::table::{AssetIx, FolderIx, GroupIx, UserIx, WorkspaceIx};
 use crate::vocab::WorkspaceKind;
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -266,6 +268,8 @@ impl Org {
         let mut users: BTreeSet<&str> = BTreeSet::new();
         let mut groups: BTreeSet<&str> = viewer.groups.clone();
         let mut sources: BTreeSet<&str> = BTreeSet::new();
+        // The tables the view names, each with the columns it names (`None`: every column).
+        let mut tables: BTreeMap<(&str, &str), Option<BTreeSet<&str>>> = BTreeMap::new();
         users.insert(viewer.id);
         for w in headers {
             if let Some(o) = self.workspaces.get(*w).and_then(|ws| ws.owner) {
@@ -276,6 +280,14 @@ impl Org {
             users.extend(p.members.iter().map(|m| m.user.as_str()));
             users.extend(p.folders.iter().map(|f| f.created_by.as_str()));
             sources.extend(p.table_grants.iter().map(|g| g.source.as_str()));
+            for g in &p.table_grants {
+                let mut named: Vec<&str> = Vec::new();
+                if let Some(rows) = &g.rows {
+                    rows.columns(&mut named);
+                }
+                let columns = g.columns.as_ref().map(|cs| cs.iter().map(String::as_str));
+                name_columns(&mut tables, (&g.source, &g.table), columns, named);
+            }
             for a in &p.assets {
                 users.insert(&a.owner);
                 for g in &a.grants {
@@ -289,6 +301,9 @@ impl Org {
                 };
                 if let Some(t) = &sec.table {
                     sources.insert(&t.source);
+                    // A dataset's table is its schema, which its viewers see.
+                    let every: Option<core::iter::Empty<&str>> = None;
+                    name_columns(&mut tables, (&t.source, &t.table), every, Vec::new());
                 }
                 let targets = sec.row_rules.iter().map(|r| &r.targets);
                 for t in targets.chain(sec.column_rules.iter().map(|r| &r.targets)) {
@@ -399,8 +414,49 @@ impl Org {
                 .data_sources
                 .values()
                 .filter(|s| sources.contains(s.id.as_str()))
-                .cloned()
+                .map(|s| DataSourceDef {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    tables: s
+                        .tables
+                        .iter()
+                        .filter_map(|t| {
+                            let named = tables.get(&(s.id.as_str(), t.name.as_str()))?;
+                            Some(TableDef {
+                                name: t.name.clone(),
+                                columns: t
+                                    .columns
+                                    .iter()
+                                    .filter(|c| {
+                                        named.as_ref().is_none_or(|n| n.contains(c.name.as_str()))
+                                    })
+                                    .cloned()
+                                    .collect(),
+                            })
+                        })
+                        .collect(),
+                })
                 .collect(),
         }
+    }
+}
+
+/// Records that the view names `columns` (`None`: every column) and `more` of `table`: only
+/// the tables and columns a member's workspaces were granted, or their datasets are built on,
+/// reach them.
+fn name_columns<'a>(
+    tables: &mut BTreeMap<(&'a str, &'a str), Option<BTreeSet<&'a str>>>,
+    table: (&'a str, &'a str),
+    columns: Option<impl Iterator<Item = &'a str>>,
+    more: Vec<&'a str>,
+) {
+    let entry = tables.entry(table).or_insert_with(|| Some(BTreeSet::new()));
+    match (entry.as_mut(), columns) {
+        (Some(named), Some(columns)) => {
+            named.extend(columns);
+            named.extend(more);
+        }
+        (Some(_), None) => *entry = None,
+        (None, _) => {}
     }
 }

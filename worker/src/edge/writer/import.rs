@@ -1,10 +1,13 @@
 //! Creating an organization from a whole snapshot (`PUT /v1/orgs/{org}/snapshot`).
 
+use super::OrgWriter;
 use super::store::put_texts;
-use super::{OrgWriter, to_text};
 use crate::api_error::ApiError;
 use crate::storage_layout::Dirty;
-use orgspace_core::{AuditEntry, Engine};
+use orgspace_core::Engine;
+
+/// The highest version an imported snapshot may have: 2^52.
+const MAX_IMPORTED_VERSION: u64 = 1 << 52;
 use serde_json::{Value, json};
 
 impl OrgWriter {
@@ -48,6 +51,20 @@ impl OrgWriter {
                 "the snapshot's organization id differs from the path",
             ));
         }
+        // History is what this deployment recorded: an imported log would let the importer
+        // write entries "by" anyone at any time (X4). The import itself is the entry.
+        if !engine.audit().is_empty() {
+            return Err(ApiError::invalid(
+                "a snapshot's audit log cannot be imported (remove `audit`): the import itself is recorded as one entry by the importer",
+            ));
+        }
+        // Versions cross JavaScript (Durable Object storage, clients): leave room for 2^52
+        // commands below 2^53 - 1, the largest integer a JavaScript number holds exactly.
+        if engine.version() > MAX_IMPORTED_VERSION {
+            return Err(ApiError::invalid(format!(
+                "the snapshot's version is above {MAX_IMPORTED_VERSION} (2^52)"
+            )));
+        }
         let admin = engine.org_part().is_some_and(|p| {
             p.members
                 .iter()
@@ -60,7 +77,6 @@ impl OrgWriter {
             }));
         }
         let version = engine.version();
-        let audit: Vec<AuditEntry> = engine.audit().to_vec();
         *self.meta.borrow_mut() = Some(super::store::Meta::default());
         *self.engine.borrow_mut() = Some(engine);
         let dirty = Dirty {
@@ -68,13 +84,17 @@ impl OrgWriter {
             locators: self.all_locators(),
             ..Dirty::default()
         };
-        self.commit(&dirty, None).await?;
-        let entries: Vec<(String, String)> = audit
-            .iter()
-            .map(|e| Ok((format!("audit/{:020}", e.version), to_text(e)?)))
-            .collect::<Result<_, ApiError>>()?;
-        for batch in entries.chunks(super::store::BATCH_KEYS) {
-            put_texts(&self.state.storage(), batch).await?;
+        // The entry first: a failed commit takes it back, so no import is half-recorded.
+        let key = format!("audit/{version:020}");
+        let entry = json!({
+            "version": version, "actor": actor, "at": super::super::http::now_ms(),
+            "command": {"type": "import_snapshot", "org": org}, "events": [],
+        });
+        let storage = self.state.storage();
+        put_texts(&storage, &[(key.clone(), entry.to_string())]).await?;
+        if let Err(e) = self.commit(&dirty, None).await {
+            let _ = storage.delete(&key).await;
+            return Err(e);
         }
         self.flush_soon().await;
         Ok((201, json!({ "version": version, "events": [] })))

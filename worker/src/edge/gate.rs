@@ -1,0 +1,81 @@
+//! The first thing every organization route does after verifying the token: is the caller a
+//! member? Decided by the core (`orgspace_core::membership`) from the org envelope the edge
+//! already caches, before any id of the request is resolved, so that a caller who is not a
+//! member gets one answer (403, P1, the same bytes) whether the organization, the asset, the
+//! workspace or the user they name exists or not, and their questions never reach the writer.
+
+use super::http::now_ms;
+use super::reader::fresh_envelope;
+use super::writer::{self, KV_BINDING, WriterCall};
+use crate::api_error::ApiError;
+use crate::queries::Query;
+use orgspace_core::membership;
+use worker::Env;
+
+/// What the request is: a question the edge may answer, or a write (or audit read) that goes to
+/// the writer anyway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A query, answered at the edge when KV is new enough.
+    Question,
+    /// A command or the audit log: the writer answers it.
+    Write,
+}
+
+/// Admits `actor` to organization `org`, or answers [`membership::outsider`].
+///
+/// The envelope decides when it is fresh by the rules every edge answer follows (at least the
+/// request's `min_version`, and at least what a recent attestation of the writer names,
+/// `staleness.rs`): it lists the caller (admitted), or it does not (an outsider, for a
+/// question). When there is no envelope in KV (no such organization, or KV has not caught up
+/// with its creation), when it is not fresh, or for a write (a member added a moment ago must be
+/// able to act at once), only the writer can tell: it is asked whether the caller is a member
+/// (`Query::Org`), never the request itself, and any refusal becomes the outsider answer.
+pub async fn admit(
+    env: &Env,
+    org: &str,
+    actor: &str,
+    min_version: u64,
+    kind: Kind,
+    bound_ms: u64,
+) -> Result<(), ApiError> {
+    let kv = env
+        .kv(KV_BINDING)
+        .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
+    // The envelope decides only when it is proven fresh, as for any edge answer (within the
+    // staleness bound, and at least `min_version`): a member added a moment ago is then in it,
+    // or the writer, which attested a newer version, is asked.
+    if let Some(envelope) = fresh_envelope(env, &kv, org, min_version, bound_ms, false).await? {
+        if membership::admit(Some(&envelope.part), org, actor).is_ok() {
+            return Ok(());
+        }
+        // Before refusing a question, KV itself (the isolate's copy may be a second older
+        // than the caller's joining). A write asks the writer: the member may have been added
+        // by the last command.
+        if kind == Kind::Question {
+            if let Some(envelope) =
+                fresh_envelope(env, &kv, org, min_version, bound_ms, true).await?
+            {
+                return membership::admit(Some(&envelope.part), org, actor).map_err(Into::into);
+            }
+        }
+    }
+    let probe = WriterCall::Query {
+        org: org.to_string(),
+        actor: actor.to_string(),
+        now: now_ms(),
+        query: Query::Org,
+    };
+    match writer::call(env, org, &probe).await? {
+        (200, _) => Ok(()),
+        (status, _) if status < 500 => Err(membership::outsider().into()),
+        (_, body) => Err(ApiError::internal(format!(
+            "the writer could not say who is a member: {body}"
+        ))),
+    }
+}
+
+/// Admits a provisioner to create, upgrade or import `org` (`membership::provision`).
+pub fn provision(org: &str, provisioner: bool) -> Result<(), ApiError> {
+    membership::provision(org, provisioner).map_err(ApiError::from)
+}
