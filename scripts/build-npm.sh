@@ -18,20 +18,32 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
   npm ci --no-audit --no-fund
 fi
 
-cargo build -q -p orgspace-wasm --target wasm32-unknown-unknown --profile wasm-release --locked
-wasm=target/wasm32-unknown-unknown/wasm-release/orgspace_wasm.wasm
-
+# Two modules: the browser's (web/, what a page downloads: the core without SQL), and the Node
+# entry's (embedded in index.cjs), which adds the SQL and through-an-asset methods a BI backend
+# calls (feature `sql`); a page never needs them and they would cost about 7 KB gzipped.
+build() { cargo build -q -p orgspace-wasm --target wasm32-unknown-unknown --profile wasm-release --locked "$@"; }
+built=target/wasm32-unknown-unknown/wasm-release/orgspace_wasm.wasm
 rm -rf "$out"
 mkdir -p "$out"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+build --features node
+cp "$built" "$stage/full.wasm"
+build
+cp "$built" "$stage/lean.wasm"
+
 # The name section stays until wasm-opt, which orders functions by it and then strips it.
-bindgen() { wasm-bindgen --remove-producers-section --out-name orgspace "$@" "$wasm"; }
-# One glue for every entry (README of the package): the web target's, which instantiates from
-# a URL, a Response or bytes. Its snippets folder gets a fixed name, so api.js can export the
-# error class the WebAssembly throws (js/errors.js). Only the import statements change: the
+# One glue kind for every entry (README of the package): the web target's, which instantiates
+# from a URL, a Response or bytes. Its snippets folder gets a fixed name, so api.js can export
+# the error class the WebAssembly throws (js/errors.js). Only the import statements change: the
 # WebAssembly's import names (the keys of the imports object) keep the hash.
-bindgen --target web --out-dir "$out/web"
-mv "$out"/web/snippets/orgspace-wasm-* "$out/web/snippets/orgspace"
-sed -i '/^import /s#snippets/orgspace-wasm-[0-9a-f]*/#snippets/orgspace/#' "$out/web/orgspace.js"
+glue() {
+  wasm-bindgen --remove-producers-section --out-name orgspace --target web --out-dir "$2/web" "$1"
+  mv "$2"/web/snippets/orgspace-wasm-* "$2/web/snippets/orgspace"
+  sed -i '/^import /s#snippets/orgspace-wasm-[0-9a-f]*/#snippets/orgspace/#' "$2/web/orgspace.js"
+}
+glue "$stage/lean.wasm" "$out"
+glue "$stage/full.wasm" "$stage/node"
 
 # What counts is the size gzipped (what a browser downloads). wasm-opt -Os runs after rustc's
 # opt-level "z" + LTO without its inliner: inlining makes the module smaller but repeats code
@@ -44,28 +56,32 @@ wasm_opt() {
   node_modules/.bin/wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals "$@" --strip-debug --strip-producers
 }
-opt="$out/web/orgspace_bg.opt.wasm"
-plain="$out/web/orgspace_bg.plain.wasm"
-wasm_opt "$out/web/orgspace_bg.wasm" -o "$plain"
-wasm_opt -Os --skip-pass=inlining --skip-pass=inlining-optimizing --reorder-functions-by-name \
-  "$out/web/orgspace_bg.wasm" -o "$opt"
-if [ "$(gz "$opt")" -lt "$(gz "$plain")" ]; then
-  echo "wasm-opt: kept ($(gz "$opt") bytes gzipped, $(gz "$plain") without)"
-  mv "$opt" "$out/web/orgspace_bg.wasm"
-  rm "$plain"
-else
-  echo "wasm-opt: not kept ($(gz "$opt") bytes gzipped, $(gz "$plain") without)"
-  mv "$plain" "$out/web/orgspace_bg.wasm"
-  rm "$opt"
-fi
+shrink() {
+  local module="$1" opt="$1.opt" plain="$1.plain"
+  wasm_opt "$module" -o "$plain"
+  wasm_opt -Os --skip-pass=inlining --skip-pass=inlining-optimizing --reorder-functions-by-name \
+    "$module" -o "$opt"
+  if [ "$(gz "$opt")" -lt "$(gz "$plain")" ]; then
+    echo "wasm-opt: kept ($(gz "$opt") bytes gzipped, $(gz "$plain") without)"
+    mv "$opt" "$module"
+    rm "$plain"
+  else
+    echo "wasm-opt: not kept ($(gz "$opt") bytes gzipped, $(gz "$plain") without)"
+    mv "$plain" "$module"
+    rm "$opt"
+  fi
+}
+shrink "$out/web/orgspace_bg.wasm"
+shrink "$stage/node/web/orgspace_bg.wasm"
 
 # Types: the generated API types (without the init functions, which name DOM types) plus the
 # hand-written ones (npm/types.d.ts) as index.d.ts, and as index.d.cts for `require`. The
 # `[Symbol.dispose]` member needs lib esnext.disposable; types.d.ts adds it through
 # `Disposable` only where the program has that lib, so the types check under `strict` either way.
 npm=crates/orgspace-wasm/npm
-sed -i '/^    \[Symbol.dispose\](): void;$/d' "$out/web/orgspace.d.ts"
-{ sed '/^export type InitInput/,$d' "$out/web/orgspace.d.ts"; cat "$npm/types.d.ts"; } > "$out/index.d.ts"
+sed -i '/^    \[Symbol.dispose\](): void;$/d' "$out/web/orgspace.d.ts" "$stage/node/web/orgspace.d.ts"
+# The Node module's declarations: a superset (the SQL methods, documented as Node only).
+{ sed '/^export type InitInput/,$d' "$stage/node/web/orgspace.d.ts"; cat "$npm/types.d.ts"; } > "$out/index.d.ts"
 cp "$out/index.d.ts" "$out/index.d.cts"
 cp "$npm/web.d.ts" "$out/web.d.ts"
 
@@ -74,11 +90,10 @@ cp "$npm/package.json" "$npm/README.md" "$npm/index.js" "$npm/web.js" "$npm/api.
 # index.cjs: the CommonJS build with the module embedded (npm/cjs-entry.js), for Node, `require`
 # and server bundles; node.js gives it to `import`. The glue's own init (a URL next to the glue)
 # is never called here, and its duplicate snippet keys are wasm-bindgen's: both warnings are noise.
-cp "$npm/cjs-entry.js" "$out/cjs-entry.js"
-printf 'export const base64 = "%s";\n' "$(base64 -w0 "$out/web/orgspace_bg.wasm")" > "$out/wasm-base64.js"
-node_modules/.bin/esbuild "$out/cjs-entry.js" --bundle --format=cjs --platform=node --target=node20 \
+cp "$npm/cjs-entry.js" "$npm/api.js" "$stage/node/"
+printf 'export const base64 = "%s";\n' "$(base64 -w0 "$stage/node/web/orgspace_bg.wasm")" > "$stage/node/wasm-base64.js"
+node_modules/.bin/esbuild "$stage/node/cjs-entry.js" --bundle --format=cjs --platform=node --target=node20 \
   --log-override:empty-import-meta=silent --log-override:duplicate-object-key=silent --legal-comments=none --log-level=warning --outfile="$out/index.cjs"
-rm "$out/cjs-entry.js" "$out/wasm-base64.js"
 
 raw=$(wc -c < "$out/web/orgspace_bg.wasm")
 gz=$(gz "$out/web/orgspace_bg.wasm")
@@ -86,3 +101,4 @@ gz=$(gz "$out/web/orgspace_bg.wasm")
 js=$(cat "$out/index.js" "$out/api.js" "$out/web/orgspace.js" "$out"/web/snippets/orgspace/*.js \
   "$out"/web/snippets/orgspace/js/*.js | gzip -9 | wc -c)
 echo "built $out: orgspace_bg.wasm $raw bytes, $gz bytes gzipped; with its JavaScript $((gz + js)) bytes gzipped"
+echo "  the Node entry's module (with SQL): $(gz "$stage/node/web/orgspace_bg.wasm") bytes gzipped, embedded in index.cjs"

@@ -20,7 +20,7 @@ cargo fmt --all -- --check
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p orgspace-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+cargo clippy -p orgspace-wasm --target wasm32-unknown-unknown --all-targets --features node --locked -- -D warnings
 cargo clippy -p orgspace-worker --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "no_std build (wasm32v1-none)"
@@ -37,14 +37,14 @@ bash tests/sql/run.sh
 
 step "wasm-bindgen tests in Node"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test -p orgspace-wasm --target wasm32-unknown-unknown --locked
+cargo test -p orgspace-wasm --target wasm32-unknown-unknown --features node --locked
 
 step "wasm-bindgen tests in headless Chromium"
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 fi
 (cd crates/orgspace-wasm && CHROMEDRIVER=$(command -v chromedriver) \
-  cargo test -p orgspace-wasm --target wasm32-unknown-unknown --features browser-tests --test engine --test lists --locked)
+  cargo test -p orgspace-wasm --target wasm32-unknown-unknown --features browser-tests,node --test engine --test lists --locked)
 
 step "conformance suite through the npm package (Node)"
 node tests/npm/conformance.mjs
@@ -63,6 +63,9 @@ bash scripts/build-worker.sh
 
 step "edge API tests against wrangler dev (flows, auth, bad input, concurrency, durability, leakage)"
 WRANGLER_SEND_METRICS=false node tests/worker/run.mjs
+
+step "edge at a hundredth of the benchmark org: import in chunks, lists, checks, first views, a member removal (bench/scale.mjs)"
+node bench/scale.mjs --scale hundredth
 
 step "OpenAPI document kept true: schemathesis against wrangler dev"
 bash tests/worker/schemathesis.sh

@@ -3,7 +3,6 @@
 use crate::convert::{from_js, time, to_js};
 use crate::error::{invalid, refusal};
 use orgspace_core::data::DataScope;
-use orgspace_core::snapshot::{OrgPart, WorkspacePart};
 use orgspace_core::{Command, Decision, Kind, Mode, Operation, Snapshot};
 use wasm_bindgen::prelude::*;
 
@@ -38,51 +37,6 @@ impl Engine {
         orgspace_core::Engine::from_snapshot(&snapshot)
             .map(Engine::wrap)
             .map_err(|e| invalid(&e.to_string()))
-    }
-
-    /// Loads an organization from its org part and some of its workspace parts, as a host
-    /// that stores them apart does (the edge). The engine answers queries on the workspaces
-    /// given and refuses commands. Throws `invalid` for parts that do not load.
-    #[wasm_bindgen(js_name = fromParts)]
-    pub fn from_parts(
-        #[wasm_bindgen(unchecked_param_type = "OrgPart | string")] org: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WorkspacePart[] | string")] workspaces: JsValue,
-    ) -> Result<Engine, JsValue> {
-        let org: OrgPart = from_js(org, "org part")?;
-        let workspaces: Vec<WorkspacePart> = from_js(workspaces, "workspace parts")?;
-        orgspace_core::Engine::from_parts(&org, &workspaces)
-            .map(Engine::wrap)
-            .map_err(|e| invalid(&e.to_string()))
-    }
-
-    /// The audit log as `actor` may read it (X4): the entries after version `after`, oldest
-    /// first. Throws `denied` (X4) for a member whose roles do not hold `view_audit_log`.
-    #[wasm_bindgen(js_name = auditLog, unchecked_return_type = "AuditEntry[]")]
-    pub fn audit_log(&self, actor: &str, after: f64) -> Result<JsValue, JsValue> {
-        let after = time(after)?;
-        self.inner
-            .may_view_audit_log(actor)
-            .map_err(|r| refusal(&r))?;
-        let entries: Vec<&orgspace_core::AuditEntry> = self
-            .inner
-            .audit()
-            .iter()
-            .filter(|e| e.version > after)
-            .collect();
-        to_js(&entries)
-    }
-
-    /// The whole state as a snapshot object (`null` before the organization exists).
-    #[wasm_bindgen(js_name = toSnapshot, unchecked_return_type = "Snapshot | null")]
-    pub fn to_snapshot(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.snapshot())
-    }
-
-    /// The whole state as snapshot JSON.
-    #[wasm_bindgen(js_name = toJSON)]
-    #[must_use]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// The state's version: one more per accepted command.
@@ -222,7 +176,7 @@ impl Engine {
 }
 
 impl Engine {
-    fn wrap(inner: orgspace_core::Engine) -> Engine {
+    pub(crate) fn wrap(inner: orgspace_core::Engine) -> Engine {
         Engine {
             inner,
             ids: crate::lists::new_index(),

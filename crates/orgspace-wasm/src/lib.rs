@@ -9,6 +9,9 @@ mod convert;
 mod engine;
 mod error;
 mod lists;
+#[cfg(feature = "node")]
+mod parts;
+#[cfg(feature = "node")]
 mod sql;
 
 pub use engine::{Engine, apply_data_scope};

@@ -1,7 +1,7 @@
 //! `engine.sql`, `engine.sqlThrough` and `engine.dataScopeThrough` as JavaScript sees them
 //! (D4, A8): the statement, its parameters and columns; refusals as `Error`s with code and rule.
 
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "node"))]
 #![allow(
     clippy::expect_used,
     reason = "test helpers outside #[test] functions; a failed expectation is a failed test"
