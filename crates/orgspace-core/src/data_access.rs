@@ -1,10 +1,10 @@
 //! The effective data scope of a user on a dataset (D4).
 
 use crate::data::{Allow, ColumnAction, ColumnType, DataScope, Predicate, ScopeColumn};
-use crate::error::{Refusal, denied, invalid};
+use crate::error::{Refusal, invalid};
 use crate::model::Org;
 use crate::table::{AssetIx, UserIx};
-use crate::vocab::{Kind, Operation};
+use crate::vocab::Kind;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -27,17 +27,7 @@ impl Org {
         if a.kind != Kind::Dataset {
             return Err(invalid(format!("`{dataset}` is not a dataset")));
         }
-        let d = self.decide(user, Operation::View, asset, now);
-        if !d.allowed {
-            return Err(denied(
-                d.rule,
-                format!(
-                    "`{}` may not view `{dataset}`: {}",
-                    self.members.id(user),
-                    self.explain(&d)
-                ),
-            ));
-        }
+        self.require_data_access(user, asset, now)?;
         let closed = |table| DataScope {
             dataset: dataset.clone(),
             table,
@@ -60,8 +50,7 @@ impl Org {
             return Ok(closed(Some(table_ref)));
         };
 
-        let exempt =
-            sec.exempt_owner_and_admins && (a.owner == user || self.administers(user, a.workspace));
+        let exempt = sec.exempt_owner_and_admins && self.owns_or_administers(user, asset);
 
         let mut columns = Vec::new();
         for c in &table.columns {

@@ -37,6 +37,7 @@ impl Org {
                     None => format!("a grant at level `{level}` to {to}"),
                 }
             }
+            Reason::Holds(point) => format!("their organization roles hold `{point}`"),
             Reason::NotOrgMember => "they are not a member of the organization".into(),
             Reason::NotWorkspaceMember(ws) => {
                 format!("they are not a member of workspace `{}`", self.workspaces.id(ws))
@@ -52,6 +53,8 @@ impl Org {
             Reason::NotOwner => "only its owner or an admin may do this".into(),
             Reason::NoGrant(level) => format!("they neither own it nor hold a grant at level `{level}` on it"),
             Reason::GrantExpired(level) => format!("their grant at level `{level}` on it has expired"),
+            Reason::NotOrgAdmin => "only org admins may do this".into(),
+            Reason::Lacks(point) => format!("none of their organization roles holds `{point}`"),
         }
     }
 }
