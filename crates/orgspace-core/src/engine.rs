@@ -407,8 +407,8 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// [`Refusal::WrongView`] on another member's view; `not_found` before the organization
-    /// exists.
+    /// [`Refusal::WrongView`] on another member's view. Before the organization exists, nothing
+    /// is kept.
     pub fn filter<'a>(
         &self,
         actor: &str,
@@ -416,7 +416,10 @@ impl Engine {
         assets: &[&'a str],
         now: u64,
     ) -> Result<Vec<&'a str>, Refusal> {
-        let (org, _) = self.asked(actor)?;
+        let Some(org) = self.org.as_ref() else {
+            return Ok(Vec::new());
+        };
+        self.asked(actor)?;
         let mut prev = None;
         let ixs: Vec<u32> = assets
             .iter()
@@ -460,6 +463,10 @@ impl Engine {
         assets: &[u32],
         now: u64,
     ) -> Result<Vec<u32>, Refusal> {
+        if self.org.is_none() {
+            // No organization, no member: nothing is kept (as for a non-member).
+            return Ok(Vec::new());
+        }
         Ok(match self.asked(actor)? {
             (org, Some(user)) => org.allowed_positions(user, op, assets, now),
             (_, None) => Vec::new(),

@@ -10,7 +10,8 @@
 //!   else, every question refuses with [`Refusal::WrongView`]: the view lacks what the answer
 //!   needs, so an answer would be wrong.
 //!
-//! Before an organization exists, every question is `not_found`.
+//! Before an organization exists, every question is `not_found`, but `filter`, which keeps
+//! nothing (nobody is a member yet).
 
 use crate::authz::{GrantMatch, grant_for};
 use crate::decision::{Decision, Reason};
