@@ -17,7 +17,7 @@ use crate::authz::{GrantMatch, grant_for};
 use crate::decision::{Decision, Reason};
 use crate::engine::Engine;
 use crate::error::{Refusal, denied, invalid, not_found};
-use crate::model::{ALL_ORG_POINTS, Org, point_bit};
+use crate::model::{Org, point_bit};
 use crate::rule::Rule;
 use crate::table::{AssetIx, UserIx};
 use crate::vocab::{Kind, Operation, OrgPoint};
@@ -295,7 +295,7 @@ impl Engine {
                     .copied()
                     .filter(|p| held & point_bit(*p) != 0)
                     .collect(),
-                whole_view: member.org_admin || org.authorizes_centrally(member),
+                whole_view: org.sees_whole_org(member),
             },
         })
     }
@@ -310,8 +310,7 @@ impl Engine {
         let (org, user) = self.asked(actor)?;
         Ok(match user.and_then(|u| org.members.get(u)) {
             None => Decision::deny(Rule::P1, Reason::NotOrgMember),
-            Some(m) if m.org_admin => Decision::allow(Rule::O1, Reason::OrgAdmin),
-            Some(_) => Decision::deny(Rule::O1, Reason::NotOrgAdmin),
+            Some(member) => Org::import_decision(member),
         })
     }
 
@@ -326,14 +325,7 @@ impl Engine {
         let Some(member) = user.and_then(|u| org.members.get(u)) else {
             return Ok(Decision::deny(Rule::P1, Reason::NotOrgMember));
         };
-        let points = org.org_points(member);
-        Ok(if points == ALL_ORG_POINTS && member.org_admin {
-            Decision::allow(Rule::X4, Reason::OrgAdmin)
-        } else if points & point_bit(OrgPoint::ViewAuditLog) != 0 {
-            Decision::allow(Rule::X4, Reason::Holds(OrgPoint::ViewAuditLog))
-        } else {
-            Decision::deny(Rule::X4, Reason::Lacks(OrgPoint::ViewAuditLog))
-        })
+        Ok(org.audit_decision(member))
     }
 }
 

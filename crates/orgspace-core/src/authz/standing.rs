@@ -98,6 +98,32 @@ impl Org {
         self.holds(member, OrgPoint::AuthorizeCentrally)
     }
 
+    /// Whether the member's view (`Engine::snapshot_for`) is the whole organization: org admins
+    /// (O6) and central authorizers (O4), who may act on every asset.
+    pub(crate) fn sees_whole_org(&self, member: &Member) -> bool {
+        member.org_admin || self.authorizes_centrally(member)
+    }
+
+    /// X4: org admins and members whose roles hold `view_audit_log` read the audit log.
+    pub(crate) fn audit_decision(&self, member: &Member) -> Decision {
+        if member.org_admin {
+            Decision::allow(Rule::X4, Reason::OrgAdmin)
+        } else if self.holds(member, OrgPoint::ViewAuditLog) {
+            Decision::allow(Rule::X4, Reason::Holds(OrgPoint::ViewAuditLog))
+        } else {
+            Decision::deny(Rule::X4, Reason::Lacks(OrgPoint::ViewAuditLog))
+        }
+    }
+
+    /// O1, O6: only an org admin of an organization imports it (creates it from a snapshot).
+    pub(crate) fn import_decision(member: &Member) -> Decision {
+        if member.org_admin {
+            Decision::allow(Rule::O1, Reason::OrgAdmin)
+        } else {
+            Decision::deny(Rule::O1, Reason::NotOrgAdmin)
+        }
+    }
+
     /// Whether the user administers the workspace: an org admin (O6), an admin of it (R1), or
     /// the owner of a personal workspace (W3).
     pub(crate) fn administers(&self, user: UserIx, ws: WorkspaceIx) -> bool {
