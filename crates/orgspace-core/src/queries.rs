@@ -189,6 +189,10 @@ impl Engine {
         kind: Option<Kind>,
         now: u64,
     ) -> Result<Decision, Refusal> {
+        let org = self.org()?;
+        // The asset is looked up before the member, as the hot path of `check` always did (it
+        // reads the asset next), but a non-member is answered first (P1).
+        let found = asset.map(|a| org.asset(a));
         let (org, user) = self.asked(actor)?;
         let Some(user) = user else {
             return Ok(Decision::deny(Rule::P1, Reason::NotOrgMember));
@@ -210,7 +214,10 @@ impl Engine {
                 "a create check names `workspace` and `kind`, or an `asset` alone",
             )),
             (_, Some(asset), hint, None) => {
-                let a = org.asset(asset)?;
+                let a = match found {
+                    Some(found) => found?,
+                    None => org.asset(asset)?,
+                };
                 if let Some(hint) = hint {
                     let ws = org.workspace(hint)?;
                     if org.assets.get(a).is_none_or(|x| x.workspace != ws) {

@@ -7,7 +7,7 @@ use crate::decision::{Decision, Reason};
 use crate::model::{Grantee, Member, Org, Workspace};
 use crate::rule::Rule;
 use crate::table::{AssetIx, FolderIx, Index, UserIx, WorkspaceIx};
-use crate::vocab::{Mode, Operation};
+use crate::vocab::{KINDS, Kind, Level, Mode, Operation};
 use alloc::vec::Vec;
 use hashbrown::HashSet;
 
@@ -46,31 +46,48 @@ impl Org {
             },
             guest @ Reach::Guest { .. } => guest,
         };
-        // Private mode and others' personal workspaces (W4, W7): the assets they may view, by
-        // stage two on the packed column; which assets carry an active grant to them comes
-        // from the grant index (every grant level covers view).
+        // Private mode and others' personal workspaces (W4, W7): the assets they may view. Stage
+        // two for `view` depends on an asset only through its kind, whether the member owns it,
+        // whether it is public and whether they hold an active grant on it (every level covers
+        // view): it is decided once for each of those combinations, and each asset of the packed
+        // column looks its answer up. Grants come from the grant index.
+        let mut sight = [false; KINDS * 8];
+        let other = UserIx::from_raw(user.raw().wrapping_add(1));
+        for (k, &kind) in Kind::ALL.iter().enumerate() {
+            for bits in 0..8 {
+                let owner = if bits & 4 != 0 { user } else { other };
+                let grant = if bits & 1 != 0 {
+                    GrantMatch::Active(Level::View, None)
+                } else {
+                    GrantMatch::None
+                };
+                let v = verdict(
+                    &reach,
+                    user,
+                    Operation::View,
+                    kind,
+                    owner,
+                    bits & 2 != 0,
+                    |_| grant,
+                );
+                if let Some(slot) = sight.get_mut(k * 8 + bits) {
+                    *slot = v.allowed();
+                }
+            }
+        }
         let granted = self.granted_view(ws, member, user, now);
         Ok(ws
             .assets
             .iter()
             .zip(ws.hot.iter())
             .filter(|(ix, h)| {
-                verdict(
-                    &reach,
-                    user,
-                    Operation::View,
-                    h.kind,
-                    h.owner,
-                    h.public,
-                    |level| {
-                        if granted.has(ix.raw()) {
-                            GrantMatch::Active(level, None)
-                        } else {
-                            GrantMatch::None
-                        }
-                    },
-                )
-                .allowed()
+                let bits = (usize::from(h.owner == user) << 2)
+                    | (usize::from(h.public) << 1)
+                    | usize::from(granted.has(ix.raw()));
+                sight
+                    .get(h.kind.index() * 8 + bits)
+                    .copied()
+                    .unwrap_or(false)
             })
             .map(|(ix, _)| *ix)
             .collect())
