@@ -81,13 +81,21 @@ impl Org {
             .iter()
             .zip(ws.hot.iter())
             .filter(|(ix, h)| {
-                let bits = (usize::from(h.owner == user) << 2)
-                    | (usize::from(h.public) << 1)
-                    | usize::from(granted.has(ix.raw()));
-                sight
-                    .get(h.kind.index() * 8 + bits)
-                    .copied()
-                    .unwrap_or(false)
+                let at = h.kind.index() * 8
+                    + (usize::from(h.owner == user) << 2)
+                    + (usize::from(h.public) << 1);
+                let seen = |granted: usize| sight.get(at + granted).copied().unwrap_or(false);
+                // The grant bitmap is read only when a grant would change the answer.
+                match (seen(0), seen(1)) {
+                    (without, with) if without == with => without,
+                    (without, with) => {
+                        if granted.has(ix.raw()) {
+                            with
+                        } else {
+                            without
+                        }
+                    }
+                }
             })
             .map(|(ix, _)| *ix)
             .collect())
