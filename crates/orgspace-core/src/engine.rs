@@ -321,8 +321,10 @@ impl Engine {
     }
 
     /// May `actor` perform `op` on `asset` at `now`? For `create`, the asset's workspace and
-    /// kind are asked about. [`Engine::decide`] with [`CheckRequest::asset`]; a non-member is
-    /// denied (P1) before the asset is looked up, an unknown asset is `not_found`.
+    /// kind are asked about. [`Engine::decide`] with
+    /// [`CheckRequest::asset`](crate::CheckRequest::asset); a non-member is denied (P1) whether
+    /// or not the asset exists, an unknown asset is `not_found`.
+    #[inline]
     pub fn check(
         &self,
         actor: &str,
@@ -334,7 +336,7 @@ impl Engine {
     }
 
     /// May `actor` create an asset of `kind` in `workspace`? [`Engine::decide`] with
-    /// [`CheckRequest::create`].
+    /// [`CheckRequest::create`](crate::CheckRequest::create).
     pub fn check_create(
         &self,
         actor: &str,

@@ -134,6 +134,7 @@ pub struct Standing {
 impl Engine {
     /// The organization and the actor's handle (`None` for a non-member), refusing a question
     /// about another member of the view this engine was loaded from.
+    #[inline]
     pub(crate) fn asked(&self, actor: &str) -> Result<(&Org, Option<UserIx>), Refusal> {
         let org = self.org()?;
         if let Some(v) = org.view_of {
@@ -180,6 +181,7 @@ impl Engine {
 
     /// [`Engine::decide`] on borrowed parts: what `check` and `check_create` call, allocating
     /// nothing.
+    #[inline]
     pub(crate) fn decide_parts(
         &self,
         actor: &str,

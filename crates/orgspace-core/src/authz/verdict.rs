@@ -81,6 +81,7 @@ impl Verdict {
     }
 
     /// The decision, naming the rule and the deciding role.
+    #[inline]
     pub(crate) fn decision(self, reach: &Reach<'_>, kind: Kind, op: Operation) -> Decision {
         let role = |scope| match *reach {
             Reach::Roles {
