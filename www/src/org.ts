@@ -51,10 +51,8 @@ export function orgPage(): HTMLElement {
   const org = v.org;
   const me = state.me;
   const members = org.members;
-  const myRoles = members.find((m) => m.user === me)?.roles ?? [];
-  // Org admins and central authorizers get the whole organization as their view.
-  const whole = myRoles.includes("org_admin") || myRoles.includes("permission_admin") ||
-    (org.org_roles ?? []).some((r) => myRoles.includes(r.id) && r.points.includes("authorize_centrally"));
+  // Whether the view is the whole organization (org admins, central authorizers): the engine's.
+  const whole = engine().orgSummary(me).you.whole_view;
   const groupWorkspaces = org.workspaces.filter((w) => w.kind === "group");
   const users = members.map((m) => m.user);
   const customRoles = org.org_roles ?? [];

@@ -33,24 +33,20 @@ export function seen(workspace: string): Tree {
   };
 }
 
-/** The groups a grant to which reaches the user: theirs and the groups those nest in (P2). */
-export function myGroups(): Set<string> {
-  const groups = view().org.groups ?? [];
-  const out = new Set<string>();
-  const add = (id: string | undefined) => {
-    for (let g = id, depth = 0; g && !out.has(g) && depth < 10; depth++) {
-      out.add(g);
-      g = groups.find((x) => x.id === g)?.parent;
-    }
-  };
-  for (const g of groups) if (g.members?.includes(state.me)) add(g.id);
-  return out;
+/** Whether the user holds an active grant on the asset, directly or through a group (A1, P2):
+ * the engine's answer, never worked out here. */
+export function grantedToMe(asset: string): boolean {
+  try {
+    return engine().assetInfo(state.me, asset, now()).granted;
+  } catch {
+    return false;
+  }
 }
 
-function assetRow(a: AssetDoc, workspace: string, selected: string | undefined, groups: Set<string>): HTMLElement {
+function assetRow(a: AssetDoc, workspace: string, selected: string | undefined): HTMLElement {
   const me = state.me;
   const mine = a.owner === me;
-  const granted = a.grants?.some((g) => ("user" in g.to ? g.to.user === me : groups.has(g.to.group)) && (g.expires_at === undefined || g.expires_at > now()));
+  const granted = grantedToMe(a.id);
   return h("li", { class: "asset", "data-asset": a.id, "data-name": a.name.toLowerCase() },
     h("a", { href: `#/ws/${encodeURIComponent(workspace)}/${encodeURIComponent(a.id)}`, class: a.id === selected ? "selected" : "" },
       h("span", { class: `kind k-${a.kind}` }, kindLabel(a.kind)),
@@ -61,7 +57,6 @@ function assetRow(a: AssetDoc, workspace: string, selected: string | undefined, 
 }
 
 function treeView(workspace: string, tree: Tree, selected: string | undefined): HTMLElement {
-  const groups = myGroups();
   const known = new Set(tree.folders.map((f) => f.id));
   const childFolders = new Map<string, FolderDoc[]>();
   const childAssets = new Map<string, AssetDoc[]>();
@@ -76,7 +71,7 @@ function treeView(workspace: string, tree: Tree, selected: string | undefined): 
         h("details", { open: true },
           h("summary", {}, h("span", { class: "icon" }, "▸"), f.name, h("span", { class: "count" }, String(count(f.id)))),
           h("ul", {}, level(f.id))))),
-    ...byName(childAssets.get(id) ?? []).map((a) => assetRow(a, workspace, selected, groups)),
+    ...byName(childAssets.get(id) ?? []).map((a) => assetRow(a, workspace, selected)),
   ];
   return h("ul", { class: "tree", "data-testid": "tree" }, level(""));
 }
@@ -324,7 +319,7 @@ export function workspacePage(workspace: string, selected?: string): HTMLElement
   }
   const isDefault = view().org.default_workspace === workspace;
   const roles = myRoles(workspace);
-  const orgRoles = view().org.members.find((m) => m.user === state.me)?.roles ?? [];
+  const orgAdmin = engine().orgSummary(state.me).you.org_admin;
   const search = h("input", { type: "search", placeholder: "Filter by name", "data-testid": "search", oninput: (ev: Event) => filterTree(ev.target as HTMLInputElement) });
   const right = selected && tree.assets.some((a) => a.id === selected)
     ? assetPanel(workspace, selected)
@@ -338,7 +333,7 @@ export function workspacePage(workspace: string, selected?: string): HTMLElement
       w.kind === "personal" ? h("span", { class: "badge" }, `personal: ${w.owner}`) : null),
     h("p", { class: "muted" },
       w.kind === "personal" ? (w.owner === state.me ? "Your personal workspace." : `${w.owner}'s personal workspace: you see what they shared with you (W4).`)
-        : roles.length ? `Your roles here: ${roles.map((r) => roleName(workspace, r)).join(", ")}.` : orgRoles.includes("org_admin") ? "You are an org admin: every permission here (O6)." : "You hold no role here.",
+        : roles.length ? `Your roles here: ${roles.map((r) => roleName(workspace, r)).join(", ")}.` : orgAdmin ? "You are an org admin: every permission here (O6)." : "You hold no role here.",
       " ",
       h("span", { "data-testid": "seen-summary" }, `You see ${tree.assets.length} asset(s) in ${tree.folders.length} folder(s)`),
       `, filtered by the engine in ${tree.ms.toFixed(1)} ms.`),

@@ -3,7 +3,7 @@
 use crate::scenario::{
     AuditQuery, CheckQuery, Expect, Scenario, SentCommand, StateQuery, Step, StepAction,
 };
-use orgspace_core::{Engine, Operation, Refusal, SightChange};
+use orgspace_core::{CheckRequest, Engine, Refusal, SightChange};
 use serde_json::{Map, Value, json};
 use std::fmt;
 
@@ -222,19 +222,13 @@ fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
         StepAction::State(q) => state_step(engine, step, q),
         StepAction::Audit(q) => audit_step(engine, step, q),
         StepAction::Check(q) => {
-            let result = match (&q.asset, &q.workspace, q.kind) {
-                (Some(asset), _, _) => engine.check(&step.actor, q.operation, asset, now),
-                (None, Some(ws), Some(kind)) if q.operation == Operation::Create => {
-                    engine.check_create(&step.actor, ws, kind)
-                }
-                _ => {
-                    return fail(
-                        step,
-                        &step.expect,
-                        "a check needs an asset, or a workspace and kind for create",
-                    );
-                }
+            let request = CheckRequest {
+                operation: q.operation,
+                asset: q.asset.clone(),
+                workspace: q.workspace.clone(),
+                kind: q.kind,
             };
+            let result = engine.decide(&step.actor, &request, now);
             match (result, &step.expect) {
                 (Ok(d), Expect::Decision { allowed, rule }) => {
                     if d.allowed == *allowed && rule.is_none_or(|r| r == d.rule) {
@@ -264,7 +258,10 @@ fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
         }
         StepAction::Filter(f) => {
             let ids: Vec<&str> = f.assets.iter().map(String::as_str).collect();
-            let allowed = engine.filter(&step.actor, f.operation, &ids, now);
+            let allowed = match engine.filter(&step.actor, f.operation, &ids, now) {
+                Ok(allowed) => allowed,
+                Err(r) => return fail(step, &step.expect, refusal_text(&r)),
+            };
             match &step.expect {
                 Expect::Ids(expected) if same_set(expected, &allowed) => None,
                 e => fail(step, e, format!("{allowed:?}")),

@@ -219,7 +219,7 @@ fn bench_lists(c: &mut Criterion, engine: &Engine, w: &Workload) {
         .map_or(0, |v| v.len());
     let kept = engine
         .filter(&w.private_analyst, Operation::View, &ids, now)
-        .len();
+        .map_or(0, |v| v.len());
     println!(
         "lists: {} sees {seen} of {} assets and {folders} folders in {}; filter keeps {kept}; \
          {} sees {collab} assets in {}",

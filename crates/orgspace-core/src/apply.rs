@@ -13,11 +13,11 @@ mod workspaces;
 use crate::command::{Command, Target};
 use crate::error::{Refusal, denied, invalid, invalid_by, not_found};
 use crate::event::Event;
-use crate::model::{Grantee, Member, MemberRoles, Org, point_bit};
+use crate::model::{Grantee, Member, MemberRoles, Org};
 use crate::roles::PresetRole;
 use crate::rule::Rule;
 use crate::table::{AssetIx, FolderIx, GroupIx, RoleIx, UserIx, WorkspaceIx};
-use crate::vocab::{OrgPoint, WorkspaceKind};
+use crate::vocab::WorkspaceKind;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -382,49 +382,6 @@ impl Org {
             Grantee::User(u) => Target::User(self.members.id(u).into()),
             Grantee::Group(g) => Target::Group(self.groups.id(g).into()),
         }
-    }
-
-    /// Requires an organization permission point of the actor (O2, O3).
-    pub(crate) fn require_point(
-        &self,
-        actor: UserIx,
-        point: OrgPoint,
-        rule: Rule,
-    ) -> Result<(), Refusal> {
-        let member = self.member(actor)?;
-        if self.org_points(member) & point_bit(point) != 0 {
-            return Ok(());
-        }
-        Err(denied(
-            rule,
-            format!(
-                "`{}` holds no organization role with `{point}`",
-                self.members.id(actor)
-            ),
-        ))
-    }
-
-    /// Requires that the actor may manage a group workspace's members and roles: its admins
-    /// (R1, W1), org admins (O6) and holders of `manage_workspaces`.
-    pub(crate) fn require_ws_manager(&self, actor: UserIx, ws: WorkspaceIx) -> Result<(), Refusal> {
-        let member = self.member(actor)?;
-        let points = self.org_points(member);
-        let ws_admin = self
-            .workspaces
-            .get(ws)
-            .and_then(|w| w.members.get(&actor))
-            .is_some_and(MemberRoles::is_admin);
-        if ws_admin || points & point_bit(OrgPoint::ManageWorkspaces) != 0 {
-            return Ok(());
-        }
-        Err(denied(
-            Rule::R1,
-            format!(
-                "`{}` is not an admin of workspace `{}`",
-                self.members.id(actor),
-                self.workspaces.id(ws)
-            ),
-        ))
     }
 
     /// Parses workspace role ids against a workspace: presets and its custom roles (W6).

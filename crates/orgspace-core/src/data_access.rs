@@ -28,17 +28,7 @@ impl Org {
         if a.kind != Kind::Dataset {
             return Err(invalid(format!("`{dataset}` is not a dataset")));
         }
-        let d = self.decide(user, Operation::View, asset, now);
-        if !d.allowed {
-            return Err(denied(
-                d.rule,
-                format!(
-                    "`{}` may not view `{dataset}`: {}",
-                    self.members.id(user),
-                    self.explain(&d)
-                ),
-            ));
-        }
+        self.require_data_access(user, asset, now)?;
         self.scope_of(user, asset)
     }
 
@@ -127,8 +117,7 @@ impl Org {
             return Ok(closed(Some(table_ref)));
         };
 
-        let exempt =
-            sec.exempt_owner_and_admins && (a.owner == user || self.administers(user, a.workspace));
+        let exempt = sec.exempt_owner_and_admins && self.owns_or_administers(user, asset);
 
         let mut columns = Vec::new();
         for c in &table.columns {

@@ -55,6 +55,8 @@ pub enum Reason {
         /// The group the grant targets, if not the user.
         via: Option<GroupIx>,
     },
+    /// The user's roles hold this organization point (O2).
+    Holds(crate::vocab::OrgPoint),
     /// The user is not a member of the organization (P1).
     NotOrgMember,
     /// The user is not a member of the group workspace (W5).
@@ -76,6 +78,10 @@ pub enum Reason {
     NoGrant(Level),
     /// A grant would have covered it but expired (A1).
     GrantExpired(Level),
+    /// Only org admins may do this (O1, O6).
+    NotOrgAdmin,
+    /// None of the user's roles holds this organization point (O2).
+    Lacks(crate::vocab::OrgPoint),
 }
 
 impl Decision {

@@ -8,6 +8,7 @@ use crate::decision::{Decision, Reason};
 use crate::error::{Refusal, conflict, denied, invalid, not_found};
 use crate::event::Event;
 use crate::model::{Org, PERSONAL_PREFIX, Workspace};
+use crate::queries::not_member;
 use crate::roles::PresetRole;
 use crate::rule::Rule;
 use crate::snapshot::{OrgPart, Problem, Snapshot, WorkspacePart};
@@ -169,8 +170,7 @@ impl Engine {
     /// admins and central authorizers get everything but the audit log; what others get is
     /// listed in `snapshot/view.rs` and docs/decisions.md. A non-member is denied (P1).
     pub fn snapshot_for(&self, user: &str, now: u64) -> Result<Snapshot, Refusal> {
-        let org = self.org()?;
-        let u = org.members.find(user).ok_or_else(|| not_member(user))?;
+        let (org, u) = self.asked_by_member(user)?;
         org.view_for(u, now).ok_or_else(|| not_member(user))
     }
 
@@ -205,30 +205,17 @@ impl Engine {
         self.org.as_ref().map_or(&[], |o| o.audit.as_slice())
     }
 
-    /// Whether `actor` may read the audit log (X4): org admins and members whose roles hold
-    /// `view_audit_log` (permission admins do). Hosts that keep the log elsewhere ask this.
+    /// Whether `actor` may read the audit log (X4), as a refusal: [`Engine::audit_access`]'s
+    /// denial, for hosts that keep the log elsewhere.
     pub fn may_view_audit_log(&self, actor: &str) -> Result<(), Refusal> {
-        let org = self.org()?;
-        let member = org
-            .members
-            .find(actor)
-            .and_then(|u| org.members.get(u))
-            .ok_or_else(|| {
-                denied(
-                    Rule::P1,
-                    format!("`{actor}` is not a member of the organization"),
-                )
-            })?;
-        if org.org_points(member) & crate::model::point_bit(crate::vocab::OrgPoint::ViewAuditLog)
-            != 0
-        {
-            Ok(())
-        } else {
-            Err(denied(
-                Rule::X4,
-                format!("`{actor}` holds no role with the view_audit_log point"),
-            ))
+        let d = self.audit_access(actor)?;
+        if d.allowed {
+            return Ok(());
         }
+        Err(denied(
+            d.rule,
+            format!("`{actor}` may not read the audit log: {}", self.explain(&d)),
+        ))
     }
 
     /// Every invariant the state breaks (X5); empty for any state reached by commands.
@@ -240,7 +227,7 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    fn org(&self) -> Result<&Org, Refusal> {
+    pub(crate) fn org(&self) -> Result<&Org, Refusal> {
         self.org
             .as_ref()
             .ok_or_else(|| not_found("no organization has been created"))
@@ -313,10 +300,11 @@ impl Engine {
         })
     }
 
-    /// The dense handle of a member, for repeated checks without hashing ids.
+    /// The dense handle of a member, for repeated checks without hashing ids. An engine
+    /// loaded from a member's view gives a handle for that member only: it answers no one else.
     #[must_use]
     pub fn user_handle(&self, user: &str) -> Option<UserIx> {
-        self.org.as_ref()?.members.find(user)
+        self.asked(user).ok()?.1
     }
 
     /// The dense handle of an asset.
@@ -334,7 +322,10 @@ impl Engine {
     }
 
     /// May `actor` perform `op` on `asset` at `now`? For `create`, the asset's workspace and
-    /// kind are asked about. An unknown asset is `not_found`.
+    /// kind are asked about. [`Engine::decide`] with
+    /// [`CheckRequest::asset`](crate::CheckRequest::asset); a non-member is denied (P1) whether
+    /// or not the asset exists, an unknown asset is `not_found`.
+    #[inline]
     pub fn check(
         &self,
         actor: &str,
@@ -342,35 +333,25 @@ impl Engine {
         asset: &str,
         now: u64,
     ) -> Result<Decision, Refusal> {
-        let org = self.org()?;
-        let aix = org.asset(asset)?;
-        let Some(user) = org.members.find(actor) else {
-            return Ok(Decision::deny(Rule::P1, Reason::NotOrgMember));
-        };
-        if op == Operation::Create {
-            let (ws, kind) = org
-                .assets
-                .get(aix)
-                .map(|a| (a.workspace, a.kind))
-                .ok_or_else(|| not_found("asset"))?;
-            return Ok(org.decide_create(user, ws, kind));
-        }
-        Ok(org.decide(user, op, aix, now))
+        self.decide_parts(actor, op, Some(asset), None, None, now)
     }
 
-    /// May `actor` create an asset of `kind` in `workspace`?
+    /// May `actor` create an asset of `kind` in `workspace`? [`Engine::decide`] with
+    /// [`CheckRequest::create`](crate::CheckRequest::create).
     pub fn check_create(
         &self,
         actor: &str,
         workspace: &str,
         kind: Kind,
     ) -> Result<Decision, Refusal> {
-        let org = self.org()?;
-        let ws = org.workspace(workspace)?;
-        let Some(user) = org.members.find(actor) else {
-            return Ok(Decision::deny(Rule::P1, Reason::NotOrgMember));
-        };
-        Ok(org.decide_create(user, ws, kind))
+        self.decide_parts(
+            actor,
+            Operation::Create,
+            None,
+            Some(workspace),
+            Some(kind),
+            0,
+        )
     }
 
     /// The reason of a decision as a sentence.
@@ -399,9 +380,8 @@ impl Engine {
         workspace: &str,
         now: u64,
     ) -> Result<Vec<&str>, Refusal> {
-        let org = self.org()?;
+        let (org, user) = self.asked_by_member(actor)?;
         let ws = org.workspace(workspace)?;
-        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
         let mode = org.workspaces.get(ws).map_or(Mode::Private, |w| w.mode);
         let ixs = org
             .visible_assets_in(user, ws, mode, now)
@@ -416,9 +396,8 @@ impl Engine {
         workspace: &str,
         now: u64,
     ) -> Result<Vec<&str>, Refusal> {
-        let org = self.org()?;
+        let (org, user) = self.asked_by_member(actor)?;
         let ws = org.workspace(workspace)?;
-        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
         let ixs = org
             .visible_folders_in(user, ws, now)
             .map_err(|d| self.refusal(actor, workspace, &d))?;
@@ -426,17 +405,24 @@ impl Engine {
     }
 
     /// The ids among `assets` on which `actor` may perform `op`, in their order; unknown ids
-    /// are left out. One call for a whole list: [`Engine::filter_indexes`] on the ids' indexes.
+    /// are left out, and a non-member keeps none (P1). One call for a whole list:
+    /// [`Engine::filter_indexes`] on the ids' indexes.
+    ///
+    /// # Errors
+    ///
+    /// [`Refusal::WrongView`] on another member's view. Before the organization exists, nothing
+    /// is kept.
     pub fn filter<'a>(
         &self,
         actor: &str,
         op: Operation,
         assets: &[&'a str],
         now: u64,
-    ) -> Vec<&'a str> {
+    ) -> Result<Vec<&'a str>, Refusal> {
         let Some(org) = self.org.as_ref() else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
+        self.asked(actor)?;
         let mut prev = None;
         let ixs: Vec<u32> = assets
             .iter()
@@ -446,10 +432,11 @@ impl Engine {
                 found.map_or(u32::MAX, Index::raw)
             })
             .collect();
-        self.filter_indexes(actor, op, &ixs, now)
+        Ok(self
+            .filter_indexes(actor, op, &ixs, now)?
             .into_iter()
             .filter_map(|k| assets.get(k as usize).copied())
-            .collect()
+            .collect())
     }
 
     /// Every asset id the engine has known, at its index: `asset_ids().nth(i)` names the asset
@@ -468,15 +455,25 @@ impl Engine {
     /// [`Engine::asset_ids`]; any other number, `u32::MAX` say, is an unknown asset) of the
     /// assets on which `actor` may perform `op` at `now`, ascending. Removed and unknown
     /// assets, and any asset for a non-member, give nothing. Each answer is `check`'s.
-    #[must_use]
-    pub fn filter_indexes(&self, actor: &str, op: Operation, assets: &[u32], now: u64) -> Vec<u32> {
-        let Some(org) = self.org.as_ref() else {
-            return Vec::new();
-        };
-        let Some(user) = org.members.find(actor) else {
-            return Vec::new();
-        };
-        org.allowed_positions(user, op, assets, now)
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::filter`].
+    pub fn filter_indexes(
+        &self,
+        actor: &str,
+        op: Operation,
+        assets: &[u32],
+        now: u64,
+    ) -> Result<Vec<u32>, Refusal> {
+        if self.org.is_none() {
+            // No organization, no member: nothing is kept (as for a non-member).
+            return Ok(Vec::new());
+        }
+        Ok(match self.asked(actor)? {
+            (org, Some(user)) => org.allowed_positions(user, op, assets, now),
+            (_, None) => Vec::new(),
+        })
     }
 
     /// Who would gain or lose sight of what if `workspace` switched to `to` (W9). Asked by
@@ -488,9 +485,8 @@ impl Engine {
         to: Mode,
         now: u64,
     ) -> Result<DryRun, Refusal> {
-        let org = self.org()?;
+        let (org, user) = self.asked_by_member(actor)?;
         let ws = org.group_workspace(workspace)?;
-        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
         org.require_ws_manager_by(user, ws, Rule::W9)?;
         let from = org
             .workspaces
@@ -516,9 +512,8 @@ impl Engine {
     /// What `actor` may see of a dataset's data (D4): columns (hidden ones left out, masked
     /// ones marked) and a row predicate, ready to apply to rows with [`DataScope::apply`].
     pub fn data_scope(&self, actor: &str, dataset: &str, now: u64) -> Result<DataScope, Refusal> {
-        let org = self.org()?;
+        let (org, user) = self.asked_by_member(actor)?;
         let asset = org.asset(dataset)?;
-        let user = org.members.find(actor).ok_or_else(|| not_member(actor))?;
         org.data_scope(user, asset, now)
     }
 
@@ -581,13 +576,6 @@ impl Engine {
             ),
         )
     }
-}
-
-fn not_member(actor: &str) -> Refusal {
-    denied(
-        Rule::P1,
-        format!("`{actor}` is not a member of the organization"),
-    )
 }
 
 /// O1: a new organization with its creator as org admin, their personal workspace and the

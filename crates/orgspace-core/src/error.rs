@@ -33,6 +33,15 @@ pub enum Refusal {
         /// What was not found.
         message: String,
     },
+    /// The engine holds one member's view (`Engine::snapshot_for`) and was asked about another
+    /// member: the view lacks what the answer needs.
+    #[error("this engine holds the view of `{view_of}`; it does not answer for `{actor}`")]
+    WrongView {
+        /// Whose view the engine holds.
+        view_of: String,
+        /// Who was asked about.
+        actor: String,
+    },
     /// An id is already taken, or the state already is as asked.
     #[error("conflict: {message}")]
     Conflict {
@@ -42,13 +51,14 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// A stable code for hosts: `denied`, `invalid`, `not_found` or `conflict`.
+    /// A stable code for hosts: `denied`, `invalid`, `not_found`, `wrong_view` or `conflict`.
     #[must_use]
     pub const fn code(&self) -> &'static str {
         match self {
             Refusal::Denied { .. } => "denied",
             Refusal::Invalid { .. } => "invalid",
             Refusal::NotFound { .. } => "not_found",
+            Refusal::WrongView { .. } => "wrong_view",
             Refusal::Conflict { .. } => "conflict",
         }
     }
@@ -71,6 +81,9 @@ impl Refusal {
             Refusal::Invalid { message, .. }
             | Refusal::NotFound { message }
             | Refusal::Conflict { message } => message,
+            Refusal::WrongView { .. } => {
+                "this engine holds another member's view and answers only their questions"
+            }
         }
     }
 

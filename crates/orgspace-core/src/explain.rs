@@ -37,6 +37,7 @@ impl Org {
                     None => format!("a grant at level `{level}` to {to}"),
                 }
             }
+            Reason::Holds(point) => format!("their organization roles hold `{point}`"),
             Reason::NotOrgMember => "they are not a member of the organization".into(),
             // A denial names nothing the caller may not see: not the workspace of an asset
             // they are not in, not the owner of a personal workspace closed to them.
@@ -53,6 +54,8 @@ impl Org {
             Reason::NotOwner => "only its owner or an admin may do this".into(),
             Reason::NoGrant(level) => format!("they neither own it nor hold a grant at level `{level}` on it"),
             Reason::GrantExpired(level) => format!("their grant at level `{level}` on it has expired"),
+            Reason::NotOrgAdmin => "only org admins may do this".into(),
+            Reason::Lacks(point) => format!("none of their organization roles holds `{point}`"),
         }
     }
 }

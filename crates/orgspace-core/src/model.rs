@@ -178,12 +178,6 @@ impl Grant {
 }
 
 impl Org {
-    /// Whether the member's effective groups include `group`.
-    #[inline]
-    pub(crate) fn in_group(member: &Member, group: GroupIx) -> bool {
-        member.effective_groups.binary_search(&group).is_ok()
-    }
-
     /// A group's depth: 1 for a top-level group.
     pub(crate) fn group_depth(&self, group: GroupIx) -> usize {
         let mut depth = 0;
@@ -237,34 +231,6 @@ impl Org {
             }
         }
         table
-    }
-
-    /// The organization permission points a member holds through their roles (O2).
-    pub(crate) fn org_points(&self, member: &Member) -> u8 {
-        if member.org_admin {
-            return ALL_ORG_POINTS;
-        }
-        let mut points = 0;
-        if member.permission_admin {
-            points |= point_bit(OrgPoint::AuthorizeCentrally) | point_bit(OrgPoint::ViewAuditLog);
-        }
-        for &role in &member.custom_roles {
-            if let Some(role) = self.org_roles.get(role) {
-                for &p in &role.points {
-                    points |= point_bit(p);
-                }
-            }
-        }
-        points
-    }
-
-    /// Whether the user administers the workspace: an org admin (O6), an admin of it (R1), or
-    /// the owner of a personal workspace (W3).
-    pub(crate) fn administers(&self, user: UserIx, ws: WorkspaceIx) -> bool {
-        self.members.get(user).is_some_and(|m| m.org_admin)
-            || self.workspaces.get(ws).is_some_and(|w| {
-                w.owner == Some(user) || w.members.get(&user).is_some_and(MemberRoles::is_admin)
-            })
     }
 
     /// Number of org admins.

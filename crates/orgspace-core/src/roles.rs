@@ -176,106 +176,224 @@ struct Presets {
     visitor: PointTable,
 }
 
-const CONTENT: [Kind; 6] = [
-    Kind::Workbook,
-    Kind::Dashboard,
-    Kind::Portal,
-    Kind::AdHocAnalysis,
-    Kind::SelfServiceQuery,
-    Kind::DataEntryForm,
-];
+// The preset tables, as exhaustive matches on kind and operation: no arm is a wildcard, so a
+// new kind or operation does not compile until every preset role decides it
+// (scripts/check-new-kind.sh proves it for kinds).
 
-#[expect(
-    clippy::indexing_slicing,
-    reason = "enum discriminants are below the table's dimensions, and a const table that failed would fail the build"
-)]
-const fn put(mut t: PointTable, kind: Kind, op: Operation, scope: Scope) -> PointTable {
-    t.0[kind as usize][op as usize] = scope;
-    t
+/// R1: an admin holds everything in the workspace.
+const fn admin(kind: Kind, op: Operation) -> Scope {
+    match kind {
+        Kind::DataSource
+        | Kind::Dataset
+        | Kind::Workbook
+        | Kind::Dashboard
+        | Kind::Portal
+        | Kind::AdHocAnalysis
+        | Kind::SelfServiceQuery
+        | Kind::DataEntryForm => match op {
+            Operation::Create
+            | Operation::View
+            | Operation::Use
+            | Operation::Modify
+            | Operation::Delete
+            | Operation::Share
+            | Operation::Reference
+            | Operation::Publish
+            | Operation::Transfer
+            | Operation::Authorize
+            | Operation::Export => Scope::Any,
+        },
+    }
+}
+
+/// R2: a developer builds data sources, datasets and content.
+const fn developer(kind: Kind, op: Operation) -> Scope {
+    use Operation as O;
+    match kind {
+        Kind::DataSource => match op {
+            O::Create | O::Use | O::View => Scope::Any,
+            O::Modify | O::Delete | O::Share | O::Authorize | O::Transfer => Scope::Own,
+            O::Reference | O::Publish | O::Export => Scope::None,
+        },
+        Kind::Dataset => match op {
+            O::Create | O::Use | O::View => Scope::Any,
+            O::Modify => Scope::Granted,
+            O::Delete | O::Share | O::Authorize | O::Transfer => Scope::Own,
+            O::Reference | O::Publish | O::Export => Scope::None,
+        },
+        Kind::Workbook
+        | Kind::Dashboard
+        | Kind::Portal
+        | Kind::AdHocAnalysis
+        | Kind::SelfServiceQuery
+        | Kind::DataEntryForm => content_builder(kind, op),
+    }
+}
+
+/// R3: an analyst views data sources (decided), uses datasets, builds content as a developer
+/// does, and only views and exports data entry forms.
+const fn analyst(kind: Kind, op: Operation) -> Scope {
+    use Operation as O;
+    match kind {
+        Kind::DataSource => match op {
+            O::View => Scope::Any,
+            O::Create
+            | O::Use
+            | O::Modify
+            | O::Delete
+            | O::Share
+            | O::Reference
+            | O::Publish
+            | O::Transfer
+            | O::Authorize
+            | O::Export => Scope::None,
+        },
+        Kind::Dataset => match op {
+            O::Use | O::View => Scope::Any,
+            O::Create
+            | O::Modify
+            | O::Delete
+            | O::Share
+            | O::Reference
+            | O::Publish
+            | O::Transfer
+            | O::Authorize
+            | O::Export => Scope::None,
+        },
+        Kind::Workbook
+        | Kind::Dashboard
+        | Kind::Portal
+        | Kind::AdHocAnalysis
+        | Kind::SelfServiceQuery => content_builder(kind, op),
+        Kind::DataEntryForm => viewer(op),
+    }
+}
+
+/// R4: a visitor views content.
+const fn visitor(kind: Kind, op: Operation) -> Scope {
+    match kind {
+        Kind::DataSource | Kind::Dataset => Scope::None,
+        Kind::Workbook
+        | Kind::Dashboard
+        | Kind::Portal
+        | Kind::AdHocAnalysis
+        | Kind::SelfServiceQuery
+        | Kind::DataEntryForm => viewer(op),
+    }
 }
 
 /// R2's content rights, shared by developers and analysts (R3: "as a developer").
-const fn content_builder(mut t: PointTable, kind: Kind) -> PointTable {
+const fn content_builder(kind: Kind, op: Operation) -> Scope {
     use Operation as O;
-    t = put(t, kind, O::Create, Scope::Any);
-    t = put(t, kind, O::View, Scope::Any);
-    t = put(t, kind, O::Reference, Scope::Any);
-    t = put(t, kind, O::Modify, Scope::Granted);
-    t = put(t, kind, O::Export, Scope::Granted);
-    t = put(t, kind, O::Delete, Scope::Own);
-    t = put(t, kind, O::Share, Scope::Own);
-    t = put(t, kind, O::Authorize, Scope::Own);
-    t = put(t, kind, O::Transfer, Scope::Own);
-    if matches!(kind, Kind::Dashboard) {
-        t = put(t, kind, O::Publish, Scope::Own);
+    match op {
+        O::Create | O::View | O::Reference => Scope::Any,
+        O::Modify | O::Export => Scope::Granted,
+        O::Delete | O::Share | O::Authorize | O::Transfer => Scope::Own,
+        O::Publish => match kind {
+            Kind::Dashboard => Scope::Own,
+            Kind::DataSource
+            | Kind::Dataset
+            | Kind::Workbook
+            | Kind::Portal
+            | Kind::AdHocAnalysis
+            | Kind::SelfServiceQuery
+            | Kind::DataEntryForm => Scope::None,
+        },
+        O::Use => Scope::None,
     }
-    t
 }
 
-const fn viewer(mut t: PointTable, kind: Kind) -> PointTable {
-    t = put(t, kind, Operation::View, Scope::Any);
-    put(t, kind, Operation::Export, Scope::Granted)
+/// View, and export what one was granted (R3 on forms, R4).
+const fn viewer(op: Operation) -> Scope {
+    use Operation as O;
+    match op {
+        O::View => Scope::Any,
+        O::Export => Scope::Granted,
+        O::Create
+        | O::Use
+        | O::Modify
+        | O::Delete
+        | O::Share
+        | O::Reference
+        | O::Publish
+        | O::Transfer
+        | O::Authorize => Scope::None,
+    }
+}
+
+/// A preset's scope for one (kind, operation): what its table holds.
+#[must_use]
+pub const fn preset_scope(preset: PresetRole, kind: Kind, op: Operation) -> Scope {
+    match preset {
+        PresetRole::Admin => admin(kind, op),
+        PresetRole::Developer => developer(kind, op),
+        PresetRole::Analyst => analyst(kind, op),
+        PresetRole::Visitor => visitor(kind, op),
+    }
 }
 
 #[expect(
     clippy::indexing_slicing,
-    reason = "loops stay below CONTENT.len(); evaluated at compile time"
+    reason = "loops stay below the tables' dimensions, which are the vocabularies' lengths; evaluated at compile time"
 )]
-const fn build_presets() -> Presets {
-    use Operation as O;
-    let empty = PointTable([[Scope::None; OPERATIONS]; KINDS]);
-    let admin = PointTable([[Scope::Any; OPERATIONS]; KINDS]);
-
-    // R2: developer.
-    let mut d = empty;
-    d = put(d, Kind::DataSource, O::Create, Scope::Any);
-    d = put(d, Kind::DataSource, O::Use, Scope::Any);
-    d = put(d, Kind::DataSource, O::View, Scope::Any);
-    d = put(d, Kind::DataSource, O::Modify, Scope::Own);
-    d = put(d, Kind::DataSource, O::Delete, Scope::Own);
-    d = put(d, Kind::DataSource, O::Share, Scope::Own);
-    d = put(d, Kind::DataSource, O::Authorize, Scope::Own);
-    d = put(d, Kind::DataSource, O::Transfer, Scope::Own);
-    d = put(d, Kind::Dataset, O::Create, Scope::Any);
-    d = put(d, Kind::Dataset, O::Use, Scope::Any);
-    d = put(d, Kind::Dataset, O::View, Scope::Any);
-    d = put(d, Kind::Dataset, O::Modify, Scope::Granted);
-    d = put(d, Kind::Dataset, O::Delete, Scope::Own);
-    d = put(d, Kind::Dataset, O::Share, Scope::Own);
-    d = put(d, Kind::Dataset, O::Authorize, Scope::Own);
-    d = put(d, Kind::Dataset, O::Transfer, Scope::Own);
-    let mut i = 0;
-    while i < CONTENT.len() {
-        d = content_builder(d, CONTENT[i]);
-        i += 1;
+const fn build_table(preset: PresetRole) -> PointTable {
+    let mut t = PointTable([[Scope::None; OPERATIONS]; KINDS]);
+    let mut k = 0;
+    while k < KINDS {
+        let mut o = 0;
+        while o < OPERATIONS {
+            t.0[k][o] = preset_scope(preset, Kind::ALL[k], Operation::ALL[o]);
+            o += 1;
+        }
+        k += 1;
     }
-
-    // R3: analyst (data sources: view only, decided; datasets: use and view).
-    let mut a = empty;
-    a = put(a, Kind::DataSource, O::View, Scope::Any);
-    a = put(a, Kind::Dataset, O::Use, Scope::Any);
-    a = put(a, Kind::Dataset, O::View, Scope::Any);
-    let mut i = 0;
-    while i < CONTENT.len() - 1 {
-        a = content_builder(a, CONTENT[i]);
-        i += 1;
-    }
-    a = viewer(a, Kind::DataEntryForm);
-
-    // R4: visitor.
-    let mut v = empty;
-    let mut i = 0;
-    while i < CONTENT.len() {
-        v = viewer(v, CONTENT[i]);
-        i += 1;
-    }
-
-    Presets {
-        admin,
-        developer: d,
-        analyst: a,
-        visitor: v,
-    }
+    t
 }
 
-static PRESETS: Presets = build_presets();
+static PRESETS: Presets = Presets {
+    admin: build_table(PresetRole::Admin),
+    developer: build_table(PresetRole::Developer),
+    analyst: build_table(PresetRole::Analyst),
+    visitor: build_table(PresetRole::Visitor),
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (kind, operation) cell of every preset table is what its match decides: the
+    /// tables are built from the matches, in any order of the vocabularies (R1-R4).
+    #[test]
+    fn preset_tables_hold_every_kind_and_operation_of_the_matches() {
+        let mut cells = 0;
+        for preset in PresetRole::ALL {
+            for &kind in Kind::ALL {
+                for &op in Operation::ALL {
+                    assert_eq!(
+                        preset.table().scope(kind, op),
+                        preset_scope(preset, kind, op),
+                        "{preset:?} {kind} {op}"
+                    );
+                    cells += 1;
+                }
+            }
+        }
+        assert_eq!(cells, 4 * KINDS * OPERATIONS);
+    }
+
+    /// R3: an analyst's data entry forms are viewed and exported, never built, whatever the
+    /// position of the kind in the vocabulary (the table once depended on it being last).
+    #[test]
+    fn analysts_only_view_and_export_data_entry_forms() {
+        let t = PresetRole::Analyst.table();
+        for &op in Operation::ALL {
+            let want = match op {
+                Operation::View => Scope::Any,
+                Operation::Export => Scope::Granted,
+                _ => Scope::None,
+            };
+            assert_eq!(t.scope(Kind::DataEntryForm, op), want, "{op}");
+        }
+        assert_eq!(t.scope(Kind::Dashboard, Operation::Modify), Scope::Granted);
+    }
+}

@@ -1,12 +1,13 @@
 //! What a member sees in a workspace's asset list (W7, W8) and how a mode switch would change
-//! it (W9). Each query touches every asset of the workspace at most once.
+//! it (W9), through the decision procedure (`authz`): stage one per workspace, stage two per
+//! asset. Each query touches every asset of the workspace at most once.
 
+use crate::authz::{GrantMatch, Reach, verdict};
 use crate::decision::{Decision, Reason};
 use crate::model::{Grantee, Member, Org, Workspace};
-use crate::roles::Scope;
 use crate::rule::Rule;
 use crate::table::{AssetIx, FolderIx, Index, UserIx, WorkspaceIx};
-use crate::vocab::{KINDS, Kind, Mode, Operation, WorkspaceKind};
+use crate::vocab::{KINDS, Kind, Level, Mode, Operation};
 use alloc::vec::Vec;
 use hashbrown::HashSet;
 
@@ -27,30 +28,52 @@ impl Org {
         let Some(ws) = self.workspaces.get(ws_ix) else {
             return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
         };
-        if member.org_admin || ws.owner == Some(user) {
-            return Ok(ws.assets.clone());
-        }
-        if ws.kind == WorkspaceKind::Personal {
-            // Others see what the owner shared with them (W4).
-            let granted = self.granted_view(ws, member, user, now);
-            return Ok(ws
-                .assets
-                .iter()
-                .copied()
-                .filter(|a| granted.has(a.raw()))
-                .collect());
-        }
-        let Some(roles) = ws.members.get(&user) else {
-            return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
+        // Stage one of the decision procedure, for `view`, in the mode asked about.
+        let reach = match self.reach(member, user, Operation::View, ws_ix) {
+            Reach::All(_) => return Ok(ws.assets.clone()),
+            Reach::Outside(w) => {
+                return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(w)));
+            }
+            // Collaboration mode (W7): every member sees every asset, whatever their roles.
+            Reach::Roles { .. } if mode == Mode::Collaboration => return Ok(ws.assets.clone()),
+            Reach::Roles {
+                ws_ix, ws, roles, ..
+            } => Reach::Roles {
+                ws_ix,
+                ws,
+                roles,
+                mode,
+            },
+            guest @ Reach::Guest { .. } => guest,
         };
-        if roles.is_admin() || mode == Mode::Collaboration {
-            return Ok(ws.assets.clone());
-        }
-        // Private mode (W7): a role that views the kind, and ownership, the public flag or an
-        // active grant. One pass over the packed column; grants come from the index.
-        let mut viewable = [false; KINDS];
-        for (slot, kind) in viewable.iter_mut().zip(Kind::ALL) {
-            *slot = roles.table.scope(*kind, Operation::View) != Scope::None;
+        // Private mode and others' personal workspaces (W4, W7): the assets they may view. Stage
+        // two for `view` depends on an asset only through its kind, whether the member owns it,
+        // whether it is public and whether they hold an active grant on it (every level covers
+        // view): it is decided once for each of those combinations, and each asset of the packed
+        // column looks its answer up. Grants come from the grant index.
+        let mut sight = [false; KINDS * 8];
+        let other = UserIx::from_raw(user.raw().wrapping_add(1));
+        for (k, &kind) in Kind::ALL.iter().enumerate() {
+            for bits in 0..8 {
+                let owner = if bits & 4 != 0 { user } else { other };
+                let grant = if bits & 1 != 0 {
+                    GrantMatch::Active(Level::View, None)
+                } else {
+                    GrantMatch::None
+                };
+                let v = verdict(
+                    &reach,
+                    user,
+                    Operation::View,
+                    kind,
+                    owner,
+                    bits & 2 != 0,
+                    |_| grant,
+                );
+                if let Some(slot) = sight.get_mut(k * 8 + bits) {
+                    *slot = v.allowed();
+                }
+            }
         }
         let granted = self.granted_view(ws, member, user, now);
         Ok(ws
@@ -58,8 +81,21 @@ impl Org {
             .iter()
             .zip(ws.hot.iter())
             .filter(|(ix, h)| {
-                viewable.get(h.kind.index()).copied().unwrap_or(false)
-                    && (h.owner == user || h.public || granted.has(ix.raw()))
+                let at = h.kind.index() * 8
+                    + (usize::from(h.owner == user) << 2)
+                    + (usize::from(h.public) << 1);
+                let seen = |granted: usize| sight.get(at + granted).copied().unwrap_or(false);
+                // The grant bitmap is read only when a grant would change the answer.
+                match (seen(0), seen(1)) {
+                    (without, with) if without == with => without,
+                    (without, with) => {
+                        if granted.has(ix.raw()) {
+                            with
+                        } else {
+                            without
+                        }
+                    }
+                }
             })
             .map(|(ix, _)| *ix)
             .collect())

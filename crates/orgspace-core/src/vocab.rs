@@ -155,7 +155,16 @@ impl Kind {
     /// Data sources and datasets: the kinds that carry `use` grants and `use` references.
     #[must_use]
     pub const fn is_data(self) -> bool {
-        matches!(self, Kind::DataSource | Kind::Dataset)
+        // Exhaustive: a new kind decides whether it carries data.
+        match self {
+            Kind::DataSource | Kind::Dataset => true,
+            Kind::Workbook
+            | Kind::Dashboard
+            | Kind::Portal
+            | Kind::AdHocAnalysis
+            | Kind::SelfServiceQuery
+            | Kind::DataEntryForm => false,
+        }
     }
 }
 

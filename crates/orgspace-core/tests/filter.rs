@@ -44,7 +44,7 @@ fn w7_filter_agrees_with_checks_in_any_order() {
                     })
                     .collect();
                 assert_eq!(
-                    f.engine.filter(user, op, list, f.now),
+                    f.engine.filter(user, op, list, f.now).unwrap(),
                     want,
                     "{user} {op} {list:?}"
                 );

@@ -57,7 +57,9 @@ fn agree(engine: &Engine, random: &[u32], step: usize) -> Result<(), String> {
                 TIMES[(step * 7 + 3) % TIMES.len()],
             ] {
                 for list in &lists {
-                    let got = engine.filter_indexes(user, op, list, now);
+                    let got = engine
+                        .filter_indexes(user, op, list, now)
+                        .map_err(|e| e.to_string())?;
                     let want = by_checks(engine, user, op, list, now);
                     if got != want {
                         return Err(format!(
@@ -69,7 +71,9 @@ fn agree(engine: &Engine, random: &[u32], step: usize) -> Result<(), String> {
                         .map(|ix| ids.get(*ix as usize).copied().unwrap_or("unknown"))
                         .collect();
                     let kept: Vec<&str> = want.iter().map(|k| names[*k as usize]).collect();
-                    let by_ids = engine.filter(user, op, &names, now);
+                    let by_ids = engine
+                        .filter(user, op, &names, now)
+                        .map_err(|e| e.to_string())?;
                     if by_ids != kept {
                         return Err(format!(
                             "filter {user} {op} {names:?} at {now}: got {by_ids:?}, checks say {kept:?}"

@@ -68,7 +68,7 @@ fn x1_filter_and_handles_decide_as_check_does() {
                 })
                 .collect();
             assert_eq!(
-                f.engine.filter(user, op, &ids, f.now),
+                f.engine.filter(user, op, &ids, f.now).unwrap(),
                 by_check,
                 "{user} {op}"
             );

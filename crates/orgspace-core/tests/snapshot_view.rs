@@ -210,9 +210,12 @@ fn fidelity(
     }
     let ids: Vec<&str> = all.iter().map(String::as_str).collect();
     for &op in Operation::ALL {
-        let got = engine.filter(user, op, &ids, t);
+        let got = engine
+            .filter(user, op, &ids, t)
+            .map_err(|e| e.to_string())?;
         let want: Vec<&str> = full
             .filter(user, op, &ids, t)
+            .map_err(|e| e.to_string())?
             .into_iter()
             .filter(|a| in_view.contains(*a))
             .collect();
@@ -227,7 +230,10 @@ fn fidelity(
             .copied()
             .filter(|a| !in_view.contains(*a))
             .collect();
-        for a in full.filter(user, op, &outside, t) {
+        for a in full
+            .filter(user, op, &outside, t)
+            .map_err(|e| e.to_string())?
+        {
             let unviewable = full.check(user, Operation::View, a, t).is_ok_and(|d| {
                 matches!(
                     d.reason,
@@ -623,7 +629,8 @@ fn w7_view_holds_only_what_the_member_sees() {
             Operation::View,
             &["secret", "shared", "diary"],
             f.now
-        ),
+        )
+        .unwrap(),
         ["shared"]
     );
     verify_all(&f.engine, f.now, &[f.now + 1]).unwrap();
@@ -687,6 +694,7 @@ fn w7_view_leaves_out_assets_whose_kind_no_role_of_theirs_views() {
     let e = Engine::from_snapshot(&v).unwrap();
     assert!(
         e.filter("carol", Operation::Use, &["pub"], f.now)
+            .unwrap()
             .is_empty()
     );
     verify_all(&f.engine, f.now, &[]).unwrap();

@@ -3,7 +3,7 @@
 use crate::convert::{from_js, time, to_js};
 use crate::error::{invalid, refusal};
 use orgspace_core::data::DataScope;
-use orgspace_core::{Command, Decision, Kind, Mode, Operation, Snapshot};
+use orgspace_core::{CheckRequest, Command, Decision, Kind, Mode, Operation, Snapshot};
 use wasm_bindgen::prelude::*;
 
 /// The permission engine for one organization, in WebAssembly.
@@ -77,7 +77,7 @@ impl Engine {
         asset: &str,
         now: f64,
     ) -> Result<JsValue, JsValue> {
-        let d = self.decide(actor, operation, asset, now)?;
+        let d = self.decide_asset(actor, operation, asset, now)?;
         to_js(&self.inner.answer(&d))
     }
 
@@ -89,7 +89,7 @@ impl Engine {
         asset: &str,
         now: f64,
     ) -> Result<bool, JsValue> {
-        match self.decide(actor, operation, asset, now) {
+        match self.decide_asset(actor, operation, asset, now) {
             Ok(d) => Ok(d.allowed),
             // An unknown asset is simply not allowed; bad arguments still throw.
             Err(e) if crate::error::code_of(&e).as_deref() == Some("not_found") => Ok(false),
@@ -110,6 +110,59 @@ impl Engine {
             .inner
             .check_create(actor, workspace, kind)
             .map_err(|r| refusal(&r))?;
+        to_js(&self.inner.answer(&d))
+    }
+
+    /// The decision for one check request, the shape every host shares:
+    /// `{operation, asset}`, or `{operation: "create", workspace, kind}` (or `create` with an
+    /// `asset` alone, asking about its workspace and kind). Returns `{allowed, rule, reason}`;
+    /// throws `invalid` for another shape, `not_found` for unknown ids.
+    #[wasm_bindgen(unchecked_return_type = "Answer")]
+    pub fn decide(
+        &self,
+        actor: &str,
+        #[wasm_bindgen(unchecked_param_type = "CheckRequest")] request: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let request: CheckRequest = from_js(request, "check request")?;
+        let d = self
+            .inner
+            .decide(actor, &request, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&self.inner.answer(&d))
+    }
+
+    /// An asset's metadata as `actor` may see it (`references` they may view, `granted` when
+    /// they hold an active grant on it). Throws `denied` when they may not view it.
+    #[wasm_bindgen(js_name = assetInfo, unchecked_return_type = "AssetInfo")]
+    pub fn asset_info(&self, actor: &str, asset: &str, now: f64) -> Result<JsValue, JsValue> {
+        let info = self
+            .inner
+            .asset_info(actor, asset, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&info)
+    }
+
+    /// The organization's summary and what `actor` holds in it (`you`: org admin, points,
+    /// whether their view is the whole organization).
+    #[wasm_bindgen(js_name = orgSummary, unchecked_return_type = "OrgSummary")]
+    pub fn org_summary(&self, actor: &str) -> Result<JsValue, JsValue> {
+        let summary = self.inner.org_summary(actor).map_err(|r| refusal(&r))?;
+        to_js(&summary)
+    }
+
+    /// Whether `actor` may read the audit log (X4), as `{allowed, rule, reason}`.
+    #[wasm_bindgen(js_name = auditAccess, unchecked_return_type = "Answer")]
+    pub fn audit_access(&self, actor: &str) -> Result<JsValue, JsValue> {
+        let d = self.inner.audit_access(actor).map_err(|r| refusal(&r))?;
+        to_js(&self.inner.answer(&d))
+    }
+
+    /// Whether `actor` may import this organization (an engine loaded from the snapshot to
+    /// import): only its org admins (O1), as `{allowed, rule, reason}`.
+    #[wasm_bindgen(js_name = mayImport, unchecked_return_type = "Answer")]
+    pub fn may_import(&self, actor: &str) -> Result<JsValue, JsValue> {
+        let d = self.inner.may_import(actor).map_err(|r| refusal(&r))?;
         to_js(&self.inner.answer(&d))
     }
 
@@ -183,7 +236,7 @@ impl Engine {
         }
     }
 
-    fn decide(
+    fn decide_asset(
         &self,
         actor: &str,
         operation: &str,

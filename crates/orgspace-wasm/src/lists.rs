@@ -159,7 +159,10 @@ impl Engine {
         if !indexes_of(&self.ids, assets, &mut ixs) {
             return Err(not_strings());
         }
-        let kept = self.inner.filter_indexes(actor, op, &ixs, now);
+        let kept = self
+            .inner
+            .filter_indexes(actor, op, &ixs, now)
+            .map_err(|r| refusal(&r))?;
         Ok(pick(assets, &kept))
     }
 }

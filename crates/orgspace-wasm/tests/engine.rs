@@ -188,3 +188,64 @@ fn d4_data_scope_filters_rows_in_javascript() {
     assert_eq!(get(&first, "email").as_string().as_deref(), Some("***"));
     assert!(get(&first, "cost").is_undefined());
 }
+
+#[wasm_bindgen_test]
+fn x1_the_query_api_crosses_the_boundary() {
+    let e = demo();
+    let code = |r: Result<JsValue, JsValue>| {
+        get(&r.expect_err("refused"), "code")
+            .as_string()
+            .unwrap_or_default()
+    };
+    // One check request for assets and creation (W7, R4).
+    let d = e
+        .decide("carol", js(r#"{"operation":"view","asset":"q3"}"#), AT)
+        .expect("decide");
+    assert_eq!(get(&d, "rule").as_string().as_deref(), Some("W7"));
+    let c = e
+        .decide(
+            "carol",
+            js(r#"{"operation":"create","workspace":"sales","kind":"dashboard"}"#),
+            AT,
+        )
+        .expect("decide create");
+    assert_eq!(get(&c, "allowed"), JsValue::FALSE);
+    assert_eq!(
+        code(e.decide("carol", js(r#"{"operation":"view"}"#), AT)),
+        "invalid"
+    );
+    // P1: a non-member is denied, whatever they ask about.
+    let m = e
+        .decide("mallory", js(r#"{"operation":"view","asset":"nope"}"#), AT)
+        .expect("decide");
+    assert_eq!(get(&m, "rule").as_string().as_deref(), Some("P1"));
+    // Metadata and the summary come from the core.
+    let info = e.asset_info("alice", "q3", AT).expect("asset info");
+    assert_eq!(get(&info, "owner").as_string().as_deref(), Some("alice"));
+    assert_eq!(get(&info, "granted"), JsValue::FALSE);
+    assert_eq!(code(e.asset_info("carol", "q3", AT)), "denied");
+    let you = get(&e.org_summary("alice").expect("summary"), "you");
+    assert_eq!(get(&you, "whole_view"), JsValue::TRUE);
+    let carol = get(&e.org_summary("carol").expect("summary"), "you");
+    assert_eq!(get(&carol, "org_admin"), JsValue::FALSE);
+    // O1, X4.
+    assert_eq!(
+        get(&e.may_import("alice").expect("import"), "allowed"),
+        JsValue::TRUE
+    );
+    assert_eq!(
+        get(&e.audit_access("carol").expect("audit"), "rule")
+            .as_string()
+            .as_deref(),
+        Some("X4")
+    );
+    // A view answers its member only.
+    let whole = orgspace_core::Engine::from_json(&e.to_json()).expect("whole");
+    let view = whole.snapshot_for("carol", AT as u64).expect("view");
+    let text = serde_json::to_string(&view).expect("view JSON");
+    let v = Engine::from_snapshot(JsValue::from_str(&text)).expect("load view");
+    assert!(v.org_summary("carol").is_ok());
+    assert!(v.visible_folders("carol", "sales", AT).is_ok());
+    assert_eq!(code(v.check("alice", "view", "q3", AT)), "wrong_view");
+    assert_eq!(code(v.org_summary("alice")), "wrong_view");
+}

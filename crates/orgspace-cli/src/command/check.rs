@@ -1,7 +1,7 @@
 //! `orgspace check`.
 
 use crate::Exit;
-use orgspace_core::{Engine, Kind, Operation};
+use orgspace_core::{CheckRequest, Engine, Kind, Operation};
 use std::path::Path;
 
 /// The real clock, in milliseconds since the epoch.
@@ -31,7 +31,8 @@ pub fn run(snapshot: &Path, actor: &str, at: Option<u64>, operation: &str, targe
         return Exit::Failure;
     };
     let now = at.unwrap_or_else(now_ms);
-    let decision = if op == Operation::Create {
+    // The target's syntax is the CLI's; which check it asks, and its answer, are the core's.
+    let request = if op == Operation::Create {
         let Some((ws, kind)) = target
             .rsplit_once(':')
             .and_then(|(w, k)| Kind::parse(k).map(|k| (w, k)))
@@ -39,10 +40,11 @@ pub fn run(snapshot: &Path, actor: &str, at: Option<u64>, operation: &str, targe
             eprintln!("error: for create, the target is WORKSPACE:KIND, such as `sales:dashboard`");
             return Exit::Failure;
         };
-        engine.check_create(actor, ws, kind)
+        CheckRequest::create(ws, kind)
     } else {
-        engine.check(actor, op, target, now)
+        CheckRequest::asset(op, target)
     };
+    let decision = engine.decide(actor, &request, now);
     match decision {
         Ok(d) => {
             println!("{}", engine.answer(&d));

@@ -24,29 +24,6 @@ pub(crate) struct NewAsset<'a> {
 }
 
 impl Org {
-    /// Requires that the actor may perform `op` on the asset, with the decision's rule.
-    pub(crate) fn require(
-        &self,
-        actor: UserIx,
-        op: Operation,
-        asset: AssetIx,
-        now: u64,
-    ) -> Result<(), Refusal> {
-        let d = self.decide(actor, op, asset, now);
-        if d.allowed {
-            return Ok(());
-        }
-        Err(denied(
-            d.rule,
-            format!(
-                "`{}` may not {op} `{}`: {}",
-                self.members.id(actor),
-                self.assets.id(asset),
-                self.explain(&d)
-            ),
-        ))
-    }
-
     /// Resolves the references of an asset in `ws` and checks the actor may build on each:
     /// `use` for data sources and datasets, `reference` for the rest (A8).
     fn resolve_references(

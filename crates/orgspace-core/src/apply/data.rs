@@ -179,24 +179,6 @@ impl Org {
         }
     }
 
-    /// D2, D3: the dataset's owner, its workspace's admins and org admins configure its rules.
-    fn require_rule_admin(&self, actor: UserIx, asset: AssetIx, rule: Rule) -> Result<(), Refusal> {
-        let a = self
-            .assets
-            .get(asset)
-            .ok_or_else(|| not_found("unknown asset"))?;
-        if a.owner == actor || self.administers(actor, a.workspace) {
-            return Ok(());
-        }
-        Err(denied(
-            rule,
-            format!(
-                "only the owner of dataset `{}`, workspace admins and org admins configure its rules",
-                self.assets.id(asset)
-            ),
-        ))
-    }
-
     fn dataset(&self, id: &str) -> Result<AssetIx, Refusal> {
         let ix = self.asset(id)?;
         match self.assets.get(ix) {

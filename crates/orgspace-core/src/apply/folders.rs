@@ -2,13 +2,11 @@
 //! it (W7, W8); who changes one is an admin or the member who made it.
 
 use super::{Outcome, check_id, check_name};
-use crate::decision::Decision;
 use crate::error::{Refusal, conflict, denied, invalid};
 use crate::event::Event;
 use crate::model::{Folder, Org};
 use crate::rule::Rule;
 use crate::table::{FolderIx, Index, Table, UserIx, WorkspaceIx};
-use crate::vocab::Kind;
 use alloc::format;
 use alloc::vec::Vec;
 use hashbrown::HashSet;
@@ -30,48 +28,6 @@ pub(crate) fn remove_by_id<I: Index, T>(v: &mut Vec<I>, ix: I, table: &Table<I, 
 }
 
 impl Org {
-    /// Whether the actor may create anything in the workspace: what making a folder needs.
-    fn may_create_something(&self, actor: UserIx, ws: WorkspaceIx) -> Result<(), Refusal> {
-        let mut first: Option<Decision> = None;
-        for &kind in Kind::ALL {
-            let d = self.decide_create(actor, ws, kind);
-            if d.allowed {
-                return Ok(());
-            }
-            first.get_or_insert(d);
-        }
-        let d = first.unwrap_or_else(|| self.decide_create(actor, ws, Kind::Dashboard));
-        Err(denied(
-            d.rule,
-            format!(
-                "`{}` may create nothing in workspace `{}`: {}",
-                self.members.id(actor),
-                self.workspaces.id(ws),
-                self.explain(&d)
-            ),
-        ))
-    }
-
-    /// Admins of the folder's workspace, org admins, the personal workspace's owner and the
-    /// folder's creator change a folder.
-    pub(crate) fn may_change_folder(&self, actor: UserIx, folder: FolderIx) -> Result<(), Refusal> {
-        let Some(f) = self.folders.get(folder) else {
-            return Err(invalid("unknown folder"));
-        };
-        let creator =
-            f.created_by == actor && self.may_create_something(actor, f.workspace).is_ok();
-        if self.administers(actor, f.workspace) || creator {
-            return Ok(());
-        }
-        Err(denied(
-            Rule::A7,
-            format!(
-                "folders carry no permissions; only admins and its creator change folder `{}`",
-                self.folders.id(folder)
-            ),
-        ))
-    }
-
     /// The folder and every folder nested in it.
     pub(crate) fn folder_subtree(&self, root: FolderIx) -> HashSet<FolderIx> {
         let mut tree = HashSet::new();

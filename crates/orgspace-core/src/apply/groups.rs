@@ -2,8 +2,9 @@
 //! members of every group nested in it.
 
 use super::{Outcome, check_id, check_name};
+use crate::authz::require_not_own_membership;
 use crate::command::Target;
-use crate::error::{Refusal, conflict, denied, not_found};
+use crate::error::{conflict, denied, not_found};
 use crate::event::Event;
 use crate::model::{Grantee, Group, MAX_GROUP_DEPTH, Org, insert_sorted, remove_sorted};
 use crate::rule::Rule;
@@ -11,28 +12,6 @@ use crate::table::UserIx;
 use crate::vocab::OrgPoint;
 use alloc::format;
 use alloc::vec::Vec;
-
-/// X3: nobody raises their own roles. Groups carry grants (A1) and row and column rules (D2,
-/// D3): joining one may give a member grants and rows, leaving one (or deleting it) may lift a
-/// hidden or masked column. A member who manages groups through `manage_user_groups` changes
-/// the memberships of others only; org admins, who hold everything (O6), also their own.
-fn require_not_own_membership(
-    org: &Org,
-    actor: UserIx,
-    own: bool,
-    group: &str,
-) -> Result<(), Refusal> {
-    if own && !org.member(actor)?.org_admin {
-        return Err(denied(
-            Rule::X3,
-            format!(
-                "`{}` cannot change their own membership of group `{group}`",
-                org.members.id(actor)
-            ),
-        ));
-    }
-    Ok(())
-}
 
 pub(super) fn create_group(
     org: &mut Org,

@@ -48,66 +48,6 @@ impl Org {
         Ok(out)
     }
 
-    fn roles_points(&self, roles: &OrgRoles) -> u8 {
-        let probe = Member {
-            org_admin: roles.admin,
-            permission_admin: roles.permission_admin,
-            custom_roles: roles.custom.clone(),
-            personal: WorkspaceIx(0),
-            groups: Vec::new(),
-            effective_groups: Vec::new(),
-            attributes: BTreeMap::new(),
-        };
-        self.org_points(&probe)
-    }
-
-    /// X3 and O3: the actor may hand out only roles whose points they hold, and only org
-    /// admins make org admins.
-    fn require_may_assign(&self, actor: UserIx, roles: &OrgRoles) -> Result<(), Refusal> {
-        let me = self.member(actor)?;
-        let mine = self.org_points(me);
-        if (roles.admin && !me.org_admin) || self.roles_points(roles) & !mine != 0 {
-            return Err(denied(
-                Rule::X3,
-                format!(
-                    "`{}` cannot give organization roles they do not hold",
-                    self.members.id(actor)
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// X3: the actor may change or remove only members who hold no more than they do.
-    fn require_not_stronger(&self, actor: UserIx, target: UserIx) -> Result<(), Refusal> {
-        let me = self.member(actor)?;
-        let them = self.member(target)?;
-        if (them.org_admin && !me.org_admin) || self.org_points(them) & !self.org_points(me) != 0 {
-            return Err(denied(
-                Rule::X3,
-                format!(
-                    "`{}` holds organization roles that `{}` does not",
-                    self.members.id(target),
-                    self.members.id(actor)
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    fn require_org_admin(&self, actor: UserIx, rule: Rule, what: &str) -> Result<(), Refusal> {
-        if self.member(actor)?.org_admin {
-            return Ok(());
-        }
-        Err(denied(
-            rule,
-            format!(
-                "only org admins {what}; `{}` is not one",
-                self.members.id(actor)
-            ),
-        ))
-    }
-
     /// Adds a member and their personal workspace (W3). The caller has validated everything.
     pub(crate) fn insert_member(
         &mut self,

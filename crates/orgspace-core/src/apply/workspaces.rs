@@ -2,7 +2,7 @@
 
 use super::{Outcome, check_id, check_name};
 use crate::command::Target;
-use crate::error::{Refusal, conflict, denied, invalid, invalid_by, not_found};
+use crate::error::{conflict, denied, invalid, invalid_by, not_found};
 use crate::event::Event;
 use crate::model::{CustomRole, Grantee, MemberRoles, Org, PERSONAL_PREFIX, Workspace};
 use crate::roles::{Point, PointTable, PresetRole};
@@ -15,47 +15,8 @@ use alloc::vec::Vec;
 use hashbrown::HashMap;
 
 impl Org {
-    /// Like `require_ws_manager`, naming another rule in the denial.
-    pub(crate) fn require_ws_manager_by(
-        &self,
-        actor: UserIx,
-        ws: WorkspaceIx,
-        rule: Rule,
-    ) -> Result<(), Refusal> {
-        self.require_ws_manager(actor, ws).map_err(|e| match e {
-            Refusal::Denied { reason, .. } => Refusal::Denied { rule, reason },
-            other => other,
-        })
-    }
-
     fn ws_member_roles(&self, ws: WorkspaceIx, user: UserIx) -> Option<&MemberRoles> {
         self.workspaces.get(ws)?.members.get(&user)
-    }
-
-    /// X3: nobody raises their own roles. A member who manages the workspace only through
-    /// `manage_workspaces` may not add themselves to it or change their own roles in it; its
-    /// admins and org admins, who already hold everything in it (R1, O6), may.
-    fn require_not_self_raise(
-        &self,
-        actor: UserIx,
-        ws: WorkspaceIx,
-        user: UserIx,
-    ) -> Result<(), Refusal> {
-        let holds_all = self.member(actor)?.org_admin
-            || self
-                .ws_member_roles(ws, actor)
-                .is_some_and(MemberRoles::is_admin);
-        if actor == user && !holds_all {
-            return Err(denied(
-                Rule::X3,
-                format!(
-                    "`{}` cannot set their own roles in workspace `{}`",
-                    self.members.id(actor),
-                    self.workspaces.id(ws)
-                ),
-            ));
-        }
-        Ok(())
     }
 }
 

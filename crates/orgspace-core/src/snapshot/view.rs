@@ -95,7 +95,7 @@ impl Org {
     pub(crate) fn view_for(&self, user: UserIx, now: u64) -> Option<Snapshot> {
         let member = self.members.get(user)?;
         let view_of = Some(String::from(self.members.id(user)));
-        if member.org_admin || self.authorizes_centrally(member) {
+        if self.sees_whole_org(member) {
             return Some(Snapshot {
                 format: FORMAT,
                 org: self.org_part(),

@@ -583,7 +583,8 @@ impl Reference {
 
     // ----- queries -----------------------------------------------------------------------
 
-    /// `check`: `Err` for an unknown asset.
+    /// `check`: a non-member is denied before anything is looked up (P1); `Err` for an
+    /// unknown asset.
     pub(crate) fn check(
         &self,
         user: &str,
@@ -591,6 +592,9 @@ impl Reference {
         asset: &str,
         now: u64,
     ) -> Result<bool, Code> {
+        if !self.members.contains_key(user) {
+            return Ok(false);
+        }
         if !self.assets.contains_key(asset) {
             return Err(Code::NotFound);
         }
@@ -599,6 +603,9 @@ impl Reference {
 
     /// `check_create`: `Err` for an unknown workspace.
     pub(crate) fn check_create(&self, user: &str, ws: &str, kind: Kind) -> Result<bool, Code> {
+        if !self.members.contains_key(user) {
+            return Ok(false);
+        }
         if !self.workspaces.contains_key(ws) {
             return Err(Code::NotFound);
         }
@@ -608,12 +615,13 @@ impl Reference {
     /// Whether the user sees every asset and folder of the workspace (W3, W7, O6), or `Err`
     /// with the rule when they may not look into it.
     pub(crate) fn sees_all(&self, user: &str, ws: &str) -> Result<bool, (Code, &'static str)> {
-        let Some(w) = self.workspaces.get(ws) else {
-            return Err((Code::NotFound, ""));
-        };
+        // P1 first: a non-member learns nothing, not even which workspaces exist.
         if !self.members.contains_key(user) {
             return Err((Code::Denied, "P1"));
         }
+        let Some(w) = self.workspaces.get(ws) else {
+            return Err((Code::NotFound, ""));
+        };
         if self.is_org_admin(user) {
             return Ok(true);
         }

@@ -65,15 +65,15 @@ impl OrgWriter {
                 "the snapshot's version is above {MAX_IMPORTED_VERSION} (2^52)"
             )));
         }
-        let admin = engine.org_part().is_some_and(|p| {
-            p.members
-                .iter()
-                .any(|m| m.user == actor && m.roles.iter().any(|r| r == "org_admin"))
-        });
-        if !admin {
+        // Only an org admin of the imported organization imports it: the core decides (O1).
+        let may = engine.may_import(actor)?;
+        if !may.allowed {
             return Err(ApiError::from(orgspace_core::Refusal::Denied {
-                rule: orgspace_core::Rule::O1,
-                reason: format!("`{actor}` is not an org admin in the snapshot"),
+                rule: may.rule,
+                reason: format!(
+                    "`{actor}` may not import this snapshot: {}",
+                    engine.explain(&may)
+                ),
             }));
         }
         let version = engine.version();
