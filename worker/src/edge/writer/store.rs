@@ -95,20 +95,10 @@ impl OrgWriter {
         let mut texts: BTreeMap<String, String> = BTreeMap::new();
         for (part, (version, n)) in &meta.parts {
             let keys: Vec<String> = (0..*n).map(|i| chunk_key(part, *version, i)).collect();
-            let mut text = String::new();
-            for batch in keys.chunks(BATCH_KEYS) {
-                let values = storage
-                    .get_multiple(batch.to_vec())
-                    .await
-                    .map_err(storage_error)?;
-                for key in batch {
-                    let piece = values
-                        .get(&JsValue::from_str(key))
-                        .as_string()
-                        .ok_or_else(|| ApiError::internal(format!("storage lost `{key}`")))?;
-                    text.push_str(&piece);
-                }
-            }
+            let text = concat_texts(&storage, &keys, |key| {
+                ApiError::internal(format!("storage lost `{key}`"))
+            })
+            .await?;
             texts.insert(part.clone(), text);
         }
         let org = texts
@@ -280,6 +270,29 @@ impl OrgWriter {
         }
         Ok(out)
     }
+}
+
+/// The text values under `keys`, in order, as one string; `missing` names an absent key.
+pub async fn concat_texts(
+    storage: &worker::Storage,
+    keys: &[String],
+    missing: impl Fn(&str) -> ApiError,
+) -> Result<String, ApiError> {
+    let mut text = String::new();
+    for batch in keys.chunks(BATCH_KEYS) {
+        let values = storage
+            .get_multiple(batch.to_vec())
+            .await
+            .map_err(storage_error)?;
+        for key in batch {
+            let piece = values
+                .get(&JsValue::from_str(key))
+                .as_string()
+                .ok_or_else(|| missing(key))?;
+            text.push_str(&piece);
+        }
+    }
+    Ok(text)
 }
 
 /// Writes text values in one batch call.

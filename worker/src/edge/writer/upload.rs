@@ -5,10 +5,9 @@
 //! or changes it (anyone else is told it does not exist).
 
 use super::OrgWriter;
-use super::store::{BATCH_KEYS, put_texts, storage_error};
+use super::store::{BATCH_KEYS, concat_texts, put_texts, storage_error};
 use crate::api_error::ApiError;
 use serde_json::{Value, json};
-use wasm_bindgen::JsValue;
 use worker::ListOptions;
 
 /// Most chunks of one upload (with 1 MiB chunks, 1 GiB of snapshot text).
@@ -158,25 +157,13 @@ impl OrgWriter {
         }
         let keys: Vec<String> = (0..count).map(|n| chunk_key(upload, n)).collect();
         let storage = self.state.storage();
-        let mut text = String::new();
-        for batch in keys.chunks(BATCH_KEYS) {
-            let values = storage
-                .get_multiple(batch.to_vec())
-                .await
-                .map_err(storage_error)?;
-            for key in batch {
-                let piece = values
-                    .get(&JsValue::from_str(key))
-                    .as_string()
-                    .ok_or_else(|| {
-                        ApiError::invalid(format!(
-                            "chunk {} of upload `{upload}` was never sent",
-                            key.rsplit('/').next().unwrap_or_default()
-                        ))
-                    })?;
-                text.push_str(&piece);
-            }
-        }
+        let text = concat_texts(&storage, &keys, |key| {
+            ApiError::invalid(format!(
+                "chunk {} of upload `{upload}` was never sent",
+                key.rsplit('/').next().unwrap_or_default()
+            ))
+        })
+        .await?;
         let answer = self.import_text(org, actor, &text).await?;
         drop(text);
         // The organization exists now; the chunks are of no more use (and a failure to
