@@ -477,13 +477,19 @@ async fn import(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
     respond(result)
 }
 
+/// Every import route's start: a provisioner (imports create organizations) and the upload the
+/// path names.
+fn upload_caller(req: &Request, ctx: &Ctx) -> Result<(Call, String), ApiError> {
+    let call = authenticate(req, ctx)?;
+    gate::provision(&call.org, call.provisioner)?;
+    Ok((call, param(ctx, "upload")?))
+}
+
 /// `PUT /v1/orgs/{org}/imports/{upload}/chunks/{n}`: one chunk (UTF-8 text, at most 1 MiB) of
 /// a snapshot's JSON text.
 async fn upload_chunk(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
     let result = async {
-        let call = authenticate(&req, &ctx)?;
-        gate::provision(&call.org, call.provisioner)?;
-        let upload = param(&ctx, "upload")?;
+        let (call, upload) = upload_caller(&req, &ctx)?;
         let n: u32 = param(&ctx, "n")?
             .parse()
             .map_err(|_| ApiError::invalid("`n` is a chunk number from 0"))?;
@@ -504,9 +510,7 @@ async fn upload_chunk(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
 /// `GET /v1/orgs/{org}/imports/{upload}`: the chunks an upload holds (to resume it).
 async fn upload_status(req: Request, ctx: Ctx) -> worker::Result<Response> {
     let result = async {
-        let call = authenticate(&req, &ctx)?;
-        gate::provision(&call.org, call.provisioner)?;
-        let upload = param(&ctx, "upload")?;
+        let (call, upload) = upload_caller(&req, &ctx)?;
         let msg = WriterCall::UploadStatus {
             org: call.org.clone(),
             actor: call.actor,
@@ -527,9 +531,7 @@ async fn upload_commit(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
         chunks: u32,
     }
     let result = async {
-        let call = authenticate(&req, &ctx)?;
-        gate::provision(&call.org, call.provisioner)?;
-        let upload = param(&ctx, "upload")?;
+        let (call, upload) = upload_caller(&req, &ctx)?;
         let commit: Commit = parse(body_json(&mut req).await?, "`{\"chunks\": N}`")?;
         let msg = WriterCall::UploadCommit {
             org: call.org.clone(),
