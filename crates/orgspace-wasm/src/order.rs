@@ -68,7 +68,7 @@ impl Bits {
 
     /// The indexes in the set, ascending.
     fn ones(&self) -> Vec<u32> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.0.iter().map(|w| w.count_ones() as usize).sum());
         for (w, &word) in (0u32..).zip(&self.0) {
             let mut word = word;
             while word != 0 {
