@@ -161,6 +161,9 @@ async function main() {
   };
   const ready = (user) => page.waitForFunction((u) => document.body.dataset.ready?.startsWith(`${u}@`), user);
   const signInAs = async (user) => {
+    // Already signed in as `user`: choosing them again would sign in anew and leave for the
+    // org page while the test goes on.
+    if (await page.evaluate((u) => document.body.dataset.ready?.startsWith(`${u}@`), user)) return;
     if (await page.$("[data-testid=switch-user]")) {
       await page.selectOption("[data-testid=switch-user]", user);
     } else {
@@ -562,8 +565,13 @@ async function main() {
     assert.ok(matching.length > 0);
     const rows = await treeRows();
     assert.deepEqual(sorted(rows.assets.map((a) => a.id)), sorted(matching), `the assets whose name holds "${query}"`);
-    // Each match sits in its folder, which the filtered tree shows above it.
+    // Each match sits in its folder, which the filtered tree shows above it, counting the
+    // matches beneath it.
     for (const a of rows.assets) assert.equal(a.parent, part.assets.find((x) => x.id === a.id).folder ?? "");
+    const counts = await page.$$eval("[data-testid=tree] li.folder", (els) => els.map((e) => [e.dataset.folder, Number(e.querySelector(".count").textContent)]));
+    for (const [folder, count] of counts) {
+      assert.equal(count, rows.assets.filter((a) => a.parent === folder || a.parent.startsWith(`${folder}-`)).length, `${folder} counts its matches`);
+    }
     await shot("11-large.png");
     // Scrolling to the end draws the last rows, still only a window of them.
     await page.fill("[data-testid=search]", "");

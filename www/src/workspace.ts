@@ -79,9 +79,16 @@ function treePanel(workspace: string, tree: Tree & { layout: Layout }, selected:
     const t0 = performance.now();
     const rows = shown(l, ui.query, ui.folded);
     let assets = 0;
-    for (const i of rows) if (l.rows[i].kind === "asset") assets++;
+    // While filtering, a folder counts the matches beneath it.
+    const matches = ui.query ? new Int32Array(l.rows.length) : null;
+    for (const i of rows) {
+      if (l.rows[i].kind !== "asset") continue;
+      assets++;
+      if (matches) for (let p = l.up[i]; p >= 0; p = l.up[p]) matches[p]++;
+    }
     const box = virtualList(rows.length, (k) => {
-      const r = l.rows[rows[k]];
+      const row = rows[k];
+      const r = l.rows[row];
       if (r.kind === "asset") return assetRow(r.asset, r.parent, r.depth, workspace, selected);
       const open = ui.query !== "" || !ui.folded.has(r.folder.id);
       return indent(h("li", { class: "folder", "data-folder": r.folder.id },
@@ -93,7 +100,7 @@ function treePanel(workspace: string, tree: Tree & { layout: Layout }, selected:
             else ui.folded.add(r.folder.id);
             draw(true);
           },
-        }, h("span", { class: "icon" }, open ? "▾" : "▸"), r.folder.name, h("span", { class: "count" }, String(r.count)))), r.depth);
+        }, h("span", { class: "icon" }, open ? "▾" : "▸"), r.folder.name, h("span", { class: "count" }, String(matches ? matches[row] : r.count)))), r.depth);
     }, { "data-testid": "tree", "data-assets": String(assets), "data-query": ui.query });
     box.addEventListener("scroll", () => (ui.scrollTop = box.scrollTop), { passive: true });
     holder.replaceChildren(box);
