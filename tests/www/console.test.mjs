@@ -573,8 +573,17 @@ async function main() {
       assert.equal(count, rows.assets.filter((a) => a.parent === folder || a.parent.startsWith(`${folder}-`)).length, `${folder} counts its matches`);
     }
     await shot("11-large.png");
-    // Scrolling to the end draws the last rows, still only a window of them.
+    // Folding a folder hides its subfolders and assets; unfolding brings them back.
     await page.fill("[data-testid=search]", "");
+    const total = Number(await page.getAttribute("[data-testid=tree]", "data-rows"));
+    assert.equal(total, part.folders.length + part.assets.length, "a row per folder and asset");
+    const inside = part.folders.filter((f) => f.parent === "f000").length + part.assets.filter((a) => a.folder?.startsWith("f000-")).length;
+    await page.click("[data-testid=tree] li.folder[data-folder=f000] button.fold");
+    assert.equal(Number(await page.getAttribute("[data-testid=tree]", "data-rows")), total - inside, "f000 folded");
+    assert.equal(await page.getAttribute("[data-testid=tree] li.folder[data-folder=f000] button.fold", "aria-expanded"), "false");
+    await page.click("[data-testid=tree] li.folder[data-folder=f000] button.fold");
+    assert.equal(Number(await page.getAttribute("[data-testid=tree]", "data-rows")), total, "f000 unfolded");
+    // Scrolling to the end draws the last rows, still only a window of them.
     const scrolled = await page.evaluate(() => {
       const box = document.querySelector("[data-testid=tree]");
       const start = performance.now();
