@@ -249,7 +249,8 @@ function describe(events: Event[]): string {
 function setBusy(busy: boolean): void {
   state.busy = busy;
   document.body.classList.toggle("busy", busy);
-  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>("main button"))) b.disabled = busy;
+  // A button the engine denied (gate.ts) stays disabled.
+  for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>("main button"))) b.disabled = busy || b.dataset.denied !== undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { AssetDoc, Kind, Level, Operation, Predicate, Target } from "orgspace";
 import { act, engine, header, now, part, render, ruleBadge, state, view } from "./app";
 import { checked, field, h, labelled, select } from "./dom";
+import { decision, gate, why } from "./gate";
 import { groupName } from "./org";
 import { SAMPLE_ROWS, sampleRows } from "./samples";
 
@@ -28,7 +29,7 @@ const LEVELS: [Level, string][] = [["view", "view"], ["export", "export (and vie
 let armedDelete: string | null = null;
 
 function decisions(asset: AssetDoc): HTMLElement {
-  const ops: Operation[] = ["view", "modify", "delete", "share", "export", "transfer"];
+  const ops: Operation[] = ["view", "modify", "delete", "share", "authorize", "export", "transfer"];
   if (asset.kind === "dataset" || asset.kind === "data_source") ops.splice(1, 0, "use");
   const e = engine();
   const t = now();
@@ -116,6 +117,9 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
   const groups = view().org.groups ?? [];
   const label = `"${a.name}"`;
 
+  // Each action asks the engine first: a denied one is disabled with the rule and reason.
+  const renameButton = h("button", { type: "submit", "data-testid": "rename" }, "Rename");
+  const renameWhy = gate(renameButton, decision("modify_asset", id), "rename");
   const rename = h("form", {
     class: "inline", "data-testid": "rename-form",
     onsubmit: (ev: Event) => {
@@ -123,13 +127,15 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
       const f = ev.target as HTMLFormElement;
       void act(`Rename ${label}`, { type: "modify_asset", asset: id, name: field(f, "name") });
     },
-  }, h("input", { name: "name", required: true, value: a.name, "aria-label": "New name" }), h("button", { type: "submit" }, "Rename"));
+  }, h("input", { name: "name", required: true, value: a.name, "aria-label": "New name" }), renameButton);
 
   const expiry = (f: HTMLFormElement): { expires_at?: number } => {
     const v = field(f, "expires");
     return v ? { expires_at: new Date(v).getTime() } : {};
   };
 
+  const shareButton = h("button", { type: "submit" }, "Share");
+  const shareWhy = gate(shareButton, decision("share", id), "share");
   const share = h("form", {
     class: "card action", "data-testid": "share-form",
     onsubmit: (ev: Event) => {
@@ -147,8 +153,10 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
   labelled("Level", select("level", LEVELS)),
   labelled("Expires (optional)", h("input", { type: "datetime-local", name: "expires" })),
   h("p", { class: "muted" }, "A grant never lifts anyone above their role (A2); only the owner and admins share (A3)."),
-  h("button", { type: "submit" }, "Share"));
+  shareButton, shareWhy);
 
+  const transferButton = h("button", { type: "submit" }, "Transfer");
+  const transferWhy = gate(transferButton, decision("transfer_ownership", id), "transfer");
   const transfer = h("form", {
     class: "card action", "data-testid": "transfer-form",
     onsubmit: (ev: Event) => {
@@ -160,9 +168,36 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
   h("h3", {}, "Transfer ownership"),
   labelled("New owner", select("to", people.map((u): [string, string] => [u, u]))),
   h("p", { class: "muted" }, "The new owner's role must let them create this kind (A6)."),
-  h("button", { type: "submit" }, "Transfer"));
+  transferButton, transferWhy);
 
   const grants = a.grants ?? [];
+  const mayRevoke = decision("revoke", id);
+  const revokeButton = (g: (typeof grants)[number]) => {
+    const b = h("button", {
+      type: "button", class: "link", "data-testid": "revoke",
+      onclick: () => void act(`Revoke ${targetLabel(g.to)} on ${label}`, { type: "revoke", asset: id, target: g.to }),
+    }, "revoke");
+    gate(b, mayRevoke, "revoke");
+    return b;
+  };
+  const publicButton = h("button", {
+    type: "button", "data-testid": "public-toggle",
+    onclick: () => void act(a.public ? `Make ${label} private` : `Make ${label} public`, { type: "set_public", asset: id, public: !a.public }),
+  }, a.public ? "Make private" : "Make public");
+  const publicWhy = gate(publicButton, decision("set_public", id), "public");
+  const deleteButton = h("button", {
+    type: "button", class: armedDelete === id ? "danger" : "", "data-testid": "delete",
+    onclick: () => {
+      if (armedDelete !== id) {
+        armedDelete = id;
+        render();
+        return;
+      }
+      armedDelete = null;
+      void act(`Delete ${label}`, { type: "delete_asset", asset: id }, () => (location.hash = `#/ws/${encodeURIComponent(workspace)}`));
+    },
+  }, armedDelete === id ? "Click again to delete" : "Delete");
+  const deleteWhy = gate(deleteButton, decision("delete_asset", id), "delete");
   return h("div", { class: "asset-panel", "data-testid": "asset-panel", "data-asset": id },
     h("h2", {}, a.name),
     h("dl", { class: "facts" },
@@ -180,28 +215,15 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
         h("thead", {}, h("tr", {}, h("th", {}, "To"), h("th", {}, "Level"), h("th", {}, "Expires"), h("th", {}, ""))),
         h("tbody", {}, grants.map((g) => h("tr", { "data-target": targetLabel(g.to) },
           h("td", {}, targetLabel(g.to)), h("td", {}, g.level), h("td", {}, when(g.expires_at) || "never"),
-          h("td", {}, h("button", { type: "button", class: "link", onclick: () => void act(`Revoke ${targetLabel(g.to)} on ${label}`, { type: "revoke", asset: id, target: g.to }) }, "revoke"))))))
+          h("td", {}, revokeButton(g))))))
       : h("p", { class: "muted" }, "None that you see."),
+    grants.length && !mayRevoke.allowed ? h("p", { class: "why-line" }, "Revoke: ", why(mayRevoke, "revoke")) : null,
     grants.length || a.owner === state.me ? h("p", { class: "muted" }, "Your view holds the grants to you and your groups; admins see all of them.") : null,
     h("h3", {}, "Change it"),
-    h("div", { class: "buttons" },
-      rename,
-      h("button", {
-        type: "button", "data-testid": "public-toggle",
-        onclick: () => void act(a.public ? `Make ${label} private` : `Make ${label} public`, { type: "set_public", asset: id, public: !a.public }),
-      }, a.public ? "Make private" : "Make public"),
-      h("button", {
-        type: "button", class: armedDelete === id ? "danger" : "", "data-testid": "delete",
-        onclick: () => {
-          if (armedDelete !== id) {
-            armedDelete = id;
-            render();
-            return;
-          }
-          armedDelete = null;
-          void act(`Delete ${label}`, { type: "delete_asset", asset: id }, () => (location.hash = `#/ws/${encodeURIComponent(workspace)}`));
-        },
-      }, armedDelete === id ? "Click again to delete" : "Delete")),
+    h("div", { class: "buttons" }, rename, publicButton, deleteButton),
+    renameWhy || publicWhy || deleteWhy
+      ? h("ul", { class: "why-list" }, [["Rename", renameWhy], [publicButton.textContent, publicWhy], ["Delete", deleteWhy]].map(([what, why]) => (why ? h("li", {}, `${what}: `, why) : null)))
+      : null,
     h("div", { class: "actions" }, share, transfer),
     a.kind === "dataset" ? preview(a) : null);
 }

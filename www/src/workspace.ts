@@ -8,6 +8,8 @@ import { ApiError } from "./api";
 import { assetPanel, KINDS, kindLabel } from "./asset";
 import { checkboxes, checked, field, h, idFrom, labelled, select, setChecked } from "./dom";
 import { PRESET_WS_ROLES } from "./org";
+import { indent, layout, shown, virtualList } from "./tree";
+import type { Layout } from "./tree";
 
 const OPERATIONS: Operation[] = ["create", "view", "use", "modify", "delete", "share", "reference", "publish", "transfer", "authorize", "export"];
 
@@ -18,19 +20,27 @@ interface Tree {
   ms: number;
 }
 
-/** What this user sees of a workspace, straight from the engine. */
-export function seen(workspace: string): Tree {
+/** What this user sees of a workspace, straight from the engine: worked out once per view
+ * (a reload brings a new view), so redrawing the page after a click costs nothing here. */
+const seenCache = new WeakMap<object, Map<string, Tree & { layout: Layout }>>();
+
+export function seen(workspace: string): Tree & { layout: Layout } {
+  const v = view();
+  let byWs = seenCache.get(v);
+  if (!byWs) seenCache.set(v, (byWs = new Map()));
+  const hit = byWs.get(workspace);
+  if (hit) return hit;
   const t0 = performance.now();
   const e = engine();
   const ids = new Set(e.visibleAssets(state.me, workspace, now()));
   const folderIds = new Set(e.visibleFolders(state.me, workspace, now()));
   const ms = performance.now() - t0;
   const p = part(workspace);
-  return {
-    folders: (p?.folders ?? []).filter((f) => folderIds.has(f.id)),
-    assets: (p?.assets ?? []).filter((a) => ids.has(a.id)),
-    ms,
-  };
+  const folders = (p?.folders ?? []).filter((f) => folderIds.has(f.id));
+  const assets = (p?.assets ?? []).filter((a) => ids.has(a.id));
+  const tree = { folders, assets, ms, layout: layout(folders, assets) };
+  byWs.set(workspace, tree);
+  return tree;
 }
 
 /** Whether the user holds an active grant on the asset, directly or through a group (A1, P2):
@@ -43,50 +53,77 @@ export function grantedToMe(asset: string): boolean {
   }
 }
 
-function assetRow(a: AssetDoc, workspace: string, selected: string | undefined): HTMLElement {
+function assetRow(a: AssetDoc, parent: string, depth: number, workspace: string, selected: string | undefined): HTMLElement {
   const me = state.me;
   const mine = a.owner === me;
   const granted = grantedToMe(a.id);
-  return h("li", { class: "asset", "data-asset": a.id, "data-name": a.name.toLowerCase() },
+  return indent(h("li", { class: "asset", "data-asset": a.id, "data-parent": parent },
     h("a", { href: `#/ws/${encodeURIComponent(workspace)}/${encodeURIComponent(a.id)}`, class: a.id === selected ? "selected" : "" },
       h("span", { class: `kind k-${a.kind}` }, kindLabel(a.kind)),
       h("span", { class: "name" }, a.name),
       mine ? h("span", { class: "tag own" }, "yours") : h("span", { class: "owner" }, a.owner),
       a.public ? h("span", { class: "tag public" }, "public") : null,
-      granted ? h("span", { class: "tag granted" }, "shared with you") : null));
+      granted ? h("span", { class: "tag granted" }, "shared with you") : null)), depth);
 }
 
-function treeView(workspace: string, tree: Tree, selected: string | undefined): HTMLElement {
-  const known = new Set(tree.folders.map((f) => f.id));
-  const childFolders = new Map<string, FolderDoc[]>();
-  const childAssets = new Map<string, AssetDoc[]>();
-  const key = (parent: string | undefined) => (parent && known.has(parent) ? parent : "");
-  for (const f of tree.folders) childFolders.set(key(f.parent), [...(childFolders.get(key(f.parent)) ?? []), f]);
-  for (const a of tree.assets) childAssets.set(key(a.folder), [...(childAssets.get(key(a.folder)) ?? []), a]);
-  const byName = <T extends { name: string }>(x: T[]) => [...x].sort((p, q) => p.name.localeCompare(q.name));
-  const count = (id: string): number => (childAssets.get(id)?.length ?? 0) + (childFolders.get(id) ?? []).reduce((n, f) => n + count(f.id), 0);
-  const level = (id: string): HTMLElement[] => [
-    ...byName(childFolders.get(id) ?? []).map((f) =>
-      h("li", { class: "folder", "data-folder": f.id },
-        h("details", { open: true },
-          h("summary", {}, h("span", { class: "icon" }, "▸"), f.name, h("span", { class: "count" }, String(count(f.id)))),
-          h("ul", {}, level(f.id))))),
-    ...byName(childAssets.get(id) ?? []).map((a) => assetRow(a, workspace, selected)),
-  ];
-  return h("ul", { class: "tree", "data-testid": "tree" }, level(""));
-}
+/** What the list shows across redraws of one workspace: the filter and the folded folders. */
+const ui = { workspace: "", query: "", folded: new Set<string>(), scrollTop: 0 };
 
-function filterTree(input: HTMLInputElement): void {
-  const q = input.value.trim().toLowerCase();
-  const tree = input.closest(".left")?.querySelector(".tree");
-  if (!tree) return;
-  for (const li of Array.from(tree.querySelectorAll<HTMLElement>("li.asset"))) {
-    li.hidden = q !== "" && !li.dataset.name?.includes(q) && !li.dataset.asset?.includes(q);
-  }
-  // Folders with nothing left to show fold away while searching.
-  for (const li of Array.from(tree.querySelectorAll<HTMLElement>("li.folder")).reverse()) {
-    li.hidden = q !== "" && !li.querySelector("li.asset:not([hidden])");
-  }
+/** The search box and the virtualized tree, redrawn on their own when either changes. */
+function treePanel(workspace: string, tree: Tree & { layout: Layout }, selected: string | undefined): HTMLElement[] {
+  if (ui.workspace !== workspace) Object.assign(ui, { workspace, query: "", folded: new Set<string>(), scrollTop: 0 });
+  const l = tree.layout;
+  const holder = h("div", { class: "tree-holder" });
+  const summary = h("p", { class: "muted small", "data-testid": "tree-summary" });
+  const draw = (keepScroll: boolean) => {
+    const t0 = performance.now();
+    const rows = shown(l, ui.query, ui.folded);
+    let assets = 0;
+    // While filtering, a folder counts the matches beneath it.
+    const matches = ui.query ? new Int32Array(l.rows.length) : null;
+    for (const i of rows) {
+      if (l.rows[i].kind !== "asset") continue;
+      assets++;
+      if (matches) for (let p = l.up[i]; p >= 0; p = l.up[p]) matches[p]++;
+    }
+    const box = virtualList(rows.length, (k) => {
+      const row = rows[k];
+      const r = l.rows[row];
+      if (r.kind === "asset") return assetRow(r.asset, r.parent, r.depth, workspace, selected);
+      const open = ui.query !== "" || !ui.folded.has(r.folder.id);
+      return indent(h("li", { class: "folder", "data-folder": r.folder.id },
+        h("button", {
+          type: "button", class: "fold", "aria-expanded": String(open),
+          onclick: () => {
+            if (ui.query !== "") return;
+            if (ui.folded.has(r.folder.id)) ui.folded.delete(r.folder.id);
+            else ui.folded.add(r.folder.id);
+            draw(true);
+          },
+        }, h("span", { class: "icon" }, open ? "▾" : "▸"), r.folder.name, h("span", { class: "count" }, String(matches ? matches[row] : r.count)))), r.depth);
+    }, { "data-testid": "tree", "data-assets": String(assets), "data-query": ui.query });
+    box.addEventListener("scroll", () => (ui.scrollTop = box.scrollTop), { passive: true });
+    holder.replaceChildren(box);
+    if (keepScroll) box.scrollTop = ui.scrollTop;
+    else ui.scrollTop = 0;
+    summary.textContent = ui.query
+      ? `${assets} of ${tree.assets.length} asset(s) match, in ${(performance.now() - t0).toFixed(1)} ms.`
+      : `${tree.assets.length} asset(s) in ${tree.folders.length} folder(s).`;
+  };
+  const search = h("input", {
+    type: "search", placeholder: "Filter by name", "data-testid": "search", value: ui.query,
+    oninput: (ev: Event) => {
+      ui.query = (ev.target as HTMLInputElement).value;
+      draw(false);
+    },
+  });
+  draw(true);
+  // The scroll position comes back once the box is in the document.
+  requestAnimationFrame(() => {
+    const box = holder.firstElementChild as HTMLElement | null;
+    if (box && box.scrollTop !== ui.scrollTop) box.scrollTop = ui.scrollTop;
+  });
+  return [search, summary, holder];
 }
 
 export function myRoles(workspace: string): string[] {
@@ -97,13 +134,18 @@ function roleName(workspace: string, id: string): string {
   return part(workspace)?.roles?.find((r) => r.id === id)?.name ?? id;
 }
 
-/** Names of assets, for the dry run. */
+/** Names of assets by id, once per view: for the dry run, which may name thousands. */
+const names = new WeakMap<object, Map<string, string>>();
+
 function assetName(id: string): string {
-  for (const p of view().workspaces) {
-    const a = p.assets?.find((x) => x.id === id);
-    if (a) return a.name;
+  const v = view();
+  let byId = names.get(v);
+  if (!byId) {
+    byId = new Map();
+    for (const p of v.workspaces) for (const a of p.assets ?? []) byId.set(a.id, a.name);
+    names.set(v, byId);
   }
-  return id;
+  return byId.get(id) ?? id;
 }
 
 async function startDryRun(workspace: string, mode: Mode): Promise<void> {
@@ -180,9 +222,19 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
     }
   };
   const hint = h("p", { class: "hint", "data-testid": "create-hint" });
+  const createButton = h("button", { type: "submit", "data-testid": "create-asset" }, "Create asset");
   const showHint = (kind: Kind) => {
     const d = createCheck(kind);
     hint.replaceChildren(d ? h("span", { class: d.allowed ? "yes" : "no" }, d.allowed ? "The engine allows it" : "The engine refuses it") : "", " ", d ? ruleBadge(d.rule) ?? "" : "", d ? ` ${d.reason}` : "");
+    // The engine's answer for the chosen kind enables the button, or disables it (gate.ts).
+    createButton.disabled = !d?.allowed;
+    if (d && !d.allowed) {
+      createButton.dataset.denied = d.rule;
+      createButton.title = `${d.rule}: ${d.reason}`;
+    } else {
+      delete createButton.dataset.denied;
+      createButton.title = "";
+    }
   };
   const kindSelect = select("kind", KINDS.map((k): [string, string] => [k, kindLabel(k)]), { onchange: (ev: Event) => showHint((ev.target as HTMLSelectElement).value as Kind) }, "dashboard");
   showHint("dashboard");
@@ -204,7 +256,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
   labelled("Name", h("input", { name: "name", required: true, autocomplete: "off" })),
   labelled("Folder", select("folder", folderOptions)),
   hint,
-  h("button", { type: "submit" }, "Create asset"));
+  createButton);
 
   const createFolder = h("form", {
     class: "card action", "data-testid": "create-folder-form",
@@ -307,7 +359,7 @@ export function workspacePage(workspace: string, selected?: string): HTMLElement
     return h("section", { class: "page" }, h("h1", {}, "Not in your view"),
       h("p", {}, `Workspace "${workspace}" is not part of your view of the organization.`), h("a", { href: "#/org" }, "Back to the organization"));
   }
-  let tree: Tree;
+  let tree: Tree & { layout: Layout };
   try {
     tree = seen(workspace);
   } catch (err) {
@@ -320,7 +372,6 @@ export function workspacePage(workspace: string, selected?: string): HTMLElement
   const isDefault = view().org.default_workspace === workspace;
   const roles = myRoles(workspace);
   const orgAdmin = engine().orgSummary(state.me).you.org_admin;
-  const search = h("input", { type: "search", placeholder: "Filter by name", "data-testid": "search", oninput: (ev: Event) => filterTree(ev.target as HTMLInputElement) });
   const right = selected && tree.assets.some((a) => a.id === selected)
     ? assetPanel(workspace, selected)
     : selected
@@ -338,6 +389,6 @@ export function workspacePage(workspace: string, selected?: string): HTMLElement
       h("span", { "data-testid": "seen-summary" }, `You see ${tree.assets.length} asset(s) in ${tree.folders.length} folder(s)`),
       `, filtered by the engine in ${tree.ms.toFixed(1)} ms.`),
     h("div", { class: "split" },
-      h("div", { class: "left" }, search, tree.assets.length || tree.folders.length ? treeView(workspace, tree, selected) : h("p", { class: "muted", "data-testid": "tree" }, "Nothing here that you see.")),
+      h("div", { class: "left" }, tree.assets.length || tree.folders.length ? treePanel(workspace, tree, selected) : h("p", { class: "muted", "data-testid": "tree" }, "Nothing here that you see.")),
       h("div", { class: "right" }, selected ? h("p", {}, h("a", { href: `#/ws/${encodeURIComponent(workspace)}`, "data-testid": "back-to-ws" }, `← ${w.name}: members, roles, mode, create`)) : null, right)));
 }

@@ -9,6 +9,7 @@ mod convert;
 mod engine;
 mod error;
 mod lists;
+mod order;
 #[cfg(feature = "node")]
 mod parts;
 #[cfg(feature = "node")]

@@ -344,3 +344,60 @@ fn filter_finds_ids_that_look_like_javascript_property_names() {
             == 0
     );
 }
+
+/// `filter` remembers the last list it was given (src/lists.rs): the same array again, changed
+/// in place, partly changed, shorter, longer, or after a refused call, is decided as any new
+/// list would be (SPEC W7, A1 through `filter` = `check`).
+#[wasm_bindgen_test]
+fn filter_of_the_same_list_changed_in_place_answers_as_a_new_list() {
+    let e = engine();
+    let asked = Array::new();
+    for id in ["日本語", "q3", "nope", "café-ü", "q3"] {
+        asked.push(&JsValue::from_str(id));
+    }
+    let carol = |list: &JsValue| strings(&e.filter("carol", "view", list, AT).expect("filter"));
+    assert_eq!(carol(&asked), ["日本語", "q3", "q3"]);
+    assert_eq!(
+        carol(&asked),
+        ["日本語", "q3", "q3"],
+        "the same array again"
+    );
+    // Changed in place: an id replaced by one carol may not view, an unknown one by a known one.
+    asked.set(1, JsValue::from_str("café-ü"));
+    asked.set(2, JsValue::from_str("a\"quote\\back"));
+    assert_eq!(carol(&asked), ["日本語", "a\"quote\\back", "q3"]);
+    // Reversed in place, then shorter, then longer.
+    asked.reverse();
+    assert_eq!(carol(&asked), ["q3", "a\"quote\\back", "日本語"]);
+    asked.pop();
+    assert_eq!(carol(&asked), ["q3", "a\"quote\\back"]);
+    asked.push(&JsValue::from_str("q3"));
+    asked.push(&JsValue::from_str("emoji-😀"));
+    assert_eq!(carol(&asked), ["q3", "a\"quote\\back", "q3"]);
+    // A refused call in between (an element is not a string) leaves no trace.
+    asked.set(0, JsValue::from_f64(1.0));
+    assert!(e.filter("carol", "view", &asked, AT).is_err());
+    asked.set(0, JsValue::from_str("日本語"));
+    assert_eq!(carol(&asked), ["日本語", "a\"quote\\back", "q3"]);
+    // Another member's answer over the same list is their own.
+    assert_eq!(
+        strings(&e.filter("alice", "view", &asked, AT).expect("filter")),
+        [
+            "日本語",
+            "café-ü",
+            "a\"quote\\back",
+            "café-ü",
+            "q3",
+            "emoji-😀"
+        ]
+    );
+    // A list that shares nothing with the last one, then the first list's ids in a new order.
+    assert_eq!(
+        carol(&array(&["x", "y", "z", "w", "v", "u", "t", "s", "r", "q3"])),
+        ["q3"]
+    );
+    assert_eq!(
+        carol(&array(&["q3", "a\"quote\\back", "日本語", "café-ü"])),
+        ["q3", "a\"quote\\back", "日本語"]
+    );
+}
