@@ -15,7 +15,7 @@ use serde_json::json;
 use std::collections::BTreeSet;
 
 /// The value every path parameter takes in these tests.
-fn sample_param(name: &str) -> Option<&'static str> {
+pub(super) fn sample_param(name: &str) -> Option<&'static str> {
     Some(match name {
         "org" => "acme",
         "user" => "bob",
@@ -32,7 +32,7 @@ fn sample_param(name: &str) -> Option<&'static str> {
 }
 
 /// A valid body (without the path's fields) and query string for each command.
-fn sample_input(command: &str) -> (Option<Value>, Vec<(String, String)>) {
+pub(super) fn sample_input(command: &str) -> (Option<Value>, Vec<(String, String)>) {
     let body = match command {
         "create_org" => json!({"name": "Acme", "default_workspace": "main", "mode": "private"}),
         "rename_org" => json!({"name": "Acme Ltd"}),
