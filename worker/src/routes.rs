@@ -495,6 +495,9 @@ pub fn build_command<'a>(
         Some(Value::Object(map)) => map,
         Some(_) => return Err(ApiError::invalid("the body must be a JSON object")),
     };
+    for value in fields.values_mut() {
+        integral(value);
+    }
     for reserved in ["type", "target"] {
         if fields.contains_key(reserved) && (reserved == "type" || route.target.is_some()) {
             return Err(ApiError::invalid(format!(
@@ -534,6 +537,23 @@ pub fn build_command<'a>(
     }
     serde_json::from_value(Value::Object(fields))
         .map_err(|e| ApiError::invalid(format!("the body is not a valid `{}`: {e}", route.command)))
+}
+
+/// JSON has one number type, and JSON Schema's `integer` takes `1.0` and `1e3`: a field's value
+/// that is a whole number written with a fraction or exponent is that integer, so the commands'
+/// integer fields (`expires_at`) take it. Only within 2^53 - 1, where every integer is exact.
+fn integral(value: &mut Value) {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if let Some(f) = value.as_f64().filter(|_| value.is_f64()) {
+        if f.fract() == 0.0 && f.abs() <= MAX_SAFE {
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "a whole number within 2^53 - 1, exact as i64"
+            )]
+            let i = f as i64;
+            *value = Value::from(i);
+        }
+    }
 }
 
 #[cfg(test)]

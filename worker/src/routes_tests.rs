@@ -526,3 +526,30 @@ fn allowed_methods_are_those_of_every_route_at_the_path() {
         assert!(allowed_methods(path).contains(method), "{path}");
     }
 }
+
+#[test]
+fn a_whole_number_written_as_a_float_is_that_integer() {
+    let route = COMMAND_ROUTES
+        .iter()
+        .find(|r| r.command == "share")
+        .unwrap();
+    let body = |expires: Value| {
+        Some(json!({"with": [{"user": "bob"}], "level": "view", "expires_at": expires}))
+    };
+    let as_int = build_command(route, sample_param, &[], body(json!(1_700_000_000_000_u64)));
+    for same in [json!(1_700_000_000_000.0_f64), json!(1.7e12)] {
+        assert_eq!(
+            build_command(route, sample_param, &[], body(same)).unwrap(),
+            as_int.clone().unwrap()
+        );
+    }
+    // A fraction, or a number beyond 2^53 - 1, is not an integer field's value.
+    for bad in [json!(1.5), json!(1e300)] {
+        assert_eq!(
+            build_command(route, sample_param, &[], body(bad))
+                .unwrap_err()
+                .code,
+            "invalid"
+        );
+    }
+}
