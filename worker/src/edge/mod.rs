@@ -537,7 +537,11 @@ async fn upload_commit(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
     }
     let result = async {
         let (call, upload) = upload_caller(&req, &ctx)?;
-        let commit: Commit = parse(body_json(&mut req).await?, "`{\"chunks\": N}`")?;
+        let mut body = body_json(&mut req).await?;
+        if let Some(Value::Object(fields)) = body.as_mut() {
+            crate::routes::whole_numbers(fields);
+        }
+        let commit: Commit = parse(body, "`{\"chunks\": N}`")?;
         let msg = WriterCall::UploadCommit {
             org: call.org.clone(),
             actor: call.actor,
