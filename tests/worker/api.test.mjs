@@ -578,6 +578,7 @@ test("tokens: every bad token is a 401 with the JSON error shape, and changes no
   assert.deepEqual((await call(null, "GET", "/v1/health")).json, { status: "ok" });
   // The test-only KV fault switch exists only where ORGSPACE_TEST_FAULTS=true (staleness tests).
   assertError(await call("alice", "POST", `/v1/orgs/${FLOW}/test/kv-fault`, { fail: true }), 404, "not_found", "fault switch");
+  assertError(await call("alice", "GET", `/v1/orgs/${FLOW}/test/writer-calls`), 404, "not_found", "writer call count");
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -114,10 +114,12 @@ test("chunked import: an organization larger than one request body comes in, res
     assert.equal((await call("alice", "PUT", `${base}/chunks/x`, "x", "text/plain")).status, 400);
     assert.equal((await call("alice", "PUT", `${base}/chunks/9`, "x".repeat(CHUNK + 1), "text/plain")).status, 413);
     assert.equal((await call("alice", "POST", `${base}/commit`, JSON.stringify({ chunks: 0 }))).status, 400);
+    assert.equal((await call("alice", "POST", `${base}/commit`, '{"chunks": 1.5}')).status, 400);
   });
 
   await t.test("the commit imports it: the edge answers from it", async () => {
-    const r = await call("alice", "POST", `${base}/commit`, JSON.stringify({ chunks: chunks.length }));
+    // A whole number written as a float is that integer (JSON Schema's `integer`).
+    const r = await call("alice", "POST", `${base}/commit`, `{"chunks": ${chunks.length}.0}`);
     assert.equal(r.status, 201, JSON.stringify(r.json));
     const check = await call("bob", "GET", `/v1/orgs/${org}/check?operation=view&asset=a00001`);
     assert.equal(check.json.allowed, true); // bob owns it

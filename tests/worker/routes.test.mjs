@@ -1,8 +1,9 @@
 // One route table: the command routes of worker/src/routes.rs are the source; the two clients
 // that map commands to routes (tests/worker/api.mjs, used by the tests, the demo and the
 // benchmark; www/src/api.ts, the console's) must name the same method and path shape for every
-// command they know, and the tests' client must know every command. (tests/worker/schemathesis.sh
-// checks worker/openapi.yaml against the same table.) No worker needed: this reads the sources.
+// command they know, and the tests' client must know every command. (worker/src/openapi_tests.rs
+// checks worker/openapi.yaml against the same table, routes and body fields.) No worker needed:
+// this reads the sources.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";

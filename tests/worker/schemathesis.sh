@@ -28,6 +28,8 @@ if [ ! -x node_modules/.bin/wrangler ]; then
   npm ci --no-audit --no-fund
 fi
 
+# The same check, and that every command route's body is documented field by field, runs
+# natively without a worker: cargo test -p orgspace-worker --lib openapi (worker/src/openapi_tests.rs).
 echo "== the document names every route of the code, and only those"
 "$VENV/bin/python" - <<'PY'
 import re, sys, yaml

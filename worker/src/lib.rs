@@ -11,6 +11,7 @@ pub mod auth;
 pub mod flush_plan;
 pub mod kv_shards;
 pub mod locators;
+pub mod outsiders;
 pub mod queries;
 pub mod routes;
 pub mod staleness;

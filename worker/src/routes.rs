@@ -495,6 +495,7 @@ pub fn build_command<'a>(
         Some(Value::Object(map)) => map,
         Some(_) => return Err(ApiError::invalid("the body must be a JSON object")),
     };
+    whole_numbers(&mut fields);
     for reserved in ["type", "target"] {
         if fields.contains_key(reserved) && (reserved == "type" || route.target.is_some()) {
             return Err(ApiError::invalid(format!(
@@ -536,6 +537,35 @@ pub fn build_command<'a>(
         .map_err(|e| ApiError::invalid(format!("the body is not a valid `{}`: {e}", route.command)))
 }
 
+/// JSON has one number type, and JSON Schema's `integer` takes `1.0` and `1e3`: a body field's
+/// value that is a whole number written with a fraction or exponent is that integer, so integer
+/// fields (a grant's `expires_at`, an upload's `chunks`) take it. Only the body's own fields
+/// (values inside them, such as a rule's data values, stay as written), and only within
+/// 2^53 - 1, where every integer is exact.
+pub fn whole_numbers(fields: &mut Map<String, Value>) {
+    for value in fields.values_mut() {
+        integral(value);
+    }
+}
+
+fn integral(value: &mut Value) {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if let Some(f) = value.as_f64().filter(|_| value.is_f64()) {
+        if f.fract() == 0.0 && f.abs() <= MAX_SAFE {
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "a whole number within 2^53 - 1, exact as i64"
+            )]
+            let i = f as i64;
+            *value = Value::from(i);
+        }
+    }
+}
+
 #[cfg(test)]
 #[path = "routes_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "openapi_tests.rs"]
+mod openapi_tests;

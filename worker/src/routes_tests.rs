@@ -15,7 +15,7 @@ use serde_json::json;
 use std::collections::BTreeSet;
 
 /// The value every path parameter takes in these tests.
-fn sample_param(name: &str) -> Option<&'static str> {
+pub(super) fn sample_param(name: &str) -> Option<&'static str> {
     Some(match name {
         "org" => "acme",
         "user" => "bob",
@@ -32,7 +32,7 @@ fn sample_param(name: &str) -> Option<&'static str> {
 }
 
 /// A valid body (without the path's fields) and query string for each command.
-fn sample_input(command: &str) -> (Option<Value>, Vec<(String, String)>) {
+pub(super) fn sample_input(command: &str) -> (Option<Value>, Vec<(String, String)>) {
     let body = match command {
         "create_org" => json!({"name": "Acme", "default_workspace": "main", "mode": "private"}),
         "rename_org" => json!({"name": "Acme Ltd"}),
@@ -524,5 +524,32 @@ fn allowed_methods_are_those_of_every_route_at_the_path() {
     }
     for (method, path) in QUERY_ROUTES {
         assert!(allowed_methods(path).contains(method), "{path}");
+    }
+}
+
+#[test]
+fn a_whole_number_written_as_a_float_is_that_integer() {
+    let route = COMMAND_ROUTES
+        .iter()
+        .find(|r| r.command == "share")
+        .unwrap();
+    let body = |expires: Value| {
+        Some(json!({"with": [{"user": "bob"}], "level": "view", "expires_at": expires}))
+    };
+    let as_int = build_command(route, sample_param, &[], body(json!(1_700_000_000_000_u64)));
+    for same in [json!(1_700_000_000_000.0_f64), json!(1.7e12)] {
+        assert_eq!(
+            build_command(route, sample_param, &[], body(same)).unwrap(),
+            as_int.clone().unwrap()
+        );
+    }
+    // A fraction, or a number beyond 2^53 - 1, is not an integer field's value.
+    for bad in [json!(1.5), json!(1e300)] {
+        assert_eq!(
+            build_command(route, sample_param, &[], body(bad))
+                .unwrap_err()
+                .code,
+            "invalid"
+        );
     }
 }

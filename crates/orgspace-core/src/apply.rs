@@ -68,12 +68,12 @@ pub(crate) fn execute(org: &mut Org, actor: UserIx, cmd: &Command, at: u64) -> O
             name,
             parent,
         } => groups::create_group(org, actor, group, name, parent.as_deref()),
-        Command::DeleteGroup { group } => groups::delete_group(org, actor, group),
+        Command::DeleteGroup { group } => groups::delete_group(org, actor, group, at),
         Command::AddGroupMember { group, user } => {
-            groups::add_group_member(org, actor, group, user)
+            groups::add_group_member(org, actor, group, user, at)
         }
         Command::RemoveGroupMember { group, user } => {
-            groups::remove_group_member(org, actor, group, user)
+            groups::remove_group_member(org, actor, group, user, at)
         }
         Command::CreateWorkspace {
             workspace,

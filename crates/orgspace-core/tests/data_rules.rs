@@ -1834,3 +1834,58 @@ fn d2_workspace_admins_configure_rules_only_in_their_workspace() {
     );
     f.ok(ALICE, row_rules("ops_set", true, false, vec![]));
 }
+
+/// X3 (issue 16): a holder of `manage_user_groups` who is not the dataset's rule admin does not
+/// change who a group with row or column rules reaches: joining would give rows, leaving (or
+/// deleting the group) would lift a hidden column. Once no rule targets the group, both are his.
+#[test]
+fn x3_a_group_manager_does_not_move_members_across_a_groups_data_rules() {
+    let mut f = base();
+    f.ok(
+        ALICE,
+        Command::DefineOrgRole {
+            role: "groups".into(),
+            name: "Groups".into(),
+            points: vec![OrgPoint::ManageUserGroups],
+        },
+    );
+    f.org_member("gil", &["groups"]);
+    f.ok("gil", cmd::create_group("east_team", None));
+    f.ok("gil", cmd::add_to_group("east_team", "frank"));
+    f.ok(
+        "bob",
+        row_rules(
+            SALES,
+            true,
+            false,
+            vec![values_rule(
+                groups(&["east_team"]),
+                "region",
+                json!(["east"]),
+            )],
+        ),
+    );
+    f.ok(
+        "bob",
+        column_rules(SALES, vec![hide(groups(&["east_team"]), "email")]),
+    );
+    f.denied("gil", cmd::add_to_group("east_team", "dave"), Rule::X3);
+    let leave = Command::RemoveGroupMember {
+        group: "east_team".into(),
+        user: "frank".into(),
+    };
+    f.denied("gil", leave.clone(), Rule::X3);
+    f.denied(
+        "gil",
+        Command::DeleteGroup {
+            group: "east_team".into(),
+        },
+        Rule::X3,
+    );
+    // The dataset's owner and org admins configure those rules (D2, D3): nothing changed.
+    assert!(!columns(&scope(&f, "frank", SALES)).contains(&"email".to_string()));
+    f.ok("bob", column_rules(SALES, vec![]));
+    f.ok("bob", row_rules(SALES, false, false, vec![]));
+    f.ok("gil", cmd::add_to_group("east_team", "dave"));
+    f.ok("gil", leave);
+}

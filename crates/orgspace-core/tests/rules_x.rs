@@ -812,3 +812,111 @@ fn x5_invariants_hold_after_every_command() {
     // And the state reached still loads.
     assert!(Engine::from_json(&f.engine.to_json()).is_ok());
 }
+
+/// X3 (issue 16): joining a group hands the newcomer the grants of the group and of the groups
+/// it is nested in (P2), so a holder of `manage_user_groups` who is not an org admin adds
+/// members only to groups whose every active grant he could make himself (A3; a central
+/// authorizer could, O4).
+#[test]
+fn x3_a_group_manager_hands_nobody_grants_he_could_not_make() {
+    let mut f = Fixture::with_mode(Mode::Private);
+    f.ok(
+        ALICE,
+        Command::DefineOrgRole {
+            role: "groups".into(),
+            name: "Groups".into(),
+            points: vec![OrgPoint::ManageUserGroups],
+        },
+    );
+    f.org_member("gil", &["groups"]);
+    f.member("bob", MAIN, &["developer"]);
+    f.member("carl", MAIN, &["visitor"]);
+    f.member("dora", MAIN, &["visitor"]);
+    f.asset("bob", "d1", MAIN, Kind::Dashboard);
+    f.ok("gil", cmd::create_group("team", None));
+    f.ok("gil", cmd::create_group("inner", Some("team")));
+    f.ok("bob", cmd::grant("d1", cmd::group("team"), Level::View));
+    f.denies("carl", Operation::View, "d1", Rule::W7);
+    f.denied("gil", cmd::add_to_group("team", "carl"), Rule::X3);
+    f.denied("gil", cmd::add_to_group("inner", "carl"), Rule::X3);
+    f.denies("carl", Operation::View, "d1", Rule::W7);
+    // A permission admin could make that grant himself (O4), and an org admin holds it (O6).
+    f.org_member("pam", &["permission_admin", "groups"]);
+    f.ok("pam", cmd::add_to_group("team", "carl"));
+    f.allows("carl", Operation::View, "d1", Rule::A1);
+    f.ok(ALICE, cmd::add_to_group("inner", "dora"));
+    // Once the group carries nothing he could not give, staffing it is his (O2).
+    f.ok("bob", cmd::revoke("d1", cmd::group("team")));
+    f.ok("gil", cmd::add_to_group("inner", "bob"));
+}
+
+/// X3 and W1 (issue 16): workspace roles carry rights. A holder of `manage_workspaces` who is
+/// neither an org admin nor an admin of the workspace gives there only roles whose every
+/// (kind, operation) he holds there himself, and never the admin role, which its admins and
+/// org admins give (W1). The same holds when a new member is added into a workspace.
+#[test]
+fn x3_a_workspace_manager_gives_no_role_he_does_not_hold() {
+    let mut f = Fixture::with_mode(Mode::Private);
+    f.ok(
+        ALICE,
+        Command::DefineOrgRole {
+            role: "keeper".into(),
+            name: "Keeper".into(),
+            points: vec![OrgPoint::ManageWorkspaces],
+        },
+    );
+    f.ok(
+        ALICE,
+        Command::DefineOrgRole {
+            role: "staff".into(),
+            name: "Staff".into(),
+            points: vec![OrgPoint::ManageWorkspaces, OrgPoint::ManageMembers],
+        },
+    );
+    f.ok(ALICE, cmd::create_workspace("ops", Mode::Private, None));
+    f.org_member("kim", &["keeper"]);
+    f.member("carl", MAIN, &["visitor"]);
+    f.member("bob", "ops", &["developer"]);
+    f.asset("bob", "o1", "ops", Kind::Dashboard);
+    f.denied("kim", cmd::join("ops", "carl", &["admin"]), Rule::X3);
+    f.denied("kim", cmd::join("ops", "carl", &["visitor"]), Rule::X3);
+    f.denies("carl", Operation::View, "o1", Rule::W5);
+    f.denied(
+        "kim",
+        cmd::set_roles(MAIN, "carl", &["developer"]),
+        Rule::X3,
+    );
+    f.denied("kim", cmd::set_roles(MAIN, "carl", &["admin"]), Rule::X3);
+    f.ok("kim", cmd::set_roles(MAIN, "carl", &["visitor"]));
+    f.ok(ALICE, cmd::set_roles(MAIN, "kim", &["developer"]));
+    f.ok(
+        "kim",
+        cmd::set_roles(MAIN, "carl", &["developer", "analyst"]),
+    );
+    f.denied("kim", cmd::set_roles(MAIN, "carl", &["admin"]), Rule::X3);
+    // Removing members stays his (R1 through manage_workspaces).
+    f.ok("kim", cmd::join(MAIN, "bob", &["visitor"]));
+    f.ok(
+        "kim",
+        Command::RemoveWorkspaceMember {
+            workspace: "ops".into(),
+            user: "bob".into(),
+        },
+    );
+    // Adding a member into a workspace gives its roles too; O7's default seat does not.
+    f.org_member("hal", &["staff"]);
+    let add = |workspace: Option<&str>, roles: &[&str]| Command::AddMember {
+        user: "zed".into(),
+        org_roles: vec![],
+        workspace: workspace.map(Into::into),
+        workspace_roles: strings(roles),
+        attributes: Default::default(),
+    };
+    f.denied("hal", add(Some("ops"), &["admin"]), Rule::X3);
+    f.denied("hal", add(Some("ops"), &["visitor"]), Rule::X3);
+    f.denied("hal", add(None, &["admin"]), Rule::X3);
+    f.ok("hal", add(None, &[]));
+    // Its admins appoint admins (W1).
+    f.member("wendy", "ops", &["admin"]);
+    f.ok("wendy", cmd::join("ops", "carl", &["admin"]));
+}

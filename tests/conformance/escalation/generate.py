@@ -211,7 +211,7 @@ EXPECTED = {
     # -- user groups ---------------------------------------------------------------------------
     "create_group":               "ok   O2   O2   ok   O2   O2   O2   O2   O2",
     "delete_group":               "ok   O2   O2   ok   O2   O2   O2   O2   O2",
-    "add_group_member":           "ok   O2   O2   ok   O2   O2   O2   O2   O2",
+    "add_group_member":           "ok   O2   O2   X3   O2   O2   O2   O2   O2",
     "remove_group_member":        "ok   O2   O2   ok   O2   O2   O2   O2   O2",
     # -- workspaces ----------------------------------------------------------------------------
     "create_workspace":           "ok   W1   W1   W1   W1   W1   W1   W1   W1",
@@ -907,9 +907,11 @@ def attacks():
             cmd("root", C("create_group", group="sub", name="Sub", parent="team")),
             cmd("cust", C("add_group_member", group="sub", user="cust"), D("X3"),
                 "nor a group nested in it (P2)"),
-            cmd("cust", C("add_group_member", group="team", user="carl"), "ok",
-                "others she puts in groups (O2)"),
-            check("carl", "export", "m_dash", True, "A1"),
+            cmd("cust", C("add_group_member", group="team", user="carl"), D("X3"),
+                "nor carl: team carries grants she could not make (issue 16)"),
+            check("carl", "export", "m_dash", False, "A1"),
+            cmd("cust", C("add_group_member", group="old", user="carl"), "ok",
+                "others she puts in groups that carry nothing she could not give (O2)"),
             cmd("root", C("add_group_member", group="old", user="cust"),
                 note="an org admin puts cust in old"),
             cmd("cust", C("remove_group_member", group="old", user="cust"), D("X3"),
@@ -918,12 +920,73 @@ def attacks():
                 "and so could deleting a group she is in"),
             cmd("oadm", C("add_group_member", group="team", user="oadm"), "ok",
                 "org admins hold everything already (O6)"),
-            cmd("cust", C("remove_group_member", group="team", user="carl"), "ok"),
+            cmd("cust", C("remove_group_member", group="team", user="bob"), "ok",
+                "a removal takes grants away; no rule targets team"),
             cmd("root", C("remove_group_member", group="old", user="cust")),
             cmd("cust", C("delete_group", group="old"), "ok", "a group she is not in"),
         ], "X3: nobody raises their own roles. Groups carry grants (A1) and row and column "
            "rules (D2, D3): a holder of manage_user_groups who is not an org admin changes "
            "the groups of others, never her own.")
+
+    add("attack: a group manager handing an accomplice a group's grants (X3, issue 16)",
+        ["X3", "O2", "O4", "O6", "P2", "A1", "A3", "X2"], [
+            check("carl", "view", "t_olga", False, "W5", "carl is no member of ws"),
+            cmd("root", C("add_workspace_member", workspace="ws", user="carl",
+                          roles=["visitor"])),
+            check("carl", "view", "t_olga", False, "W7",
+                  "ws is private: carl sees only what he is granted"),
+            cmd("cust", C("add_group_member", group="team", user="carl"), D("X3"),
+                "cust administers no asset: team's view grant on olga's t_olga is one she "
+                "could not make, so she cannot hand it to carl through team"),
+            check("carl", "view", "t_olga", False, "W7"),
+            cmd("root", C("create_group", group="inner", name="Inner", parent="team")),
+            cmd("cust", C("add_group_member", group="inner", user="carl"), D("X3"),
+                "nor through a group nested in team (P2)"),
+            cmd("root", C("set_org_roles", user="padm", roles=["permission_admin", "people"])),
+            cmd("padm", C("add_group_member", group="team", user="carl"), "ok",
+                "a permission admin could grant view on t_olga himself (O4), so he may"),
+            check("carl", "view", "t_olga", True, "A1"),
+            cmd("olga", C("grant", asset="d_olga", target={"group": "old"}, level="view"),
+                note="olga, the owner, grants old a view on d_olga"),
+            cmd("cust", C("add_group_member", group="old", user="vis"), D("X3")),
+            cmd("olga", C("revoke", asset="d_olga", target={"group": "old"})),
+            cmd("cust", C("add_group_member", group="old", user="vis"), "ok",
+                "old carries nothing now: staffing groups stays hers (O2)"),
+        ], "X3: nobody grants what they do not hold, also through a group. Joining a group "
+           "hands the newcomer every grant the group and the groups it is nested in carry "
+           "(P2); a holder of manage_user_groups who is not an org admin adds someone to a "
+           "group only while she could make each of those grants herself (A3, O4), and "
+           "changes a group's members only while she could configure each row and column "
+           "rule that targets it (D2, D3).")
+
+    add("attack: a workspace manager appointing an accomplice (X3, W1, issue 16)",
+        ["X3", "W1", "R1", "O2", "W5", "X2"], [
+            cmd("root", C("define_org_role", role="keeper", name="Workspace keeper",
+                          points=["manage_workspaces"])),
+            cmd("root", C("set_org_roles", user="mem", roles=["keeper"])),
+            cmd("mem", C("add_workspace_member", workspace="ws", user="carl", roles=["admin"]),
+                D("X3"), "W1: only org admins and ws's admins appoint its admins"),
+            cmd("mem", C("add_workspace_member", workspace="ws", user="carl",
+                         roles=["developer"]),
+                D("X3"), "mem holds no role in ws: he gives none there"),
+            check("carl", "view", "d_olga", False, "W5"),
+            cmd("mem", C("set_workspace_roles", workspace="main", user="carl",
+                         roles=["developer"]),
+                D("X3"), "a visitor of main does not make others developers there"),
+            cmd("mem", C("set_workspace_roles", workspace="main", user="carl",
+                         roles=["admin"]), D("X3")),
+            check("carl", "delete", "m_dash", False, "R4"),
+            cmd("mem", C("set_workspace_roles", workspace="main", user="carl",
+                         roles=["visitor"]), "ok", "roles within his own he may give"),
+            cmd("mem", C("remove_workspace_member", workspace="ws", user="bob"), "ok",
+                "and he removes members (R1 through manage_workspaces)"),
+            cmd("wadm", C("add_workspace_member", workspace="ws", user="carl",
+                          roles=["admin"]), "ok", "ws's admin appoints admins (W1)"),
+        ], "X3: nobody grants what they do not hold. Workspace roles carry rights: a holder "
+           "of manage_workspaces who is neither an org admin nor an admin of the workspace "
+           "gives there only roles whose every permission he holds there himself, never the "
+           "admin role (W1: the org admin who creates a workspace and its admins appoint "
+           "its admins).")
 
     add("attack: a member manager setting her own attributes (X3)",
         ["X3", "O3", "O6", "D2", "X2"], [

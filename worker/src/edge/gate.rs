@@ -4,11 +4,10 @@
 //! member gets one answer (403, P1, the same bytes) whether the organization, the asset, the
 //! workspace or the user they name exists or not, and their questions never reach the writer.
 
-use super::http::now_ms;
+use super::flights;
 use super::reader::fresh_envelope;
-use super::writer::{self, KV_BINDING, WriterCall};
+use super::writer::KV_BINDING;
 use crate::api_error::ApiError;
-use crate::queries::Query;
 use orgspace_core::membership;
 use worker::Env;
 
@@ -30,7 +29,9 @@ pub enum Kind {
 /// question). When there is no envelope in KV (no such organization, or KV has not caught up
 /// with its creation), when it is not fresh, or for a write (a member added a moment ago must be
 /// able to act at once), only the writer can tell: it is asked whether the caller is a member
-/// (`Query::Org`), never the request itself, and any refusal becomes the outsider answer.
+/// (`Query::Org`), never the request itself, and any refusal becomes the outsider answer. Those
+/// asks are bounded per organization and caller (`outsiders.rs`, `flights.rs`), so a flood of
+/// outsider requests costs the writer a few calls a second, whatever they name.
 pub async fn admit(
     env: &Env,
     org: &str,
@@ -60,18 +61,12 @@ pub async fn admit(
             }
         }
     }
-    let probe = WriterCall::Query {
-        org: org.to_string(),
-        actor: actor.to_string(),
-        now: now_ms(),
-        query: Query::Org,
-    };
-    match writer::call(env, org, &probe).await? {
-        (200, _) => Ok(()),
-        (status, _) if status < 500 => Err(membership::outsider().into()),
-        (_, body) => Err(ApiError::internal(format!(
-            "the writer could not say who is a member: {body}"
-        ))),
+    // Only the writer can tell a member added since KV caught up from an outsider; how often
+    // it is asked about callers the envelope does not list is bounded (`outsiders.rs`).
+    if flights::is_member(env, org, actor).await? {
+        Ok(())
+    } else {
+        Err(membership::outsider().into())
     }
 }
 

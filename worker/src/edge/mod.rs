@@ -1,6 +1,7 @@
 //! The Workers runtime binding: the fetch handler, its Router, and the Durable Object.
 
 mod config;
+mod flights;
 mod gate;
 mod headers;
 mod http;
@@ -22,6 +23,8 @@ type Ctx = RouteContext<Config>;
 
 /// The test-only fault switch's route (a constant, so no route table of the API lists it).
 const KV_FAULT_ROUTE: &str = "/v1/orgs/:org/test/kv-fault";
+/// The test-only count of the writer calls the gate and readers made on their own.
+const WRITER_CALLS_ROUTE: &str = "/v1/orgs/:org/test/writer-calls";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -134,7 +137,9 @@ fn router(config: Config) -> Router<'static, Config> {
         .post_async("/v1/orgs/:org/imports/:upload/commit", upload_commit);
     if test_faults {
         // Tests only: a route that exists when `ORGSPACE_TEST_FAULTS=true` (never deployed).
-        router = router.post_async(KV_FAULT_ROUTE, kv_fault);
+        router = router
+            .post_async(KV_FAULT_ROUTE, kv_fault)
+            .get_async(WRITER_CALLS_ROUTE, writer_calls);
     }
     for route in COMMAND_ROUTES {
         let handler = move |req, ctx| command(req, ctx, route);
@@ -532,7 +537,11 @@ async fn upload_commit(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
     }
     let result = async {
         let (call, upload) = upload_caller(&req, &ctx)?;
-        let commit: Commit = parse(body_json(&mut req).await?, "`{\"chunks\": N}`")?;
+        let mut body = body_json(&mut req).await?;
+        if let Some(Value::Object(fields)) = body.as_mut() {
+            crate::routes::whole_numbers(fields);
+        }
+        let commit: Commit = parse(body, "`{\"chunks\": N}`")?;
         let msg = WriterCall::UploadCommit {
             org: call.org.clone(),
             actor: call.actor,
@@ -567,6 +576,14 @@ async fn kv_fault(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
         .await
     }
     .await;
+    respond(result)
+}
+
+/// `GET /v1/orgs/{org}/test/writer-calls`: the attestations and membership probes this isolate
+/// sent the org's writer on its own (`flights.rs`; only with `ORGSPACE_TEST_FAULTS=true`).
+async fn writer_calls(req: Request, ctx: Ctx) -> worker::Result<Response> {
+    let result =
+        authenticate(&req, &ctx).map(|call| (200, json!({"calls": flights::calls(&call.org)})));
     respond(result)
 }
 

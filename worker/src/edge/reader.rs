@@ -4,7 +4,7 @@
 //! than the org envelope says, or a writer that attests a newer version), the question goes to
 //! the organization's writer instead.
 
-use super::writer::{self, WriterCall, with_version};
+use super::writer::with_version;
 use crate::api_error::ApiError;
 use crate::kv_shards::{self, shard_key};
 use crate::locators::{Bucket, bucket_of, locator_key};
@@ -137,8 +137,7 @@ async fn attest(
     let attestation = match from_kv {
         Some(a) if a.is_recent(now, bound_ms) => a,
         _ => {
-            let (status, value) =
-                writer::call(env, org, &WriterCall::Attest { org: org.into() }).await?;
+            let (status, value) = super::flights::attest(env, org).await?;
             if status != 200 {
                 return Err(ApiError::internal("the writer did not attest its version"));
             }

@@ -51,11 +51,12 @@ pub(super) fn create_group(
     }])
 }
 
-pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str) -> Outcome {
+pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str, at: u64) -> Outcome {
     org.require_point(actor, OrgPoint::ManageUserGroups, Rule::O2)?;
     let ix = org.group(group)?;
     let member_of_it = Org::in_group(org.member(actor)?, ix);
     require_not_own_membership(org, actor, member_of_it, group)?;
+    org.require_may_change_group_reach(actor, ix, false, at)?;
     if let Some((child, _)) = org.groups.iter().find(|(_, g)| g.parent == Some(ix)) {
         return Err(conflict(format!(
             "group `{group}` holds group `{}`; delete its subgroups first",
@@ -85,11 +86,18 @@ pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str) -> Outcome
     Ok(events)
 }
 
-pub(super) fn add_group_member(org: &mut Org, actor: UserIx, group: &str, user: &str) -> Outcome {
+pub(super) fn add_group_member(
+    org: &mut Org,
+    actor: UserIx,
+    group: &str,
+    user: &str,
+    at: u64,
+) -> Outcome {
     org.require_point(actor, OrgPoint::ManageUserGroups, Rule::O2)?;
     let gix = org.group(group)?;
     let uix = org.user(user)?;
     require_not_own_membership(org, actor, uix == actor, group)?;
+    org.require_may_change_group_reach(actor, gix, true, at)?;
     if org
         .groups
         .get(gix)
@@ -115,11 +123,13 @@ pub(super) fn remove_group_member(
     actor: UserIx,
     group: &str,
     user: &str,
+    at: u64,
 ) -> Outcome {
     org.require_point(actor, OrgPoint::ManageUserGroups, Rule::O2)?;
     let gix = org.group(group)?;
     let uix = org.user(user)?;
     require_not_own_membership(org, actor, uix == actor, group)?;
+    org.require_may_change_group_reach(actor, gix, false, at)?;
     if org
         .groups
         .get(gix)

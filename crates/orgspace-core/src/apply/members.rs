@@ -214,6 +214,11 @@ pub(super) fn add_member(
         Some(ws) => org.parse_ws_roles(ws, workspace_roles)?,
         None => (0, Vec::new()),
     };
+    // X3, W1: roles named for a workspace are given by the actor; O7's visitor seat in the
+    // default workspace is every new member's.
+    if let (Some(ws), true) = (ws, workspace.is_some() || !workspace_roles.is_empty()) {
+        org.require_may_give_ws_roles(actor, ws, ws_roles.0, &ws_roles.1)?;
+    }
 
     let ix = org.insert_member(user, roles, attributes.clone());
     let mut events = alloc::vec![Event::MemberAdded {

@@ -204,6 +204,7 @@ pub(super) fn add_member(
         )));
     }
     let (presets, custom) = org.parse_ws_roles(ix, roles)?;
+    org.require_may_give_ws_roles(actor, ix, presets, &custom)?;
     org.insert_ws_member(ix, uix, presets, custom);
     let roles = org
         .ws_member_roles(ix, uix)
@@ -280,6 +281,7 @@ pub(super) fn set_roles(
         )));
     }
     let (presets, custom) = org.parse_ws_roles(ix, roles)?;
+    org.require_may_give_ws_roles(actor, ix, presets, &custom)?;
     org.insert_ws_member(ix, uix, presets, custom);
     let roles = org
         .ws_member_roles(ix, uix)

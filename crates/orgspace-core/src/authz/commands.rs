@@ -7,9 +7,10 @@
 use crate::apply::members::OrgRoles;
 use crate::decision::Decision;
 use crate::error::{Refusal, denied, invalid, not_found};
-use crate::model::{Member, MemberRoles, Org, point_bit};
+use crate::model::{Grantee, Member, MemberRoles, Org, point_bit};
+use crate::roles::PresetRole;
 use crate::rule::Rule;
-use crate::table::{AssetIx, FolderIx, UserIx, WorkspaceIx};
+use crate::table::{AssetIx, FolderIx, GroupIx, RoleIx, UserIx, WorkspaceIx};
 use crate::vocab::{Kind, Operation, OrgPoint};
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -317,5 +318,124 @@ impl Org {
         self.assets
             .get(asset)
             .is_some_and(|a| a.owner == user || self.administers(user, a.workspace))
+    }
+}
+
+impl Org {
+    /// X3: joining a group hands the newcomer every grant and every row and column rule the
+    /// group carries, and those of the groups it is nested in (P2); leaving one (or its
+    /// deletion) may lift a column rule. So a member who manages groups through
+    /// `manage_user_groups` changes who a group reaches only while they could make each of those
+    /// themselves: each active grant as a grant of theirs to someone else (A3, and X3's "no
+    /// more than one holds" unless a central authorizer, O4), each rule as its dataset's rule
+    /// admin (D2, D3). With `grants` false only the rules count (a removal takes grants away).
+    /// Org admins hold everything (O6).
+    pub(crate) fn require_may_change_group_reach(
+        &self,
+        actor: UserIx,
+        group: GroupIx,
+        grants: bool,
+        at: u64,
+    ) -> Result<(), Refusal> {
+        let me = self.member(actor)?;
+        if me.org_admin {
+            return Ok(());
+        }
+        let central = self.authorizes_centrally(me);
+        let mut chain: Vec<GroupIx> = Vec::new();
+        let mut next = Some(group);
+        while let Some(g) = next {
+            if chain.contains(&g) {
+                break;
+            }
+            chain.push(g);
+            next = self.groups.get(g).and_then(|x| x.parent);
+        }
+        let names: Vec<&str> = chain.iter().map(|&g| self.groups.id(g)).collect();
+        let refuse = || {
+            Err(denied(
+                Rule::X3,
+                format!(
+                    "group `{}` carries grants or rules `{}` could not make; only those who could \
+                     change who it reaches",
+                    self.groups.id(group),
+                    self.members.id(actor)
+                ),
+            ))
+        };
+        for (aix, asset) in self.assets.iter() {
+            if grants {
+                for grant in &asset.grants {
+                    let Grantee::Group(g) = grant.to else {
+                        continue;
+                    };
+                    if !grant.active(at) || !chain.contains(&g) {
+                        continue;
+                    }
+                    let may_grant = self.decide(actor, Operation::Authorize, aix, at).allowed
+                        && (central
+                            || self.decide(actor, grant.level.operation(), aix, at).allowed);
+                    if !may_grant {
+                        return refuse();
+                    }
+                }
+            }
+            if let Some(sec) = asset.security.as_deref() {
+                let targeted = sec
+                    .row_rules
+                    .iter()
+                    .map(|r| &r.targets)
+                    .chain(sec.column_rules.iter().map(|r| &r.targets))
+                    .any(|t| t.groups.iter().any(|g| names.contains(&g.as_str())));
+                if targeted && self.require_rule_admin(actor, aix, Rule::X3).is_err() {
+                    return refuse();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// X3 and W1: giving workspace roles gives their rights. Its admins and org admins, who hold
+    /// everything in the workspace (R1, O6), give any role; only they appoint its admins (W1:
+    /// the creating org admin and the workspace's admins do). Anyone else who manages it (a
+    /// holder of `manage_workspaces`) gives only roles whose every (kind, operation) scope they
+    /// hold there themselves, so nobody gains through them what they could not do.
+    pub(crate) fn require_may_give_ws_roles(
+        &self,
+        actor: UserIx,
+        ws: WorkspaceIx,
+        presets: u8,
+        custom: &[RoleIx],
+    ) -> Result<(), Refusal> {
+        if self.administers(actor, ws) {
+            return Ok(());
+        }
+        let Some(w) = self.workspaces.get(ws) else {
+            return Err(not_found("unknown workspace"));
+        };
+        let refuse = |what: &str| {
+            Err(denied(
+                Rule::X3,
+                format!(
+                    "`{}` cannot give {what} in workspace `{}`: they do not hold it there",
+                    self.members.id(actor),
+                    self.workspaces.id(ws)
+                ),
+            ))
+        };
+        if presets & PresetRole::Admin.bit() != 0 {
+            return refuse("the admin role (W1: its admins and org admins appoint admins)");
+        }
+        let given = Org::role_table(w, presets, custom);
+        let mine = w.members.get(&actor).map(|r| r.table).unwrap_or_default();
+        let exceeds = Kind::ALL.iter().any(|&k| {
+            Operation::ALL
+                .iter()
+                .any(|&op| given.scope(k, op) > mine.scope(k, op))
+        });
+        if exceeds {
+            return refuse("roles with rights");
+        }
+        Ok(())
     }
 }
