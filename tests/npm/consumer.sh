@@ -19,7 +19,7 @@ npm install --no-audit --no-fund --silent "$work/$tarball"
 
 cat > main.mjs <<'JS'
 import assert from "node:assert/strict";
-import { Engine } from "orgspace";
+import { Engine, commandOperation } from "orgspace";
 
 const at = 1767225600000;
 const engine = new Engine();
@@ -41,6 +41,10 @@ assert.throws(
   (err) => err instanceof Error && err.code === "denied" && err.rule === "R4",
 );
 assert.throws(() => engine.execute("alice", { type: "no_such_command" }, at), (err) => err.code === "invalid");
+// What a page asks before offering a command: the operation its handler requires first.
+assert.equal(commandOperation("delete_asset"), "delete");
+assert.equal(commandOperation("rename_org"), undefined);
+assert.equal(engine.check("carol", commandOperation("modify_asset"), "q3", at).rule, "R4");
 
 const again = Engine.fromSnapshot(engine.toJSON());
 assert.equal(again.version, engine.version);
@@ -49,7 +53,7 @@ JS
 node main.mjs
 
 cat > check.ts <<'TS'
-import { Engine, applyDataScope, type Answer, type Applied, type Command, type DataScope, type Snapshot } from "orgspace";
+import { Engine, applyDataScope, commandOperation, type Answer, type Applied, type Command, type DataScope, type Operation, type Snapshot } from "orgspace";
 
 const engine: Engine = new Engine();
 const at: number = Date.now();
@@ -61,11 +65,12 @@ const ids: string[] = engine.visibleAssets("alice", "sales", at);
 const snapshot: Snapshot | null = engine.toSnapshot();
 const scope: DataScope = { dataset: "d", columns: [{ name: "region", type: "string" }], rows: { in: { column: "region", values: ["east"] } } };
 const rows = applyDataScope(scope, [{ region: "east" }]);
+const op: Operation | undefined = commandOperation("revoke");
 // @ts-expect-error: not a command
 engine.execute("alice", { type: "create_orgg" }, at);
 // @ts-expect-error: not an operation
 engine.check("alice", "fly", "x", at);
-export const summary = [applied.version, rule, ids.length, snapshot?.format, rows.length, engine.version];
+export const summary = [applied.version, rule, ids.length, snapshot?.format, rows.length, engine.version, op];
 TS
 cat > tsconfig.json <<'JSON'
 { "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "lib": ["es2022", "esnext.disposable"], "noEmit": true, "skipLibCheck": false }, "files": ["check.ts"] }

@@ -1,25 +1,19 @@
 // Actions the engine would deny are not offered: each asset command's button asks the engine
-// (`check`) for the operation the command's handler requires, and a denied one is disabled
-// with the rule and the reason beside it and on hover. The console decides nothing itself: the
-// table below only names, per command, what the core's handler asks (`require(actor, op,
-// asset)` in crates/orgspace-core/src/apply/assets.rs), and the API decides again on every
-// change.
+// (`check`) about the operation the command's handler requires first, which the engine itself
+// names (`commandOperation`, from the core's `Command::asset_operation`), and a denied one is
+// disabled with the rule and the reason beside it and on hover. The console decides nothing
+// itself, and the API decides again on every change.
 
-import type { Operation, Rule } from "orgspace";
+import { commandOperation } from "orgspace";
+import type { Command, Rule } from "orgspace";
 import { engine, now, ruleBadge, state } from "./app";
 import { h } from "./dom";
 
-/** The operation each asset command requires of its actor on the asset. */
-export const REQUIRES = {
-  modify_asset: "modify",
-  move_asset: "modify",
-  delete_asset: "delete",
-  share: "share",
-  set_public: "share",
-  grant: "authorize",
-  revoke: "authorize",
-  transfer_ownership: "transfer",
-} as const satisfies Record<string, Operation>;
+/** The asset commands the console offers as buttons. */
+export type AssetCommand = Extract<
+  Command["type"],
+  "modify_asset" | "move_asset" | "delete_asset" | "share" | "set_public" | "grant" | "revoke" | "transfer_ownership"
+>;
 
 /** The engine's answer: allowed or not, the rule and the reason. */
 export interface Verdict {
@@ -30,9 +24,11 @@ export interface Verdict {
 
 /** The engine's decision on `command` for the signed-in user on `asset`; a refusal of the
  * question itself (an asset gone from the view) reads as a denial with its message. */
-export function decision(command: keyof typeof REQUIRES, asset: string): Verdict {
+export function decision(command: AssetCommand, asset: string): Verdict {
   try {
-    return engine().check(state.me, REQUIRES[command], asset, now());
+    const operation = commandOperation(command);
+    if (operation === undefined) throw new Error(`the engine names no asset operation for \`${command}\``);
+    return engine().check(state.me, operation, asset, now());
   } catch (err) {
     const e = err as { rule?: Rule; message?: string };
     return { allowed: false, rule: e.rule, reason: e.message ?? String(err) };

@@ -43,6 +43,7 @@ mod audit;
 mod authz;
 mod batch;
 mod command;
+mod command_check;
 pub mod data;
 mod data_access;
 mod decision;

@@ -265,7 +265,30 @@ fn run(case: &Case, stats: bool) -> Result<(), String> {
     let mut before = engine.snapshot();
     for (i, step) in case.steps.iter().enumerate() {
         let at = |msg: String| format!("step {i} ({step:?}): {msg}");
+        // The question a host asks before offering the command (`Command::check_request`):
+        // when it denies, the command is refused, by the same rule when refused as denied.
+        let asked = step
+            .command
+            .check_request()
+            .and_then(|r| engine.decide(&step.actor, &r, step.at).ok());
         let got = engine.execute(&step.actor, &step.command, step.at);
+        if let Some(d) = asked.filter(|d| !d.allowed) {
+            match &got {
+                Ok(_) => {
+                    return Err(at(format!(
+                        "X2: `check_request` denied by {} but the command was accepted",
+                        d.rule
+                    )));
+                }
+                Err(Refusal::Denied { rule, .. }) if *rule != d.rule => {
+                    return Err(at(format!(
+                        "`check_request` denied by {} but the command was refused by {rule}",
+                        d.rule
+                    )));
+                }
+                Err(_) => {}
+            }
+        }
         let want = model.apply(&step.actor, &step.command, step.at);
         if stats {
             count(&step.command, &got);

@@ -3,7 +3,7 @@
 import { Engine } from "./web/orgspace.js";
 import { OrgspaceError } from "./web/snippets/orgspace/js/errors.js";
 
-export { Engine, applyDataScope } from "./web/orgspace.js";
+export { Engine, applyDataScope, commandOperation } from "./web/orgspace.js";
 export { OrgspaceError, isOrgspaceError } from "./web/snippets/orgspace/js/errors.js";
 
 /** One user's queries (`engine.as(user)`); `at` defaults to the clock of the caller. */

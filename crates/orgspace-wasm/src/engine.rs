@@ -271,3 +271,13 @@ fn apply(scope: &DataScope, rows: JsValue) -> Result<JsValue, JsValue> {
     let rows: Vec<serde_json::Map<String, serde_json::Value>> = from_js(rows, "rows")?;
     to_js(&scope.apply(&rows))
 }
+
+/// The operation on its asset that a command of this `type` requires first (`"delete_asset"`:
+/// `"delete"`), or `undefined` for a command not about one asset: what a page asks the engine
+/// (`check`) before offering the command, without a table of its own.
+#[wasm_bindgen(js_name = commandOperation, unchecked_return_type = "Operation | undefined")]
+#[must_use]
+pub fn command_operation(command_type: &str) -> JsValue {
+    Command::asset_operation(command_type)
+        .map_or(JsValue::UNDEFINED, |op| JsValue::from_str(op.as_str()))
+}
