@@ -227,6 +227,12 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// Lets a copy made for a dry run (`access_diff`) run commands even if it holds only some
+    /// workspaces. Never on an engine that is kept.
+    pub(crate) fn allow_commands(&mut self) {
+        self.partial = false;
+    }
+
     pub(crate) fn org(&self) -> Result<&Org, Refusal> {
         self.org
             .as_ref()
@@ -492,15 +498,26 @@ impl Engine {
             .workspaces
             .get(ws)
             .map_or(Mode::Collaboration, |w| w.mode);
-        let changes = org
-            .mode_switch_changes(ws, to, now)
-            .into_iter()
-            .map(|(u, gains, loses)| SightChange {
-                user: org.members.id(u).into(),
-                gains: gains.into_iter().map(|a| org.assets.id(a).into()).collect(),
-                loses: loses.into_iter().map(|a| org.assets.id(a).into()).collect(),
-            })
-            .collect();
+        // One case of the access diff (issue 15): the asset lists of the switch's diff. Switching
+        // to the mode it is in is refused as a command but is no change as a dry run.
+        let changes = if from == to {
+            Vec::new()
+        } else {
+            let command = Command::SetWorkspaceMode {
+                workspace: workspace.into(),
+                mode: to,
+            };
+            self.access_diff(actor, &command, now)?
+                .lists
+                .into_iter()
+                .filter(|c| c.workspace == workspace && !(c.gains.is_empty() && c.loses.is_empty()))
+                .map(|c| SightChange {
+                    user: c.user,
+                    gains: c.gains,
+                    loses: c.loses,
+                })
+                .collect()
+        };
         Ok(DryRun {
             workspace: workspace.into(),
             from,

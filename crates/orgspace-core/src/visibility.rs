@@ -1,5 +1,5 @@
-//! What a member sees in a workspace's asset list (W7, W8) and how a mode switch would change
-//! it (W9), through the decision procedure (`authz`): stage one per workspace, stage two per
+//! What a member sees in a workspace's asset list (W7, W8) (how a command such as a mode switch
+//! would change it is `access/diff.rs`), through the decision procedure (`authz`): stage one per workspace, stage two per
 //! asset. Each query touches every asset of the workspace at most once.
 
 use crate::authz::{GrantMatch, Reach, verdict};
@@ -144,8 +144,7 @@ impl Org {
         let Some(ws) = self.workspaces.get(ws_ix) else {
             return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
         };
-        let sees_all = self.administers(user, ws_ix)
-            || (ws.mode == Mode::Collaboration && ws.members.contains_key(&user));
+        let sees_all = self.sees_all_folders(user, ws_ix);
         let assets = self.visible_assets_in(user, ws_ix, ws.mode, now)?;
         if sees_all {
             return Ok(ws.folders.clone());
@@ -169,44 +168,56 @@ impl Org {
             .collect())
     }
 
-    /// For a switch of the workspace to `to`: per member, the assets they would start and stop
-    /// seeing (W9). Members who see everything in either mode never appear.
-    pub(crate) fn mode_switch_changes(
-        &self,
-        ws_ix: WorkspaceIx,
-        to: Mode,
-        now: u64,
-    ) -> Vec<(UserIx, Vec<AssetIx>, Vec<AssetIx>)> {
-        let Some(ws) = self.workspaces.get(ws_ix) else {
-            return Vec::new();
+    /// Whether the member sees every folder of the workspace (W7): those who administer it,
+    /// and every member of a collaboration workspace.
+    pub(crate) fn sees_all_folders(&self, user: UserIx, ws_ix: WorkspaceIx) -> bool {
+        self.administers(user, ws_ix)
+            || self
+                .workspaces
+                .get(ws_ix)
+                .is_some_and(|ws| ws.mode == Mode::Collaboration && ws.members.contains_key(&user))
+    }
+
+    /// Whether one asset is in the member's list of its workspace: `visible_assets_in` for one
+    /// asset (the same stage one, the same stage two), for questions about a few assets.
+    pub(crate) fn lists_asset(&self, user: UserIx, asset_ix: AssetIx, now: u64) -> bool {
+        let (Some(member), Some(asset)) = (self.members.get(user), self.assets.get(asset_ix))
+        else {
+            return false;
         };
-        let mut users: Vec<UserIx> = ws.members.keys().copied().collect();
-        crate::sort::sort_unstable_by(&mut users, |a, b| {
-            self.members.id(*a).cmp(self.members.id(*b))
-        });
-        let mut out = Vec::new();
-        for user in users {
-            let (Ok(before), Ok(after)) = (
-                self.visible_assets_in(user, ws_ix, ws.mode, now),
-                self.visible_assets_in(user, ws_ix, to, now),
-            ) else {
-                continue;
-            };
-            let before_set: HashSet<AssetIx> = before.iter().copied().collect();
-            let after_set: HashSet<AssetIx> = after.iter().copied().collect();
-            let gains: Vec<AssetIx> = after
-                .into_iter()
-                .filter(|a| !before_set.contains(a))
-                .collect();
-            let loses: Vec<AssetIx> = before
-                .into_iter()
-                .filter(|a| !after_set.contains(a))
-                .collect();
-            if !gains.is_empty() || !loses.is_empty() {
-                out.push((user, gains, loses));
+        let Some(ws) = self.workspaces.get(asset.workspace) else {
+            return false;
+        };
+        let reach = self.reach(member, user, Operation::View, asset.workspace);
+        match reach {
+            Reach::All(_) => true,
+            Reach::Outside(_) => false,
+            Reach::Roles { .. } if ws.mode == Mode::Collaboration => true,
+            reach => {
+                let granted = asset.grants.iter().any(|g| {
+                    g.active(now)
+                        && match g.to {
+                            Grantee::User(u) => u == user,
+                            Grantee::Group(grp) => Org::in_group(member, grp),
+                        }
+                });
+                let grant = if granted {
+                    GrantMatch::Active(Level::View, None)
+                } else {
+                    GrantMatch::None
+                };
+                verdict(
+                    &reach,
+                    user,
+                    Operation::View,
+                    asset.kind,
+                    asset.owner,
+                    asset.public,
+                    |_| grant,
+                )
+                .allowed()
             }
         }
-        out
     }
 }
 
