@@ -174,6 +174,7 @@ impl Org {
             return Some(self.access(user, &d, None)).map(|mut a| {
                 if d.rule == Rule::W7 {
                     a.basis = Basis::Collaboration;
+                    a.role = None;
                     a.reason = "every member of a collaboration workspace sees every folder".into();
                 }
                 a
