@@ -219,6 +219,46 @@ impl Org {
             }
         }
     }
+
+    /// For a switch of the workspace to `to`: per member, the assets they would start and stop
+    /// seeing (W9). Members who see everything in either mode never appear.
+    pub(crate) fn mode_switch_changes(
+        &self,
+        ws_ix: WorkspaceIx,
+        to: Mode,
+        now: u64,
+    ) -> Vec<(UserIx, Vec<AssetIx>, Vec<AssetIx>)> {
+        let Some(ws) = self.workspaces.get(ws_ix) else {
+            return Vec::new();
+        };
+        let mut users: Vec<UserIx> = ws.members.keys().copied().collect();
+        crate::sort::sort_unstable_by(&mut users, |a, b| {
+            self.members.id(*a).cmp(self.members.id(*b))
+        });
+        let mut out = Vec::new();
+        for user in users {
+            let (Ok(before), Ok(after)) = (
+                self.visible_assets_in(user, ws_ix, ws.mode, now),
+                self.visible_assets_in(user, ws_ix, to, now),
+            ) else {
+                continue;
+            };
+            let before_set: HashSet<AssetIx> = before.iter().copied().collect();
+            let after_set: HashSet<AssetIx> = after.iter().copied().collect();
+            let gains: Vec<AssetIx> = after
+                .into_iter()
+                .filter(|a| !before_set.contains(a))
+                .collect();
+            let loses: Vec<AssetIx> = before
+                .into_iter()
+                .filter(|a| !after_set.contains(a))
+                .collect();
+            if !gains.is_empty() || !loses.is_empty() {
+                out.push((user, gains, loses));
+            }
+        }
+        out
+    }
 }
 
 /// A set of indexes (of assets, of workspaces) as a bitmap: building and probing it costs less

@@ -277,6 +277,53 @@ fn view_as_agrees(e: &Engine, now: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// W9: the mode-switch dry run is the access diff of `set_workspace_mode`, its asset lists.
+fn mode_switch_agrees(e: &Engine, now: u64) -> Result<(), String> {
+    for actor in USERS {
+        for ws in WORKSPACES {
+            for mode in [
+                orgspace_core::Mode::Private,
+                orgspace_core::Mode::Collaboration,
+            ] {
+                let Ok(run) = e.mode_switch_dry_run(actor, ws, mode, now) else {
+                    continue;
+                };
+                if run.from == mode {
+                    continue;
+                }
+                let cmd = orgspace_core::Command::SetWorkspaceMode {
+                    workspace: (*ws).to_string(),
+                    mode,
+                };
+                let d = e.access_diff(actor, &cmd, now).map_err(|r| r.to_string())?;
+                let from_diff: Vec<(String, Vec<String>, Vec<String>)> = d
+                    .lists
+                    .iter()
+                    .filter(|c| c.workspace == *ws && !(c.gains.is_empty() && c.loses.is_empty()))
+                    .map(|c| (c.user.clone(), c.gains.clone(), c.loses.clone()))
+                    .collect();
+                let from_run: Vec<(String, Vec<String>, Vec<String>)> = run
+                    .changes
+                    .iter()
+                    .map(|c| {
+                        let mut g = c.gains.clone();
+                        let mut l = c.loses.clone();
+                        g.sort();
+                        l.sort();
+                        (c.user.clone(), g, l)
+                    })
+                    .collect();
+                if from_diff != from_run {
+                    return Err(format!(
+                        "{actor} {ws} to {mode}: dry run {from_run:?}, diff {from_diff:?}"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn run(case: &Case) -> Result<(), String> {
     let mut engine = case.new_engine()?;
     for (i, step) in case.steps.iter().enumerate() {
@@ -298,6 +345,7 @@ fn run(case: &Case) -> Result<(), String> {
         who_agrees(&engine, now).map_err(|e| format!("after step {i}: {e}"))?;
         if i % 3 == 0 {
             view_as_agrees(&engine, now).map_err(|e| format!("after step {i}: {e}"))?;
+            mode_switch_agrees(&engine, now).map_err(|e| format!("after step {i}: {e}"))?;
         }
     }
     Ok(())
