@@ -102,8 +102,8 @@ enum Cmd {
         #[arg(default_value = "view")]
         operation: String,
     },
-    /// What a command would change in access, without running it (issue 15): JSON `{version,
-    /// events, gains, loses, lists}`; exit 2 when the command itself would be denied.
+    /// What a command would change in access, without running it (issue 15): JSON
+    /// `{events, gains, loses, lists}`; exit 2 when the command itself would be denied.
     Diff {
         /// The snapshot to answer from.
         #[arg(long)]

@@ -101,7 +101,7 @@ impl Engine {
     }
 
     /// What `command` would change in access if `actor` ran it at `now`, without running it:
-    /// `{version, events, gains, loses, lists}`. Throws the command's own refusal.
+    /// `{events, gains, loses, lists}`. Throws the command's own refusal.
     #[wasm_bindgen(js_name = accessDiff, unchecked_return_type = "AccessDiff")]
     pub fn access_diff(
         &self,

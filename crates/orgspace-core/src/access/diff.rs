@@ -56,9 +56,8 @@ pub struct ListChange {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessDiff {
-    /// The version the command would produce.
-    pub version: u64,
-    /// The events it would record.
+    /// The events it would record. (No version: hosts answer with the version the diff was
+    /// computed at; the command would make it one more.)
     pub events: Vec<Event>,
     /// What it would allow that is denied now, by user, asset and operation.
     pub gains: Vec<AccessTriple>,
@@ -411,7 +410,6 @@ impl Engine {
         let applied = after.execute(actor, command, at)?;
         let (gains, loses, lists) = compare(self.org()?, after.org()?, at);
         Ok(AccessDiff {
-            version: applied.version,
             events: applied.events,
             gains,
             loses,
