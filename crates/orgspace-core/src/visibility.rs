@@ -149,6 +149,15 @@ impl Org {
         if sees_all {
             return Ok(ws.folders.clone());
         }
+        Ok(self.folders_holding(ws, assets))
+    }
+
+    /// The folders of a workspace that hold, at any depth, one of `assets` (W7, W8), by id.
+    pub(crate) fn folders_holding(
+        &self,
+        ws: &Workspace,
+        assets: impl IntoIterator<Item = AssetIx>,
+    ) -> Vec<FolderIx> {
         let mut shown: HashSet<FolderIx> = HashSet::new();
         for ix in assets {
             let mut at = self.assets.get(ix).and_then(|a| a.folder);
@@ -160,12 +169,11 @@ impl Org {
                 at = self.folders.get(folder).and_then(|f| f.parent);
             }
         }
-        Ok(ws
-            .folders
+        ws.folders
             .iter()
             .copied()
             .filter(|f| shown.contains(f))
-            .collect())
+            .collect()
     }
 
     /// Whether the member sees every folder of the workspace (W7): those who administer it,
@@ -181,8 +189,20 @@ impl Org {
     /// Whether one asset is in the member's list of its workspace: `visible_assets_in` for one
     /// asset (the same stage one, the same stage two), for questions about a few assets.
     pub(crate) fn lists_asset(&self, user: UserIx, asset_ix: AssetIx, now: u64) -> bool {
-        let (Some(member), Some(asset)) = (self.members.get(user), self.assets.get(asset_ix))
-        else {
+        self.members
+            .get(user)
+            .is_some_and(|m| self.lists_asset_as(m, user, asset_ix, now))
+    }
+
+    /// [`Org::lists_asset`] for a member's state given apart (the access diff's).
+    pub(crate) fn lists_asset_as(
+        &self,
+        member: &Member,
+        user: UserIx,
+        asset_ix: AssetIx,
+        now: u64,
+    ) -> bool {
+        let Some(asset) = self.assets.get(asset_ix) else {
             return false;
         };
         let Some(ws) = self.workspaces.get(asset.workspace) else {

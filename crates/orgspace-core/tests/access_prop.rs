@@ -23,7 +23,7 @@
 )]
 mod gen_;
 
-use gen_::{Case, FOLDERS, USERS, WORKSPACES};
+use gen_::{Case, FOLDERS, GROUPS, USERS, WORKSPACES};
 use orgspace_core::{Engine, Operation, PERSONAL_PREFIX};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::collections::{BTreeMap, BTreeSet};
@@ -324,6 +324,42 @@ fn mode_switch_agrees(e: &Engine, now: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// P2: every group membership change an org admin could make now (the diff's own path for
+/// them, `group_membership_diff`), run on a copy and compared as for any command.
+fn group_changes_agree(e: &Engine, now: u64) -> Result<(), String> {
+    for group in GROUPS {
+        for user in USERS {
+            for cmd in [
+                orgspace_core::Command::AddGroupMember {
+                    group: (*group).to_string(),
+                    user: (*user).to_string(),
+                },
+                orgspace_core::Command::RemoveGroupMember {
+                    group: (*group).to_string(),
+                    user: (*user).to_string(),
+                },
+            ] {
+                let mut after = e.clone();
+                let diff = e.access_diff("alice", &cmd, now);
+                match (&diff, after.execute("alice", &cmd, now)) {
+                    (Ok(d), Ok(a)) => {
+                        if d.events != a.events {
+                            return Err(format!(
+                                "{cmd:?}: events {:?} vs {:?}",
+                                d.events, a.events
+                            ));
+                        }
+                        diff_agrees(e, &after, d, now).map_err(|x| format!("{cmd:?}: {x}"))?;
+                    }
+                    (Err(x), Err(y)) if *x == y => {}
+                    (d, r) => return Err(format!("{cmd:?}: diff {d:?} but execute {r:?}")),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn run(case: &Case) -> Result<(), String> {
     let mut engine = case.new_engine()?;
     for (i, step) in case.steps.iter().enumerate() {
@@ -346,6 +382,9 @@ fn run(case: &Case) -> Result<(), String> {
         if i % 3 == 0 {
             view_as_agrees(&engine, now).map_err(|e| format!("after step {i}: {e}"))?;
             mode_switch_agrees(&engine, now).map_err(|e| format!("after step {i}: {e}"))?;
+        }
+        if i % 4 == 3 {
+            group_changes_agree(&engine, now).map_err(|e| format!("after step {i}: {e}"))?;
         }
     }
     Ok(())
