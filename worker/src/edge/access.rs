@@ -102,7 +102,7 @@ pub async fn view_as(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
         no_body(body_json(&mut req).await?)?;
         let user = param(&ctx, "user")?;
         let workspace = param(&ctx, "workspace")?;
-        let (_, recorded) = writer::call(
+        let (status, recorded) = writer::call(
             &ctx.env,
             &call.org,
             &WriterCall::Execute {
@@ -117,6 +117,10 @@ pub async fn view_as(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
             },
         )
         .await?;
+        if !(200..300).contains(&status) {
+            // Refused (R1, P1, not found...): nothing was recorded and nothing is answered.
+            return Ok((status, recorded));
+        }
         // Answered at least at the version that recorded it, so the answer names a version
         // whose audit log holds the view.
         let min = recorded
