@@ -180,7 +180,43 @@ async function runStep(host, step, now) {
     const canon = (rows) => rows.map((row) => Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1))));
     return Array.isArray(e) && same(canon(e), canon(r.value)) ? null : mismatch(e, r.value);
   }
+  if ("who_has_access" in step || "access_diff" in step || "view_as" in step) {
+    const r = await attempt(() => accessAnswer(host, step, now));
+    if (r.err) return refusedAs(r);
+    return e && typeof e === "object" && !Array.isArray(e) && holds(e, r.value) ? null : mismatch(e, r.value);
+  }
   return `unknown step: ${JSON.stringify(Object.keys(step))}`;
+}
+
+/**
+ * The access steps (issue 15): `who_has_access` walks every page two members at a time (so
+ * cursors are exercised) and answers `{members}`; `access_diff` and `view_as` answer as the host
+ * does. The host methods: `whoHasAccess(as, {asset, operation} | {folder}, cursor, limit, now)`
+ * (one page), `accessDiff(as, command, now)`, `viewAs(as, user, workspace, now)`.
+ */
+async function accessAnswer(host, step, now) {
+  if ("access_diff" in step) return host.accessDiff(step.as, step.access_diff, now);
+  if ("view_as" in step) return host.viewAs(step.as, step.view_as.user, step.view_as.workspace, now);
+  const members = [];
+  let cursor = null;
+  for (;;) {
+    const page = await host.whoHasAccess(step.as, step.who_has_access, cursor, 2, now);
+    members.push(...page.members);
+    if (page.next === undefined || page.next === null) return { members };
+    cursor = page.next;
+  }
+}
+
+/** Whether `actual` holds `expected`: objects by the expected keys, arrays element by element. */
+function holds(expected, actual) {
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && expected.length === actual.length && expected.every((x, i) => holds(x, actual[i]));
+  }
+  if (expected !== null && typeof expected === "object") {
+    return actual !== null && typeof actual === "object" && !Array.isArray(actual) &&
+      Object.entries(expected).every(([k, v]) => k in actual && holds(v, actual[k]));
+  }
+  return expected === actual;
 }
 
 /**

@@ -106,3 +106,30 @@ test("import and require share one module instance; orgspace/web starts from byt
   assert.deepEqual(demo(web).as("carol").visibleAssets("sales", at), ["q3"]);
   assert.throws(() => demo(web).as("carol").execute({ type: "delete_asset", asset: "q3" }, at), (err) => err instanceof web.OrgspaceError && err.rule === "R4");
 });
+
+test("A3, X1, W9, R1: the access questions in the Node entry; the browser entry does not carry them", async () => {
+  const engine = demo(node);
+  const first = engine.whoHasAccess("alice", "q3", "view", null, 1, at);
+  assert.deepEqual(first.members.map((m) => [m.user, m.basis, m.rule]), [["alice", "org_admin", "O6"]]);
+  const second = engine.whoHasAccess("alice", "q3", "view", first.next, 1, at);
+  assert.deepEqual(second.members.map((m) => [m.user, m.basis, m.level]), [["carol", "grant", "view"]]);
+  assert.equal(second.next, undefined);
+  assert.throws(() => engine.whoHasAccess("carol", "q3", "view", null, null, at), (err) => node.isOrgspaceError(err, "denied") && err.rule === "A3");
+  assert.throws(() => engine.whoHasAccess("alice", "q3", "view", null, 0, at), (err) => node.isOrgspaceError(err, "invalid"));
+  assert.deepEqual(engine.whoSeesFolder("alice", "f", undefined, undefined, at).members.map((m) => m.user), ["alice", "carol"]);
+
+  const before = engine.toJSON();
+  const diff = engine.accessDiff("alice", { type: "revoke", asset: "q3", target: { user: "carol" } }, at);
+  assert.deepEqual(diff.loses, [{ user: "carol", asset: "q3", operation: "view" }]);
+  assert.deepEqual(diff.lists, [{ user: "carol", workspace: "sales", gains: [], loses: ["q3"], appear: [], disappear: ["f"] }]);
+  assert.equal(engine.toJSON(), before, "a dry run changes nothing");
+  assert.throws(() => engine.accessDiff("carol", { type: "set_public", asset: "q4", public: true }, at), (err) => node.isOrgspaceError(err, "denied"));
+
+  const view = engine.viewAs("alice", "carol", "sales", at);
+  assert.deepEqual(view.assets, [{ id: "q3", operations: ["view"] }]);
+  assert.deepEqual(view.folders, ["f"]);
+  assert.throws(() => engine.viewAs("carol", "alice", "sales", at), (err) => node.isOrgspaceError(err, "denied") && err.rule === "R1");
+
+  const web = await entry("index.js");
+  assert.equal(typeof web.Engine.prototype.whoHasAccess, "undefined", "the browser module stays small (feature node)");
+});

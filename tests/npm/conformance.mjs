@@ -81,6 +81,12 @@ function npmHost() {
     visibleFolders: (as, ws, now) => engine.visibleFolders(as, ws, now),
     filter: (as, op, assets, now) => engine.filter(as, op, assets, now),
     dryRun: (as, ws, mode, now) => engine.modeSwitchDryRun(as, ws, mode, now),
+    whoHasAccess: (as, q, cursor, limit, now) =>
+      q.folder !== undefined
+        ? engine.whoSeesFolder(as, q.folder, cursor, limit, now)
+        : engine.whoHasAccess(as, q.asset, q.operation, cursor, limit, now),
+    accessDiff: (as, command, now) => engine.accessDiff(as, command, now),
+    viewAs: (as, user, ws, now) => engine.viewAs(as, user, ws, now),
     dataScope: (as, ds, now) => engine.dataScope(as, ds, now),
     preview: (as, ds, rows, now) => engine.previewRows(as, ds, rows, now),
     dataScopeThrough: (as, ds, through, now) => engine.dataScopeThrough(as, ds, through, now),

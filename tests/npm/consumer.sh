@@ -53,7 +53,7 @@ JS
 node main.mjs
 
 cat > check.ts <<'TS'
-import { Engine, applyDataScope, commandOperation, type Answer, type Applied, type Command, type DataScope, type Operation, type Snapshot } from "orgspace";
+import { Engine, applyDataScope, commandOperation, type AccessDiff, type AccessPage, type Answer, type Applied, type Command, type DataScope, type Operation, type Snapshot, type ViewAs } from "orgspace";
 
 const engine: Engine = new Engine();
 const at: number = Date.now();
@@ -66,11 +66,18 @@ const snapshot: Snapshot | null = engine.toSnapshot();
 const scope: DataScope = { dataset: "d", columns: [{ name: "region", type: "string" }], rows: { in: { column: "region", values: ["east"] } } };
 const rows = applyDataScope(scope, [{ region: "east" }]);
 const op: Operation | undefined = commandOperation("revoke");
+// The access questions (issue 15; the Node entry carries them).
+const page: AccessPage = engine.whoHasAccess("alice", "x", "view", null, 10, at);
+const basis: string | undefined = page.members[0]?.basis;
+const diff: AccessDiff = engine.accessDiff("alice", { type: "set_public", asset: "x", public: true }, at);
+const view: ViewAs = engine.viewAs("alice", "bob", "sales", at);
+// @ts-expect-error: not an operation
+engine.whoHasAccess("alice", "x", "fly", null, null, at);
 // @ts-expect-error: not a command
 engine.execute("alice", { type: "create_orgg" }, at);
 // @ts-expect-error: not an operation
 engine.check("alice", "fly", "x", at);
-export const summary = [applied.version, rule, ids.length, snapshot?.format, rows.length, engine.version, op];
+export const summary = [applied.version, rule, ids.length, snapshot?.format, rows.length, engine.version, op, basis, diff.gains.length, view.assets.length];
 TS
 cat > tsconfig.json <<'JSON'
 { "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "lib": ["es2022", "esnext.disposable"], "noEmit": true, "skipLibCheck": false }, "files": ["check.ts"] }

@@ -81,7 +81,11 @@ export function httpHost(client, org) {
       const c = ownOrg ? { ...command, org } : command;
       let answer;
       try {
-        answer = await client.execute(org, as, c, now);
+        // `view_as` is recorded by the route that answers the view (docs/api.md).
+        answer =
+          c?.type === "view_as" && typeof c.user === "string" && typeof c.workspace === "string"
+            ? await client.request(as, "POST", `/v1/orgs/${enc(org)}/workspaces/${enc(c.workspace)}/view-as/${enc(c.user)}`, undefined, { now })
+            : await client.execute(org, as, c, now);
       } catch (err) {
         // Before the organization exists nobody is a member of it: the edge gives the
         // outsider's answer (P1), where the core, which knows there is no organization, says
@@ -125,6 +129,16 @@ export function httpHost(client, org) {
     visibleFolders: async (as, ws, now) => (await send(as, "GET", `/workspaces/${enc(ws)}/folders${q()}`, undefined, now)).ids,
     filter: async (as, operation, assets, now) =>
       (await outsiderAs(send(as, "POST", `/filter${q()}`, { operation, assets }, now), () => ({ assets: [] }))).assets,
+    whoHasAccess: (as, w, cursor, limit, now) => {
+      const page = `${cursor === null ? "" : `&cursor=${enc(cursor)}`}&limit=${limit}`;
+      return w.folder !== undefined
+        ? send(as, "GET", `/folders/${enc(w.folder)}/access${q()}${page}`, undefined, now)
+        : send(as, "GET", `/assets/${enc(w.asset)}/access${q()}&operation=${enc(w.operation)}${page}`, undefined, now);
+    },
+    accessDiff: (as, command, now) => send(as, "POST", `/access-diff${q()}`, command, now),
+    // A scenario's view_as step asks without recording; the edge records every view, so the
+    // route's answer is the same view with one more audit entry (the runner reads the version).
+    viewAs: (as, user, ws, now) => send(as, "POST", `/workspaces/${enc(ws)}/view-as/${enc(user)}${q()}`, undefined, now),
     dryRun: (as, ws, mode, now) => send(as, "GET", `/workspaces/${enc(ws)}/mode-dry-run${q()}&mode=${enc(mode)}`, undefined, now),
     dataScope: (as, ds, now) => send(as, "GET", `/assets/${enc(ds)}/data-scope${q()}`, undefined, now),
     preview: async (as, ds, rows, now) => (await send(as, "POST", `/assets/${enc(ds)}/preview${q()}`, { rows }, now)).rows,

@@ -90,6 +90,43 @@ pub enum Query {
     },
     /// The caller's view of the organization: a snapshot holding only what they may see.
     View,
+    /// Who may perform `operation` on an asset, and why: one page (issue 15, A3).
+    WhoHasAccess {
+        /// The asset.
+        asset: String,
+        /// The operation.
+        operation: Operation,
+        /// The previous page's `next`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cursor: Option<String>,
+        /// Members per page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+    /// Who sees a folder, and why: one page (issue 15, W7).
+    WhoSeesFolder {
+        /// The folder.
+        folder: String,
+        /// The previous page's `next`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cursor: Option<String>,
+        /// Members per page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+    /// What a command would change in access, not applied (issue 15). Its effects may reach
+    /// any workspace, so the writer, which holds them all, answers.
+    AccessDiff {
+        /// The command.
+        command: orgspace_core::Command,
+    },
+    /// A workspace as another member sees it (issue 15, R1, O6).
+    ViewAs {
+        /// The member.
+        user: String,
+        /// The workspace.
+        workspace: String,
+    },
 }
 
 impl Query {
@@ -182,6 +219,7 @@ impl Query {
         match self {
             Query::VisibleAssets { workspace }
             | Query::VisibleFolders { workspace }
+            | Query::ViewAs { workspace, .. }
             | Query::DryRun { workspace, .. } => Some(vec![workspace.as_str()]),
             Query::Filter {
                 workspace: Some(workspace),
@@ -210,7 +248,7 @@ impl Query {
                 ..
             } => vec![dataset.as_str(), through.as_str()],
             Query::Sql { dataset, .. } => vec![dataset.as_str()],
-            Query::Asset { asset } => vec![asset.as_str()],
+            Query::Asset { asset } | Query::WhoHasAccess { asset, .. } => vec![asset.as_str()],
             _ => Vec::new(),
         }
     }
@@ -221,6 +259,9 @@ impl Query {
         matches!(
             self,
             Query::View
+                | Query::AccessDiff { .. }
+                // Folders have no locators: the writer finds them.
+                | Query::WhoSeesFolder { .. }
                 | Query::Filter {
                     workspace: None,
                     ..
@@ -316,6 +357,28 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
         Query::View => {
             let view = engine.snapshot_for(actor, now)?;
             serde_json::to_value(view).map_err(|e| ApiError::internal(e.to_string()))
+        }
+        Query::WhoHasAccess {
+            asset,
+            operation,
+            cursor,
+            limit,
+        } => to_value(&engine.who_has_access(
+            actor,
+            asset,
+            *operation,
+            cursor.as_deref(),
+            *limit,
+            now,
+        )?),
+        Query::WhoSeesFolder {
+            folder,
+            cursor,
+            limit,
+        } => to_value(&engine.who_sees_folder(actor, folder, cursor.as_deref(), *limit, now)?),
+        Query::AccessDiff { command } => to_value(&engine.access_diff(actor, command, now)?),
+        Query::ViewAs { user, workspace } => {
+            to_value(&engine.view_as(actor, user, workspace, now)?)
         }
     }
 }

@@ -141,7 +141,9 @@ pub fn dirty_parts(events: &[Event]) -> Dirty {
             | Event::DatasetSecuritySet { workspace, .. } => {
                 d.workspaces.insert(workspace.clone());
             }
-            Event::OrgRenamed { .. }
+            // A view-as record changes only the org part (its audit log and version).
+            Event::ViewedAs { .. }
+            | Event::OrgRenamed { .. }
             | Event::OrgRolesSet { .. }
             | Event::AttributesSet { .. }
             | Event::OrgRoleDefined { .. }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod access;
 pub mod check;
 pub mod conformance;
 pub mod sql;

@@ -373,3 +373,121 @@ fn validate_refuses_an_unknown_format_and_non_snapshots() {
     assert_eq!(code, 1);
     assert!(err.contains("nonexistent"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// who-has-access, diff, view-as (issue 15)
+
+fn ask(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let snap = fixture("snapshots/org.json");
+    let mut all = vec![
+        args[0],
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--at",
+        "1700000000000",
+    ];
+    all.extend_from_slice(&args[1..]);
+    let (code, out, err) = run(&all);
+    let json = serde_json::from_str(&out).unwrap_or(serde_json::Value::Null);
+    (code, json, err)
+}
+
+#[test]
+fn who_has_access_prints_each_member_with_the_reason_a3_refuses_others() {
+    let (code, page, _) = ask(&["who-has-access", "--as", "bob", "q3", "view"]);
+    assert_eq!(code, 0);
+    let got: Vec<(&str, &str)> = page["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["user"].as_str().unwrap(), m["basis"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [("alice", "org_admin"), ("bob", "owner"), ("carol", "grant")]
+    );
+    let (code, page, _) = ask(&["who-has-access", "--as", "alice", "--limit", "2", "q3"]);
+    assert_eq!((code, page["next"].as_str()), (0, Some("bob")));
+    let (code, _, _) = ask(&["who-has-access", "--as", "alice", "--cursor", "bob", "q3"]);
+    assert_eq!(code, 0);
+    let (code, page, _) = ask(&["who-has-access", "--as", "alice", "--folder", "reports"]);
+    assert_eq!(
+        (code, page["members"].as_array().map(Vec::len)),
+        (0, Some(3))
+    );
+    let (code, _, err) = ask(&["who-has-access", "--as", "carol", "q3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("A3"), "{err}");
+    let (code, _, err) = ask(&["who-has-access", "--as", "bob", "q3", "fly"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+#[test]
+fn diff_prints_what_a_command_would_change_and_refuses_what_the_actor_could_not_run() {
+    let revoke = r#"{"type": "revoke", "asset": "q3", "target": {"user": "carol"}}"#;
+    let (code, diff, _) = ask(&["diff", "--as", "bob", revoke]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        diff["loses"],
+        serde_json::json!([{"user": "carol", "asset": "q3", "operation": "view"}])
+    );
+    let (code, _, err) = ask(&["diff", "--as", "carol", revoke]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = ask(&["diff", "--as", "bob", "{\"type\": \"nothing\"}"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+#[test]
+fn view_as_shows_the_members_workspace_r1_refuses_others_and_record_audits_it() {
+    let (code, view, _) = ask(&["view-as", "--as", "alice", "carol", "sales"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        view["assets"],
+        serde_json::json!([{"id": "q3", "operations": ["view"]}])
+    );
+    assert_eq!(view["folders"], serde_json::json!(["reports"]));
+    let (code, _, err) = ask(&["view-as", "--as", "bob", "carol", "sales"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("R1"), "{err}");
+
+    let dir = std::env::temp_dir().join(format!("orgspace-view-as-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("org.json");
+    std::fs::copy(fixture("snapshots/org.json"), &copy).unwrap();
+    let before = std::fs::read_to_string(&copy).unwrap();
+    let args = |actor: &'static str| {
+        vec![
+            "view-as",
+            "--snapshot",
+            copy.to_str().unwrap(),
+            "--as",
+            actor,
+            "--at",
+            "1700000000001",
+            "--record",
+            "carol",
+            "sales",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let refused = args("bob");
+    let (code, _, _) = run(&refused.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 2);
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        before,
+        "a refused view writes nothing"
+    );
+    let ok = args("alice");
+    let (code, _, _) = run(&ok.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0);
+    let after = Engine::from_json(&std::fs::read_to_string(&copy).unwrap()).unwrap();
+    let last = after.audit().last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.command.name()),
+        ("alice", "view_as")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

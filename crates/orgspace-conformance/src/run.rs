@@ -94,6 +94,13 @@ fn describe(step: &Step) -> String {
             Some(t) => format!("sql {} through {t} in {}", q.dataset, q.dialect),
             None => format!("sql {} in {}", q.dataset, q.dialect),
         },
+        StepAction::WhoHasAccess(q) => match (&q.asset, &q.folder) {
+            (Some(a), _) => format!("who_has_access {a}"),
+            (_, Some(f)) => format!("who_has_access folder {f}"),
+            _ => "who_has_access".into(),
+        },
+        StepAction::AccessDiff(c) => format!("access_diff {}", c.name()),
+        StepAction::ViewAs(q) => format!("view_as {} in {}", q.user, q.workspace),
     };
     match &step.note {
         Some(note) => format!("as {}: {what} — {note}", step.actor),
@@ -177,6 +184,15 @@ fn normalize(changes: &[SightChange]) -> Vec<(String, Vec<String>, Vec<String>)>
 
 fn run_step(engine: &mut Engine, step: &Step, now: u64) -> Option<Failure> {
     match &step.action {
+        StepAction::WhoHasAccess(_) | StepAction::AccessDiff(_) | StepAction::ViewAs(_) => {
+            match crate::access::answer(engine, step, now) {
+                Some(Ok(v)) if crate::access::meets(&step.expect, &v) => None,
+                Some(Err(r)) if outcome_matches(&step.expect, Some(&r)) => None,
+                Some(Ok(v)) => fail(step, &step.expect, v.to_string()),
+                Some(Err(r)) => fail(step, &step.expect, refusal_text(&r)),
+                None => fail(step, &step.expect, "no answer"),
+            }
+        }
         StepAction::Command(sent) => {
             let before = engine.to_json();
             let result = match sent {

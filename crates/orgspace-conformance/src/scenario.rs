@@ -69,6 +69,37 @@ pub enum StepAction {
     DataScopeThrough(ThroughQuery),
     /// Asks for the actor's data scope as one parameterized SQL statement (D4, A8).
     Sql(SqlStepQuery),
+    /// Asks who has access to an asset, or who sees a folder, and why (issue 15).
+    WhoHasAccess(WhoQuery),
+    /// Asks what a command would change in access, without running it (issue 15).
+    AccessDiff(Command),
+    /// Asks for a workspace as another member sees it (issue 15).
+    ViewAs(ViewAsQuery),
+}
+
+/// `who_has_access`: an asset and an operation, or a folder.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhoQuery {
+    /// The asset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// The operation on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Operation>,
+    /// The folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+}
+
+/// `view_as`: a member and a workspace.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewAsQuery {
+    /// The member viewed as.
+    pub user: String,
+    /// The workspace.
+    pub workspace: String,
 }
 
 /// `data_scope_through`: a dataset and the asset (dashboard, portal...) it is seen through.

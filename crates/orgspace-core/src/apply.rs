@@ -245,6 +245,9 @@ pub(crate) fn execute(org: &mut Org, actor: UserIx, cmd: &Command, at: u64) -> O
         Command::SetColumnRules { asset, rules } => {
             data::set_column_rules(org, actor, asset, rules)
         }
+        Command::ViewAs { user, workspace } => {
+            crate::access::record_view_as(org, actor, user, workspace)
+        }
         Command::UpgradeOrg(_) => Err(crate::error::conflict(format!(
             "organization `{}` already exists; upgrade_org runs on an empty engine",
             org.id

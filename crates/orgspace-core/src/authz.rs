@@ -15,6 +15,7 @@
 //! management, X3). Hosts never decide: they ask the engine (`Engine::decide`, `asset_info`,
 //! `org_summary`, `may_import`, `audit_access`, the lists).
 
+mod access;
 mod commands;
 mod standing;
 mod verdict;

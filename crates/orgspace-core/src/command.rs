@@ -400,6 +400,15 @@ tagged_enum! {
             /// The rules.
             rules: Vec<ColumnRule>,
         },
+        /// Records that the actor viewed a workspace as another member (issue 15): allowed to
+        /// org admins and the workspace's admins (O6, R1), it changes nothing but the audit log
+        /// (X4) and the version.
+        ViewAs {
+            /// The member viewed as.
+            user: String,
+            /// The workspace.
+            workspace: String,
+        },
         /// Turns an organization without workspaces into the workspace model (U1); runs on an
         /// empty engine, as one of the organization's administrators.
         UpgradeOrg(Box<LegacyOrg>),
@@ -501,6 +510,7 @@ impl Command {
             Command::SetDatasetTable { .. } => "set_dataset_table",
             Command::SetRowRules { .. } => "set_row_rules",
             Command::SetColumnRules { .. } => "set_column_rules",
+            Command::ViewAs { .. } => "view_as",
             Command::UpgradeOrg(_) => "upgrade_org",
         }
     }

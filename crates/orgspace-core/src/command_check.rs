@@ -61,6 +61,7 @@ impl Command {
             | Command::RevokeTable { .. }
             | Command::SetRowRules { .. }
             | Command::SetColumnRules { .. }
+            | Command::ViewAs { .. }
             | Command::UpgradeOrg(_) => return None,
         };
         Command::asset_operation(self.name()).map(|op| CheckRequest::asset(op, asset))

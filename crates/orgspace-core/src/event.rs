@@ -125,6 +125,8 @@ tagged_enum! {
         },
         /// A dataset's table or rules changed.
         DatasetSecuritySet { workspace: String, asset: String },
+        /// The actor viewed a workspace as another member; nothing changed.
+        ViewedAs { user: String, workspace: String },
         /// An organization was upgraded into the workspace model.
         OrgUpgraded {
             org: String,

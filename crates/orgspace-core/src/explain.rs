@@ -6,7 +6,7 @@ use alloc::format;
 use alloc::string::String;
 
 impl Org {
-    fn role_name(&self, role: RoleRef) -> String {
+    pub(crate) fn role_name(&self, role: RoleRef) -> String {
         match role {
             RoleRef::Preset(p) => p.as_str().into(),
             RoleRef::Custom(ws, r) => self

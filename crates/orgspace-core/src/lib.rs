@@ -37,6 +37,7 @@
 
 extern crate alloc;
 
+mod access;
 mod apply;
 mod asset_index;
 mod audit;
@@ -67,6 +68,10 @@ mod upgrade;
 mod visibility;
 mod vocab;
 
+pub use access::{
+    Access, AccessDiff, AccessPage, AccessTriple, Basis, DEFAULT_PAGE, ListChange, MAX_PAGE,
+    ViewAs, ViewedAsset,
+};
 pub use apply::{MAX_ID_LEN, MAX_NAME_LEN};
 pub use audit::AuditEntry;
 pub use command::{Command, LegacyOrg, LegacyUser, Target};

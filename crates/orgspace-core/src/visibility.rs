@@ -1,5 +1,5 @@
-//! What a member sees in a workspace's asset list (W7, W8) and how a mode switch would change
-//! it (W9), through the decision procedure (`authz`): stage one per workspace, stage two per
+//! What a member sees in a workspace's asset list (W7, W8) (how a command such as a mode switch
+//! would change it is `access/diff.rs`), through the decision procedure (`authz`): stage one per workspace, stage two per
 //! asset. Each query touches every asset of the workspace at most once.
 
 use crate::authz::{GrantMatch, Reach, verdict};
@@ -144,12 +144,20 @@ impl Org {
         let Some(ws) = self.workspaces.get(ws_ix) else {
             return Err(Decision::deny(Rule::W5, Reason::NotWorkspaceMember(ws_ix)));
         };
-        let sees_all = self.administers(user, ws_ix)
-            || (ws.mode == Mode::Collaboration && ws.members.contains_key(&user));
+        let sees_all = self.sees_all_folders(user, ws_ix);
         let assets = self.visible_assets_in(user, ws_ix, ws.mode, now)?;
         if sees_all {
             return Ok(ws.folders.clone());
         }
+        Ok(self.folders_holding(ws, assets))
+    }
+
+    /// The folders of a workspace that hold, at any depth, one of `assets` (W7, W8), by id.
+    pub(crate) fn folders_holding(
+        &self,
+        ws: &Workspace,
+        assets: impl IntoIterator<Item = AssetIx>,
+    ) -> Vec<FolderIx> {
         let mut shown: HashSet<FolderIx> = HashSet::new();
         for ix in assets {
             let mut at = self.assets.get(ix).and_then(|a| a.folder);
@@ -161,12 +169,75 @@ impl Org {
                 at = self.folders.get(folder).and_then(|f| f.parent);
             }
         }
-        Ok(ws
-            .folders
+        ws.folders
             .iter()
             .copied()
             .filter(|f| shown.contains(f))
-            .collect())
+            .collect()
+    }
+
+    /// Whether the member sees every folder of the workspace (W7): those who administer it,
+    /// and every member of a collaboration workspace.
+    pub(crate) fn sees_all_folders(&self, user: UserIx, ws_ix: WorkspaceIx) -> bool {
+        self.administers(user, ws_ix)
+            || self
+                .workspaces
+                .get(ws_ix)
+                .is_some_and(|ws| ws.mode == Mode::Collaboration && ws.members.contains_key(&user))
+    }
+
+    /// Whether one asset is in the member's list of its workspace: `visible_assets_in` for one
+    /// asset (the same stage one, the same stage two), for questions about a few assets.
+    pub(crate) fn lists_asset(&self, user: UserIx, asset_ix: AssetIx, now: u64) -> bool {
+        self.members
+            .get(user)
+            .is_some_and(|m| self.lists_asset_as(m, user, asset_ix, now))
+    }
+
+    /// [`Org::lists_asset`] for a member's state given apart (the access diff's).
+    pub(crate) fn lists_asset_as(
+        &self,
+        member: &Member,
+        user: UserIx,
+        asset_ix: AssetIx,
+        now: u64,
+    ) -> bool {
+        let Some(asset) = self.assets.get(asset_ix) else {
+            return false;
+        };
+        let Some(ws) = self.workspaces.get(asset.workspace) else {
+            return false;
+        };
+        let reach = self.reach(member, user, Operation::View, asset.workspace);
+        match reach {
+            Reach::All(_) => true,
+            Reach::Outside(_) => false,
+            Reach::Roles { .. } if ws.mode == Mode::Collaboration => true,
+            reach => {
+                let granted = asset.grants.iter().any(|g| {
+                    g.active(now)
+                        && match g.to {
+                            Grantee::User(u) => u == user,
+                            Grantee::Group(grp) => Org::in_group(member, grp),
+                        }
+                });
+                let grant = if granted {
+                    GrantMatch::Active(Level::View, None)
+                } else {
+                    GrantMatch::None
+                };
+                verdict(
+                    &reach,
+                    user,
+                    Operation::View,
+                    asset.kind,
+                    asset.owner,
+                    asset.public,
+                    |_| grant,
+                )
+                .allowed()
+            }
+        }
     }
 
     /// For a switch of the workspace to `to`: per member, the assets they would start and stop

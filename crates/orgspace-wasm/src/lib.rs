@@ -5,6 +5,8 @@
 //! decision is the core's. Inputs and outputs are plain objects in the JSON shapes of the core
 //! (`docs/conformance.md`); times are milliseconds since the epoch.
 
+#[cfg(feature = "node")]
+mod access;
 mod convert;
 mod engine;
 mod error;

@@ -1,5 +1,6 @@
 //! The Workers runtime binding: the fetch handler, its Router, and the Durable Object.
 
+mod access;
 mod config;
 mod flights;
 mod gate;
@@ -129,6 +130,20 @@ fn router(config: Config) -> Router<'static, Config> {
         .post_async("/v1/orgs/:org/assets/:asset/preview", |req, ctx| {
             query(req, ctx, preview)
         })
+        // Issue 15's access questions (edge/access.rs).
+        .get_async("/v1/orgs/:org/assets/:asset/access", |req, ctx| {
+            query(req, ctx, access::who_has_access)
+        })
+        .get_async("/v1/orgs/:org/folders/:folder/access", |req, ctx| {
+            query(req, ctx, access::who_sees_folder)
+        })
+        .post_async("/v1/orgs/:org/access-diff", |req, ctx| {
+            query(req, ctx, access::access_diff)
+        })
+        .post_async(
+            "/v1/orgs/:org/workspaces/:workspace/view-as/:user",
+            access::view_as,
+        )
         .get_async("/v1/orgs/:org/snapshot", |req, ctx| query(req, ctx, view))
         .put_async("/v1/orgs/:org/snapshot", import)
         .get_async("/v1/orgs/:org/audit", audit)

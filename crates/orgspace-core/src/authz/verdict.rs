@@ -256,6 +256,20 @@ impl Org {
         let Some(member) = self.members.get(user) else {
             return Decision::deny(Rule::P1, Reason::NotOrgMember);
         };
+        self.decide_as(member, user, op, asset_ix, now)
+    }
+
+    /// [`Org::decide`] for a member's state given apart from the organization's: the access
+    /// diff (`access/diff.rs`) asks it with the member as a command would leave them.
+    #[inline]
+    pub(crate) fn decide_as(
+        &self,
+        member: &Member,
+        user: UserIx,
+        op: Operation,
+        asset_ix: AssetIx,
+        now: u64,
+    ) -> Decision {
         let Some(asset) = self.assets.get(asset_ix) else {
             return Decision::deny(Rule::W5, Reason::NotVisible);
         };
