@@ -16,9 +16,11 @@
 //! `org_summary`, `may_import`, `audit_access`, the lists).
 
 mod commands;
+mod reach;
 mod standing;
 mod verdict;
 
 pub(crate) use commands::require_not_own_membership;
+pub(crate) use reach::{RoleReach, changes_reach};
 pub(crate) use standing::Reach;
 pub(crate) use verdict::{GrantMatch, grant_for, verdict};

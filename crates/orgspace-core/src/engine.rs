@@ -223,8 +223,16 @@ impl Engine {
     pub fn invariant_problems(&self) -> Vec<Problem> {
         self.org
             .as_ref()
-            .map(|o| o.invariant_problems(self.partial))
+            .map(|o| o.invariant_problems(self.partial || o.outside.is_some()))
             .unwrap_or_default()
+    }
+
+    /// A writable engine over an organization loaded from some parts (`parts.rs`).
+    pub(crate) fn writable(org: Org) -> Engine {
+        Engine {
+            org: Some(org),
+            partial: false,
+        }
     }
 
     pub(crate) fn org(&self) -> Result<&Org, Refusal> {
@@ -279,6 +287,9 @@ impl Engine {
                         format!("`{actor}` is not a member of the organization"),
                     ));
                 };
+                if org.outside.is_some() {
+                    org.require_needs(command)?;
+                }
                 apply::execute(org, user, command, at)?
             }
         };
@@ -286,6 +297,10 @@ impl Engine {
             .org
             .as_mut()
             .ok_or_else(|| not_found("no organization"))?;
+        if crate::authz::changes_reach(&events) {
+            org.recompute_reaches();
+        }
+        org.settle_outside();
         org.version += 1;
         org.audit.push(AuditEntry {
             version: org.version,
