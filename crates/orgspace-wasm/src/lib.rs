@@ -13,5 +13,7 @@ mod lists;
 mod parts;
 #[cfg(feature = "node")]
 mod sql;
+#[cfg(feature = "node")]
+mod writer;
 
 pub use engine::{Engine, apply_data_scope};
