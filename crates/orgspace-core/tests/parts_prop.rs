@@ -307,6 +307,71 @@ fn spanning_step() -> impl Strategy<Value = gen_::Step> {
     })
 }
 
+/// A data source, a dataset on it in the default workspace, its table granted there and row
+/// rules naming `bob` and group `g1`.
+fn data_bundle() -> Vec<gen_::Step> {
+    use orgspace_core::data::{Allow, Audience, ColumnDef, ColumnType, RowRule, TableDef};
+    use orgspace_core::{Command, Kind};
+    let step = |command| gen_::Step {
+        actor: "alice".into(),
+        at: 300,
+        command,
+        queries: Vec::new(),
+    };
+    vec![
+        step(Command::CreateGroup {
+            group: "g1".into(),
+            name: "G1".into(),
+            parent: None,
+        }),
+        step(Command::CreateDataSource {
+            source: "crm".into(),
+            name: "CRM".into(),
+            tables: vec![TableDef {
+                name: "orders".into(),
+                columns: vec![ColumnDef {
+                    name: "amount".into(),
+                    ty: ColumnType::Number,
+                }],
+            }],
+        }),
+        step(Command::CreateAsset {
+            asset: "d1".into(),
+            workspace: "main".into(),
+            kind: Kind::Dataset,
+            name: "D1".into(),
+            folder: None,
+            references: Vec::new(),
+        }),
+        step(Command::GrantTable {
+            workspace: "main".into(),
+            source: "crm".into(),
+            table: "orders".into(),
+            columns: None,
+            rows: None,
+        }),
+        step(Command::SetDatasetTable {
+            asset: "d1".into(),
+            source: "crm".into(),
+            table: "orders".into(),
+        }),
+        step(Command::SetRowRules {
+            asset: "d1".into(),
+            enabled: true,
+            exempt_owner_and_admins: false,
+            rules: vec![RowRule {
+                targets: Audience {
+                    all: false,
+                    users: vec!["bob".into()],
+                    groups: vec!["g1".into()],
+                },
+                column: "amount".into(),
+                allow: Allow::Values(vec![serde_json::json!(1)]),
+            }],
+        }),
+    ]
+}
+
 #[test]
 fn x5_a_partial_engine_runs_spanning_commands_as_the_whole_engine() {
     let cases = std::env::var("ORGSPACE_PARTS_CASES")
@@ -321,11 +386,21 @@ fn x5_a_partial_engine_runs_spanning_commands_as_the_whole_engine() {
     let strategy = (
         gen_::case(20),
         proptest::collection::vec((any::<prop::sample::Index>(), spanning_step()), 1..12),
+        any::<bool>(),
+        any::<prop::sample::Index>(),
     )
-        .prop_map(|(mut case, extra)| {
+        .prop_map(|(mut case, extra, bundle, where_)| {
             for (at, step) in extra {
                 let i = at.index(case.steps.len() + 1);
                 case.steps.insert(i, step);
+            }
+            if bundle {
+                // A dataset with row rules naming members and groups, in one go, so that the
+                // spanning commands after it meet rule audiences.
+                let at = where_.index(case.steps.len() + 1);
+                for (k, step) in data_bundle().into_iter().enumerate() {
+                    case.steps.insert(at + k, step);
+                }
             }
             case
         });
