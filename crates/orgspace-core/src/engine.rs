@@ -223,11 +223,12 @@ impl Engine {
     pub fn invariant_problems(&self) -> Vec<Problem> {
         self.org
             .as_ref()
-            .map(|o| o.invariant_problems(self.partial || o.outside.is_some()))
+            .map(|o| o.invariant_problems(self.partial || o.writes_parts()))
             .unwrap_or_default()
     }
 
     /// A writable engine over an organization loaded from some parts (`parts.rs`).
+    #[cfg(feature = "parts")]
     pub(crate) fn writable(org: Org) -> Engine {
         Engine {
             org: Some(org),
@@ -287,7 +288,8 @@ impl Engine {
                         format!("`{actor}` is not a member of the organization"),
                     ));
                 };
-                if org.outside.is_some() {
+                #[cfg(feature = "parts")]
+                if org.writes_parts() {
                     org.require_needs(command)?;
                 }
                 apply::execute(org, user, command, at)?
@@ -300,6 +302,7 @@ impl Engine {
         if crate::authz::changes_reach(&events) {
             org.recompute_reaches();
         }
+        #[cfg(feature = "parts")]
         org.settle_outside();
         org.version += 1;
         org.audit.push(AuditEntry {

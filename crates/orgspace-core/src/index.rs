@@ -192,31 +192,4 @@ impl Org {
         }
         OrgIndex { workspaces }
     }
-
-    /// Whether the part of a workspace is held: always in a whole organization.
-    pub(crate) fn holds_part(&self, workspace: &str) -> bool {
-        self.outside
-            .as_ref()
-            .is_none_or(|o| o.loaded.contains(workspace))
-    }
-
-    /// O7 in a partial organization: whether the member belongs to a group workspace whose part
-    /// is not loaded.
-    pub(crate) fn member_elsewhere(&self, user: &str) -> bool {
-        self.outside
-            .as_ref()
-            .is_some_and(|o| o.unloaded().any(|(_, r)| r.members.contains_key(user)))
-    }
-
-    /// Whether a folder id is taken by a workspace whose part is not loaded.
-    pub(crate) fn folder_elsewhere(&self, folder: &str) -> Option<&str> {
-        let o = self.outside.as_ref()?;
-        o.unloaded()
-            .find(|(_, r)| {
-                r.folders
-                    .binary_search_by(|f| f.as_str().cmp(folder))
-                    .is_ok()
-            })
-            .map(|(id, _)| id.as_str())
-    }
 }

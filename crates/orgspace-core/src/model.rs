@@ -42,6 +42,7 @@ pub struct Org {
     pub(crate) reach: HashMap<UserIx, crate::authz::RoleReach>,
     /// Loaded from the org part, the index and some parts (`Engine::from_parts_indexed`):
     /// what it knows of the other workspaces.
+    #[cfg(feature = "parts")]
     pub(crate) outside: Option<Box<crate::index::Outside>>,
 }
 

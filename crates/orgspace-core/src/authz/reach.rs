@@ -96,6 +96,7 @@ impl Org {
             }
         }
         // A partial organization: the workspaces whose parts it does not hold, from the index.
+        #[cfg(feature = "parts")]
         if let Some(outside) = &self.outside {
             for (_, refs) in outside.unloaded() {
                 for (user, bits) in &refs.members {
