@@ -108,6 +108,14 @@ impl Org {
         }
     }
 
+    /// Whether the member belongs to a group workspace, held or not (O7).
+    fn in_some_group_workspace(&self, user: &str) -> bool {
+        self.members
+            .find(user)
+            .is_some_and(|u| self.group_workspaces_of(u).next().is_some())
+            || self.member_elsewhere(user)
+    }
+
     /// Everything `command` reads or writes beyond the org part.
     pub(crate) fn command_scope(&self, command: &Command) -> Scope {
         let mut s = Scope::default();
@@ -132,10 +140,19 @@ impl Org {
                 if let Some(heir) = new_owner {
                     self.add_personal(&mut s, heir);
                 }
-                self.add_default(&mut s);
             }
             // O7: a demoted org admin in no group workspace joins the default one.
-            Command::SetOrgRoles { .. } => self.add_default(&mut s),
+            Command::SetOrgRoles { user, roles } => {
+                let demoted = self
+                    .members
+                    .find(user)
+                    .and_then(|u| self.members.get(u))
+                    .is_some_and(|m| m.org_admin)
+                    && !roles.iter().any(|r| r == "org_admin");
+                if demoted && !self.in_some_group_workspace(user) {
+                    self.add_default(&mut s);
+                }
+            }
             Command::DeleteGroup { group } => self.add_where(&mut s, |r| r.names_group(group)),
             Command::CreateWorkspace { .. } => {}
             Command::DeleteWorkspace { workspace } => {

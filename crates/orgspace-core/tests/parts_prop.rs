@@ -410,3 +410,46 @@ fn x5_a_partial_engine_runs_spanning_commands_as_the_whole_engine() {
         panic!("{e}");
     }
 }
+
+#[test]
+fn o7_a_demoted_org_admin_in_no_group_workspace_joins_the_default_through_a_partial_engine() {
+    use orgspace_core::Command;
+    let step = |command| gen_::Step {
+        actor: "alice".into(),
+        at: 100,
+        command,
+        queries: Vec::new(),
+    };
+    let case = Case {
+        mode: orgspace_core::Mode::Private,
+        steps: vec![
+            step(Command::AddMember {
+                user: "bob".into(),
+                org_roles: vec!["org_admin".into()],
+                workspace: None,
+                workspace_roles: Vec::new(),
+                attributes: Default::default(),
+            }),
+            step(Command::RemoveWorkspaceMember {
+                workspace: "main".into(),
+                user: "bob".into(),
+            }),
+            step(Command::SetOrgRoles {
+                user: "bob".into(),
+                roles: Vec::new(),
+            }),
+        ],
+    };
+    let mut full = case.new_engine().unwrap_or_default();
+    for s in &case.steps[..2] {
+        let _ = full.execute(&s.actor, &s.command, s.at);
+    }
+    // Bob is in no group workspace: his demotion needs the default workspace's part (O7).
+    let (partial, loaded) = partial_for(&full, &parts_of(&full), &case.steps[2].command)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.contains("main"), "loaded {loaded:?}");
+    drop(partial);
+    if let Err(e) = run_case(&case) {
+        panic!("{e}");
+    }
+}
