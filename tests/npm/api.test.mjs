@@ -133,3 +133,26 @@ test("A3, X1, W9, R1: the access questions in the Node entry; the browser entry 
   const web = await entry("index.js");
   assert.equal(typeof web.Engine.prototype.whoHasAccess, "undefined", "the browser module stays small (feature node)");
 });
+
+test("X5: a writer over some parts (fromPartsIndexed, needs, executeTracked) runs a command as the whole engine", () => {
+  const whole = demo(node);
+  const snapshot = whole.toSnapshot();
+  const part = (id) => snapshot.workspaces.find((p) => p.id === id);
+  const command = { type: "grant", asset: "q4", target: { user: "carol" }, level: "view" };
+  let writer = node.Engine.fromPartsIndexed(snapshot.org, whole.indexJSON(), []);
+  // A command names an asset: the host locates it, loads its workspace's part and asks again.
+  assert.deepEqual(writer.needs(command), { workspaces: [], assets: ["q4"] });
+  writer = node.Engine.fromPartsIndexed(snapshot.org, whole.indexJSON(), [part("sales")]);
+  assert.deepEqual(writer.needs(command), { workspaces: [], assets: [] });
+  const done = writer.executeTracked("alice", command, at);
+  const same = whole.executeTracked("alice", command, at);
+  assert.deepEqual(done, same);
+  assert.deepEqual(done.changed, { workspaces: ["sales"], deleted: [] });
+  assert.equal(writer.orgPartJSON(), whole.orgPartJSON());
+  assert.equal(writer.workspacePartJSON("sales"), whole.workspacePartJSON("sales"));
+  assert.equal(writer.indexJSON(), whole.indexJSON());
+  // Without the part it needs, a writer refuses rather than answer wrongly.
+  const bare = node.Engine.fromPartsIndexed(snapshot.org, whole.indexJSON(), []);
+  assert.throws(() => bare.executeTracked("alice", { type: "set_workspace_mode", workspace: "sales", mode: "collaboration" }, at),
+    (err) => err.code === "invalid");
+});

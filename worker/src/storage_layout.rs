@@ -161,6 +161,24 @@ pub fn dirty_parts(events: &[Event]) -> Dirty {
     d
 }
 
+/// What an accepted command changed, from the engine's own account (`Engine::execute_tracked`):
+/// exactly the parts it changed, so a member removal, a group deletion or a data source deletion
+/// rewrites the parts that name them, not every part; the locators come from the events. Only
+/// creating or upgrading an organization writes every part.
+#[must_use]
+pub fn dirty_of(done: &orgspace_core::Executed) -> Dirty {
+    let mut d = dirty_parts(&done.applied.events);
+    let whole = done
+        .applied
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::OrgCreated { .. } | Event::OrgUpgraded { .. }));
+    d.all_workspaces = whole;
+    d.workspaces = done.changed.workspaces.iter().cloned().collect();
+    d.deleted_workspaces = done.changed.deleted.iter().cloned().collect();
+    d
+}
+
 /// Splits `text` into pieces of at most `max` bytes on character boundaries: Durable Object
 /// storage caps one value (2 MB with SQLite storage), a workspace part may be larger. A piece is
 /// longer than `max` only when it is one character wider than `max`.

@@ -238,7 +238,7 @@ fn problems(
 }
 
 #[test]
-fn dirty_parts_name_every_changed_part_in_every_scenario() {
+fn dirty_of_names_every_changed_part_in_every_scenario() {
     let scenarios = load_path(&scenario_root()).unwrap();
     assert!(
         scenarios.len() > 100,
@@ -260,13 +260,28 @@ fn dirty_parts_name_every_changed_part_in_every_scenario() {
                 continue;
             };
             let before = parts(&engine);
-            let Ok(applied) = engine.execute(&step.actor, command, now) else {
+            let Ok(done) = engine.execute_tracked(&step.actor, command, now) else {
                 assert_eq!(parts(&engine), before, "a refused command changed a part");
                 continue;
             };
             accepted += 1;
             let after = parts(&engine);
-            let mut dirty = dirty_parts(&applied.events);
+            let applied = &done.applied;
+            let mut dirty = dirty_of(&done);
+            let spans = applied.events.iter().any(|e| {
+                matches!(
+                    e,
+                    orgspace_core::Event::MemberRemoved { .. }
+                        | orgspace_core::Event::GroupDeleted { .. }
+                        | orgspace_core::Event::DataSourceDeleted { .. }
+                )
+            });
+            if spans && dirty.all_workspaces {
+                failures.push(format!(
+                    "{}: a spanning command rewrites every part",
+                    scenario.name
+                ));
+            }
             if applied
                 .events
                 .iter()

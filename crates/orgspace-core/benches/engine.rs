@@ -6,7 +6,11 @@
 //! 1,000,000 assets). Without `--bench` (as under `cargo test --benches`) the workload is a
 //! hundredth of that, so the test run stays quick. With `ORGSPACE_BENCH_SNAPSHOT=<path>` the
 //! binary writes the full workload's snapshot JSON to `<path>` and exits (for other hosts'
-//! benchmarks); `ORGSPACE_BENCH_SCALE=hundredth|tenth|full` picks another size for it.
+//! benchmarks); `ORGSPACE_BENCH_SCALE=hundredth|tenth|full` picks another size for it. With
+//! `ORGSPACE_BENCH_PARTS=<absolute dir>` (cargo bench runs in the crate's directory) it writes the
+//! organization as a host stores it in parts instead:
+//! `<dir>/org.json` (the org part), `<dir>/index.json` (the org index) and `<dir>/ws/<id>.json`
+//! per workspace, and prints their sizes (for `bench/writer-mem.mjs`).
 
 mod workload;
 
@@ -54,6 +58,14 @@ fn main() {
             std::process::exit(1);
         }
         println!("wrote {}", path.to_string_lossy());
+        return;
+    }
+
+    if let Some(dir) = std::env::var_os("ORGSPACE_BENCH_PARTS") {
+        if let Err(e) = write_parts(&w.snapshot, std::path::Path::new(&dir)) {
+            eprintln!("cannot write the parts: {e}");
+            std::process::exit(1);
+        }
         return;
     }
 
@@ -302,4 +314,48 @@ fn bench_snapshot(c: &mut Criterion, engine: &Engine, w: &Workload) {
         });
     });
     group.finish();
+}
+
+/// The organization as a host stores it in parts: org part, org index, one file per workspace.
+fn write_parts(snapshot: &Snapshot, dir: &std::path::Path) -> Result<(), String> {
+    let engine = Engine::from_snapshot(snapshot).map_err(|e| e.to_string())?;
+    let ws_dir = dir.join("ws");
+    std::fs::create_dir_all(&ws_dir).map_err(|e| e.to_string())?;
+    let write = |path: std::path::PathBuf, value: &dyn erased::Json| -> Result<usize, String> {
+        let text = value.json()?;
+        std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(text.len())
+    };
+    let org = engine.org_part().ok_or("no org part")?;
+    let started = Instant::now();
+    let index = engine.index().ok_or("no index")?;
+    let indexed = started.elapsed();
+    let org_bytes = write(dir.join("org.json"), &org)?;
+    let index_bytes = write(dir.join("index.json"), &index)?;
+    let mut part_bytes = 0;
+    for part in &snapshot.workspaces {
+        let own = engine.workspace_part(&part.id).ok_or("a part is missing")?;
+        part_bytes += write(ws_dir.join(format!("{}.json", part.id)), &own)?;
+    }
+    println!(
+        "org part {:.1} MB, index {:.1} MB (computed in {indexed:.1?}), {} parts {:.1} MB, in {}",
+        org_bytes as f64 / 1e6,
+        index_bytes as f64 / 1e6,
+        snapshot.workspaces.len(),
+        part_bytes as f64 / 1e6,
+        dir.display()
+    );
+    Ok(())
+}
+
+/// JSON text of any serializable value, behind one object-safe trait.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> Result<String, String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> Result<String, String> {
+            serde_json::to_string(self).map_err(|e| e.to_string())
+        }
+    }
 }

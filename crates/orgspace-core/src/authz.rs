@@ -17,9 +17,11 @@
 
 mod access;
 mod commands;
+mod reach;
 mod standing;
 mod verdict;
 
 pub(crate) use commands::require_not_own_membership;
+pub(crate) use reach::{RoleReach, changes_reach};
 pub(crate) use standing::Reach;
 pub(crate) use verdict::{GrantMatch, grant_for, verdict};

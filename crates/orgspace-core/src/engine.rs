@@ -223,7 +223,7 @@ impl Engine {
     pub fn invariant_problems(&self) -> Vec<Problem> {
         self.org
             .as_ref()
-            .map(|o| o.invariant_problems(self.partial))
+            .map(|o| o.invariant_problems(self.partial || o.writes_parts()))
             .unwrap_or_default()
     }
 
@@ -231,6 +231,15 @@ impl Engine {
     /// workspaces. Never on an engine that is kept.
     pub(crate) fn allow_commands(&mut self) {
         self.partial = false;
+    }
+
+    /// A writable engine over an organization loaded from some parts (`parts.rs`).
+    #[cfg(feature = "parts")]
+    pub(crate) fn writable(org: Org) -> Engine {
+        Engine {
+            org: Some(org),
+            partial: false,
+        }
     }
 
     pub(crate) fn org(&self) -> Result<&Org, Refusal> {
@@ -285,6 +294,10 @@ impl Engine {
                         format!("`{actor}` is not a member of the organization"),
                     ));
                 };
+                #[cfg(feature = "parts")]
+                if org.writes_parts() {
+                    org.require_needs(command)?;
+                }
                 apply::execute(org, user, command, at)?
             }
         };
@@ -292,6 +305,11 @@ impl Engine {
             .org
             .as_mut()
             .ok_or_else(|| not_found("no organization"))?;
+        if crate::authz::changes_reach(&events) {
+            org.recompute_reaches();
+        }
+        #[cfg(feature = "parts")]
+        org.settle_outside();
         org.version += 1;
         org.audit.push(AuditEntry {
             version: org.version,

@@ -14,7 +14,11 @@ impl Org {
     /// admin) and, for other members than its own, W3's personal workspace and W6's role (it
     /// holds neither for them).
     pub(crate) fn invariant_problems(&self, partial: bool) -> Vec<Problem> {
-        let mut out = Vec::new();
+        let mut out = if partial || self.view_of.is_some() {
+            Vec::new()
+        } else {
+            self.reach_problems()
+        };
         let mut report =
             |rule: Rule, message: alloc::string::String| out.push(problem(Some(rule), message));
 

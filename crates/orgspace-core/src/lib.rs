@@ -52,10 +52,17 @@ mod engine;
 mod error;
 mod event;
 mod explain;
+#[cfg(feature = "parts")]
+mod index;
 mod invariants;
 pub mod json;
 pub mod membership;
 mod model;
+#[cfg(feature = "parts")]
+mod needs;
+mod outside;
+#[cfg(feature = "parts")]
+mod parts;
 mod queries;
 mod roles;
 mod rule;
@@ -79,7 +86,13 @@ pub use decision::{Decision, Reason, RoleRef};
 pub use engine::{Answer, Applied, DryRun, Engine, SightChange, SnapshotError};
 pub use error::Refusal;
 pub use event::Event;
+#[cfg(feature = "parts")]
+pub use index::{OrgIndex, WorkspaceRefs};
 pub use model::{MAX_GROUP_DEPTH, PERSONAL_PREFIX};
+#[cfg(feature = "parts")]
+pub use needs::Needs;
+#[cfg(feature = "parts")]
+pub use parts::{Changed, Executed};
 pub use queries::{AssetInfo, CheckRequest, OrgSummary, Standing};
 pub use roles::{Point, PointTable, PresetRole, Scope};
 pub use rule::Rule;

@@ -38,6 +38,12 @@ pub struct Org {
     pub(crate) audit: Vec<AuditEntry>,
     /// Loaded from a member's view (`Engine::snapshot_for`): whose view it is.
     pub(crate) view_of: Option<UserIx>,
+    /// Each member's role reach (A2 in personal workspaces; `authz/reach.rs`).
+    pub(crate) reach: HashMap<UserIx, crate::authz::RoleReach>,
+    /// Loaded from the org part, the index and some parts (`Engine::from_parts_indexed`):
+    /// what it knows of the other workspaces.
+    #[cfg(feature = "parts")]
+    pub(crate) outside: Option<Box<crate::index::Outside>>,
 }
 
 /// A member of the organization.

@@ -86,6 +86,20 @@ pub struct MemberDoc {
     /// User attributes (tags).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Vec<String>>,
+    /// Derived: what the member's roles permit in some group workspace, as bits (kind x view,
+    /// export, use, modify; see `authz/reach.rs`), so that an engine loaded from some parts caps
+    /// grants in personal workspaces as the whole one does (A2). A whole snapshot's loader
+    /// recomputes it from the workspaces and ignores what is written here.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reach: u32,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A custom organization role.

@@ -51,6 +51,8 @@ pub(crate) fn upgrade(actor: &str, legacy: &LegacyOrg) -> Result<Org, Refusal> {
                 Vec::new()
             },
             attributes: u.attributes.clone(),
+            // Recomputed by the loader of the whole organization.
+            reach: 0,
         })
         .collect();
     // Every other user joins the default workspace, keeping their roles (U1, O7).

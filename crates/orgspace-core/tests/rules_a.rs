@@ -410,3 +410,107 @@ fn a2_holds_in_personal_workspaces_capped_by_the_strongest_group_role() {
     f.ok("dev", cmd::grant("pds", cmd::user("vis"), Level::Edit));
     f.allows("vis", Operation::Modify, "pd", Rule::A1);
 }
+
+#[expect(
+    clippy::unwrap_used,
+    reason = "a missing part or a refused check fails the test"
+)]
+/// Every decision of `users` on `assets` by a partial engine built from the org part and the
+/// personal workspace of `owner` (what an edge reader holds), next to the full engine's.
+fn assert_parts_agree(f: &Fixture, owner: &str, users: &[&str], assets: &[&str]) {
+    let org = f.engine.org_part().unwrap();
+    let home = f.engine.workspace_part(&personal(owner)).unwrap();
+    let part = orgspace_core::Engine::from_parts(&org, &[home]).unwrap();
+    for user in users {
+        for asset in assets {
+            for &op in Operation::ALL {
+                if op == Operation::Create {
+                    continue;
+                }
+                // Handles differ between engines: compare the answers hosts send (X1).
+                let full = f
+                    .engine
+                    .answer(&f.engine.check(user, op, asset, f.now).unwrap());
+                let parts = part.answer(&part.check(user, op, asset, f.now).unwrap());
+                assert_eq!(full, parts, "{user} {op} {asset}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a2_caps_a_group_grant_in_a_personal_workspace_at_decision_time() {
+    // Issue 16, defect 2's leftover: a grant to a *group* in a personal workspace gave every
+    // member the grant's level whatever their roles. A2 and R3 hold at decision time.
+    let mut f = team();
+    let home = personal("dev");
+    f.asset("dev", "pd", &home, Kind::Dashboard);
+    f.asset("dev", "pds", &home, Kind::Dataset);
+    f.ok(ALICE, cmd::create_group("g", None));
+    f.ok(ALICE, cmd::add_to_group("g", "vis"));
+    f.ok(ALICE, cmd::add_to_group("g", "ana"));
+    f.ok("dev", cmd::grant("pd", cmd::group("g"), Level::Edit));
+    f.ok("dev", cmd::grant("pds", cmd::group("g"), Level::Edit));
+    // The visitor views the dashboard and never edits it; sees nothing of the dataset (R4).
+    f.allows("vis", Operation::View, "pd", Rule::A1);
+    f.allows("vis", Operation::Export, "pd", Rule::A1);
+    f.denies("vis", Operation::Modify, "pd", Rule::A2);
+    f.denies("vis", Operation::View, "pds", Rule::A2);
+    // The analyst edits the dashboard, uses the dataset and never edits it (R3).
+    f.allows("ana", Operation::Modify, "pd", Rule::A1);
+    f.allows("ana", Operation::Use, "pds", Rule::A1);
+    f.denies("ana", Operation::Modify, "pds", Rule::A2);
+    // Lists decide the same way (W7): the visitor's list of dev's workspace lacks the dataset.
+    assert_eq!(f.visible_assets("vis", &home), vec!["pd".to_owned()]);
+    assert_eq!(
+        f.visible_assets("ana", &home),
+        vec!["pd".to_owned(), "pds".to_owned()]
+    );
+    let users = ["vis", "ana", "wsa", ALICE];
+    assert_parts_agree(&f, "dev", &users, &["pd", "pds"]);
+}
+
+#[test]
+fn a2_a_grant_made_before_a_member_lost_a_role_gives_no_more_than_what_is_left() {
+    let mut f = team();
+    let home = personal("dev");
+    f.asset("dev", "pd", &home, Kind::Dashboard);
+    f.asset("dev", "psrc", &home, Kind::DataSource);
+    f.workspace("lab", Mode::Private);
+    f.ok(ALICE, cmd::join("lab", "vis", &["developer"]));
+    f.ok("dev", cmd::grant("pd", cmd::user("vis"), Level::Edit));
+    f.ok("dev", cmd::grant("psrc", cmd::user("vis"), Level::Use));
+    f.allows("vis", Operation::Modify, "pd", Rule::A1);
+    f.allows("vis", Operation::Use, "psrc", Rule::A1);
+    let users = ["vis", "ana", ALICE];
+    assert_parts_agree(&f, "dev", &users, &["pd", "psrc"]);
+    // Demoted to visitor in the lab: a visitor everywhere now (R4).
+    f.ok(ALICE, cmd::set_roles("lab", "vis", &["visitor"]));
+    f.allows("vis", Operation::View, "pd", Rule::A1);
+    f.denies("vis", Operation::Modify, "pd", Rule::A2);
+    f.denies("vis", Operation::Use, "psrc", Rule::A2);
+    assert_parts_agree(&f, "dev", &users, &["pd", "psrc"]);
+    // Promoted again, the old grants give what they said; out of the lab, they do not.
+    f.ok(ALICE, cmd::set_roles("lab", "vis", &["developer"]));
+    f.allows("vis", Operation::Modify, "pd", Rule::A1);
+    f.ok(
+        ALICE,
+        Command::RemoveWorkspaceMember {
+            workspace: "lab".into(),
+            user: "vis".into(),
+        },
+    );
+    f.denies("vis", Operation::Modify, "pd", Rule::A2);
+    assert_parts_agree(&f, "dev", &users, &["pd", "psrc"]);
+    // A workspace deleted takes its roles with it.
+    f.ok(ALICE, cmd::join("lab", "vis", &["developer"]));
+    f.allows("vis", Operation::Modify, "pd", Rule::A1);
+    f.ok(
+        ALICE,
+        Command::DeleteWorkspace {
+            workspace: "lab".into(),
+        },
+    );
+    f.denies("vis", Operation::Modify, "pd", Rule::A2);
+    f.assert_invariants();
+}

@@ -16,5 +16,7 @@ mod order;
 mod parts;
 #[cfg(feature = "node")]
 mod sql;
+#[cfg(feature = "node")]
+mod writer;
 
 pub use engine::{Engine, apply_data_scope};

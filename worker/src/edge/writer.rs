@@ -16,7 +16,7 @@ use crate::api_error::ApiError;
 use crate::flush_plan::{Due, Unit};
 use crate::queries::{Query, run_query};
 use crate::staleness::Attestation;
-use crate::storage_layout::dirty_parts;
+use crate::storage_layout::dirty_of;
 use orgspace_core::{Command, Engine};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -299,9 +299,9 @@ impl OrgWriter {
             let engine = guard
                 .as_mut()
                 .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
-            let applied = engine.execute(actor, command, at)?;
-            let dirty = dirty_parts(&applied.events);
-            (applied, dirty)
+            let done = engine.execute_tracked(actor, command, at)?;
+            let dirty = dirty_of(&done);
+            (done.applied, dirty)
         };
         if matches!(command, Command::UpgradeOrg(_)) {
             // The upgrade's events name none of the assets it brings: locate them all.

@@ -433,6 +433,8 @@ pub fn generate(shape: Shape) -> Workload {
             user: user_id(u),
             roles,
             attributes,
+            // Derived: the whole snapshot's loader computes it.
+            reach: 0,
         });
     }
 

@@ -121,15 +121,6 @@ impl Org {
         });
     }
 
-    /// A2 in personal workspaces: whether a role the user holds in some group workspace
-    /// permits `op` on `kind` (org admins hold every permission, O6).
-    fn any_role_permits(&self, user: UserIx, kind: Kind, op: Operation) -> bool {
-        self.members.get(user).is_some_and(|m| m.org_admin)
-            || self
-                .group_workspaces_of(user)
-                .any(|ws| self.role_permits(user, ws, kind, op))
-    }
-
     fn asset_ws_id(&self, ix: AssetIx) -> String {
         self.assets
             .get(ix)
@@ -349,7 +340,10 @@ pub(super) fn grant(
             // workspace does (R3, R4 hold there too).
             let permitted = match ws.kind {
                 WorkspaceKind::Group => org.role_permits(u, ws_ix, kind, level.operation()),
-                WorkspaceKind::Personal => org.any_role_permits(u, kind, level.operation()),
+                WorkspaceKind::Personal => {
+                    org.members.get(u).is_some_and(|m| m.org_admin)
+                        || org.role_reach(u).permits(kind, level.operation())
+                }
             };
             if !permitted {
                 return Err(denied(

@@ -88,7 +88,7 @@ pub(super) fn create_folder(
     check_name("folder", name)?;
     let ws = org.workspace(workspace)?;
     org.may_create_something(actor, ws)?;
-    if org.folders.contains(folder) {
+    if org.folders.contains(folder) || org.folder_elsewhere(folder).is_some() {
         return Err(conflict(format!("folder `{folder}` already exists")));
     }
     let parent = org.folder_in(parent, ws)?;

@@ -113,7 +113,8 @@ impl Org {
     /// joins the default workspace as visitor.
     pub(crate) fn keep_in_a_group_workspace(&mut self, user: UserIx, events: &mut Vec<Event>) {
         let needs = self.members.get(user).is_some_and(|m| !m.org_admin)
-            && self.group_workspaces_of(user).next().is_none();
+            && self.group_workspaces_of(user).next().is_none()
+            && !self.member_elsewhere(self.members.id(user));
         if let (true, Some(default)) = (needs, self.default_workspace) {
             self.insert_ws_member(default, user, PresetRole::Visitor.bit(), Vec::new());
             events.push(Event::WorkspaceMemberAdded {

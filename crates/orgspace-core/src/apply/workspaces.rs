@@ -227,7 +227,7 @@ pub(super) fn remove_member(org: &mut Org, actor: UserIx, workspace: &str, user:
         )));
     }
     let org_admin = org.member(uix)?.org_admin;
-    if !org_admin && org.group_workspaces_of(uix).all(|w| w == ix) {
+    if !org_admin && org.group_workspaces_of(uix).all(|w| w == ix) && !org.member_elsewhere(user) {
         return Err(denied(
             Rule::O7,
             format!("workspace `{workspace}` is the only group workspace of `{user}`"),

@@ -47,6 +47,8 @@ pub(crate) enum Reach<'a> {
         owner: Option<UserIx>,
         /// The level a grant needs.
         level: Option<Level>,
+        /// What the member's roles permit in some group workspace: a grant gives no more (A2).
+        reach: super::RoleReach,
     },
     /// A member of a group workspace: their roles' scopes (R1-R6, W6) in a mode (W7).
     Roles {
@@ -162,6 +164,7 @@ impl Org {
             return Reach::Guest {
                 owner: ws.owner,
                 level: op.granted_by(),
+                reach: self.role_reach(user),
             };
         }
         if central() {

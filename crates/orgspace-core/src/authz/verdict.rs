@@ -141,10 +141,18 @@ pub(crate) fn verdict(
         Reach::Guest {
             owner: ws_owner,
             level,
+            reach,
         } => {
             let others = Verdict::Deny(Rule::W3, Reason::OthersPersonal(ws_owner.unwrap_or(owner)));
             match level {
-                Some(level) => granted(None, grant(level), others),
+                Some(level) => match grant(level) {
+                    // A2, R3 at decision time: a grant gives no more than the member's roles
+                    // permit in some group workspace, whoever it names and whenever it was made.
+                    GrantMatch::Active(..) if !reach.permits(kind, op) => {
+                        Verdict::Deny(Rule::A2, Reason::RoleLacks { kind, op })
+                    }
+                    m => granted(None, m, others),
+                },
                 None => others,
             }
         }

@@ -188,7 +188,11 @@ impl Org {
                     },
                 }
             }
-            l.org.members.insert(&m.user, member);
+            let ix = l.org.members.insert(&m.user, member);
+            if m.reach != 0 {
+                // Kept for a partial load or a view; a whole load recomputes it below.
+                l.org.reach.insert(ix, crate::authz::RoleReach(m.reach));
+            }
         }
         if let Some(v) = &snapshot.view_of {
             l.org.view_of = l.org.members.find(v);
@@ -379,6 +383,9 @@ impl Org {
         let users: Vec<_> = l.org.members.iter().map(|(u, _)| u).collect();
         for u in users {
             l.org.refresh_effective_groups(u);
+        }
+        if !partial && snapshot.view_of.is_none() {
+            l.org.recompute_reaches();
         }
         let mut problems = l.problems;
         problems.extend(

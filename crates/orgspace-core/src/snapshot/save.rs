@@ -22,6 +22,7 @@ impl Org {
                     user: self.members.id(u).into(),
                     roles: self.org_role_ids(u),
                     attributes: m.attributes.clone(),
+                    reach: self.role_reach(u).0,
                 })
             })
             .collect();

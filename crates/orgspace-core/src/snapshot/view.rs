@@ -345,6 +345,8 @@ impl Org {
                     } else {
                         alloc::collections::BTreeMap::new()
                     },
+                    // The viewer's own: what their grants in others' personal workspaces give.
+                    reach: if mine { self.role_reach(u).0 } else { 0 },
                 }
             })
             .collect();

@@ -504,7 +504,12 @@ impl Reference {
         if let Some(owner) = &ws.personal_of {
             // W3: the owner holds everything; others act only through grants, at the grant's
             // level (W4, decisions "Personal workspaces").
-            return owner == user || central || self.granted(user, asset, op, now);
+            // A2 at decision time: no more than the member's roles permit in some group
+            // workspace.
+            return owner == user
+                || central
+                || (self.granted(user, asset, op, now)
+                    && self.some_group_role_permits(user, asset.kind, op));
         }
         if central {
             return true;
@@ -539,7 +544,7 @@ impl Reference {
             return vec!["W5"];
         };
         if ws.personal_of.is_some() {
-            return vec!["W3", "W4", "A1"];
+            return vec!["W3", "W4", "A1", "A2"];
         }
         let Some(roles) = ws.members.get(user) else {
             return vec!["W5"];
@@ -573,6 +578,15 @@ impl Reference {
 
     /// A2, A6: whether the user's roles in the asset's group workspace permit `op` on `kind`
     /// at all (org admins hold every permission, O6).
+    /// A2 in personal workspaces: whether a role the user holds in some group workspace
+    /// permits `op` on `kind`.
+    pub(crate) fn some_group_role_permits(&self, user: &str, kind: Kind, op: Operation) -> bool {
+        self.workspaces
+            .iter()
+            .filter(|(_, w)| w.personal_of.is_none())
+            .any(|(w, _)| self.role_permits(user, w, kind, op))
+    }
+
     pub(crate) fn role_permits(&self, user: &str, ws: &str, kind: Kind, op: Operation) -> bool {
         if self.is_org_admin(user) {
             return true;
@@ -657,7 +671,8 @@ impl Reference {
                 }
                 if personal {
                     // Others see what was shared with them (W4).
-                    return self.granted(user, a, Operation::View, now);
+                    return self.granted(user, a, Operation::View, now)
+                        && self.some_group_role_permits(user, a.kind, Operation::View);
                 }
                 // Private mode (W7): a role that views the kind, and ownership, public or a
                 // grant (decisions "Private mode").

@@ -1,0 +1,129 @@
+// The writer's memory when it holds what a command needs, not the whole organization (issue
+// 13), measured on the core's code path in WebAssembly under Node: wrangler dev shows no
+// Durable Object memory, and the writer runs this same WebAssembly (the npm package's Node
+// module, feature `node`, with `Engine.fromPartsIndexed`, `needs` and `executeTracked`).
+//
+//   ORGSPACE_BENCH_PARTS=$PWD/target/parts-full ORGSPACE_BENCH_SCALE=full \
+//     cargo bench -p orgspace-core --bench engine        # writes the org in parts, once
+//   node bench/writer-mem.mjs target/parts-full          # prints one line per command kind
+//
+// Each kind runs in its own process (WebAssembly memory only grows, so its size at the end is
+// the high-water mark): load the org part and the org index, ask `needs`, load those parts,
+// run the command, serialize what a commit writes (the changed parts, the org part, the index).
+// Printed per kind: the module's memory (MB), the JSON read (MB), and the time (ms).
+import { execFileSync } from "node:child_process";
+import { readFileSync, mkdirSync, renameSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const out = `${root}target/writer-mem`;
+const [dir, kind] = process.argv.slice(2);
+if (!dir) {
+  console.error("usage: node bench/writer-mem.mjs <parts dir> [kind]");
+  process.exit(2);
+}
+
+/** Builds the Node module once: the core with the host API (`--features node`). */
+function build() {
+  const wasm = `${root}target/wasm32-unknown-unknown/wasm-release/orgspace_wasm.wasm`;
+  execFileSync("cargo", ["build", "-q", "-p", "orgspace-wasm", "--target", "wasm32-unknown-unknown",
+    "--profile", "wasm-release", "--features", "node"], { cwd: root, stdio: "inherit" });
+  mkdirSync(out, { recursive: true });
+  execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", out, "--out-name", "orgspace", wasm],
+    { cwd: root, stdio: "inherit" });
+  // An ES module whatever the package.json around it says.
+  renameSync(`${out}/orgspace.js`, `${out}/orgspace.mjs`);
+}
+
+const KINDS = ["load", "asset_in_ws000", "remove_member", "delete_group", "org_role", "delete_data_source"];
+
+if (!kind) {
+  build();
+  for (const k of KINDS) {
+    const line = execFileSync(process.execPath, [fileURLToPath(import.meta.url), dir, k], { encoding: "utf8" });
+    process.stdout.write(line);
+  }
+  process.exit(0);
+}
+
+const glue = await import(`${out}/orgspace.mjs`);
+const wasm = glue.initSync({ module: readFileSync(`${out}/orgspace_bg.wasm`) });
+const base = wasm.memory.buffer.byteLength;
+const mb = (n) => (n / 1e6).toFixed(1);
+
+const orgText = readFileSync(`${dir}/org.json`, "utf8");
+const indexText = readFileSync(`${dir}/index.json`, "utf8");
+const org = JSON.parse(orgText);
+let read = orgText.length + indexText.length;
+const admin = org.members.find((m) => m.roles.includes("org_admin")).user;
+const plain = org.members.filter((m) => m.roles.length === 0).map((m) => m.user);
+const partText = (ws) => readFileSync(`${dir}/ws/${ws}.json`, "utf8");
+
+/** The command of each kind, and the asset ids it names with the workspace holding each. */
+function command() {
+  switch (kind) {
+    case "asset_in_ws000": {
+      const ws = JSON.parse(partText("ws000"));
+      const asset = ws.assets[Math.floor(ws.assets.length / 2)].id;
+      const member = ws.members.find((m) => m.user !== admin).user;
+      return [{ type: "grant", asset, target: { user: member }, level: "view" }, { [asset]: "ws000" }];
+    }
+    case "remove_member": {
+      // A leaver whose assets the org admin may be handed (W4: in group workspaces the admin
+      // is a member of), found in the index.
+      const index = JSON.parse(indexText).workspaces;
+      const fits = (u) => Object.entries(index).every(([ws, r]) => ws.startsWith("personal:")
+        || !((r.users ?? []).includes(u) || u in (r.members ?? {})) || admin in (r.members ?? {}));
+      const leaver = plain.slice(Math.floor(plain.length / 2)).find(fits);
+      return [{ type: "remove_member", user: leaver, new_owner: admin }, {}];
+    }
+    case "delete_group": {
+      // A group holding no group (those are refused).
+      const parents = new Set(org.groups.map((g) => g.parent).filter(Boolean));
+      return [{ type: "delete_group", group: org.groups.find((g) => !parents.has(g.id)).id }, {}];
+    }
+    case "org_role":
+      return [{ type: "set_org_roles", user: plain[1], roles: ["permission_admin"] }, {}];
+    case "delete_data_source":
+      return [{ type: "delete_data_source", source: "bench_src" }, {}];
+    default:
+      return [null, {}];
+  }
+}
+
+const t0 = performance.now();
+let engine = glue.Engine.fromPartsIndexed(orgText, indexText, "[]");
+const [cmd, located] = command();
+let parts = [];
+let changed = { workspaces: [], deleted: [] };
+if (cmd) {
+  if (kind === "delete_data_source") {
+    // The workload has no data sources: one is registered first (it touches no part).
+    engine.executeTracked(admin, { type: "create_data_source", source: "bench_src", name: "Bench",
+      tables: [{ name: "t", columns: [{ name: "c", type: "string" }] }] }, 1);
+  }
+  for (;;) {
+    const needs = engine.needs(cmd);
+    const more = [...needs.workspaces, ...needs.assets.map((a) => located[a]).filter(Boolean)]
+      .filter((w) => !parts.includes(w));
+    if (more.length === 0) break;
+    parts.push(...more);
+    const texts = parts.map(partText);
+    read += more.reduce((n, w) => n + partText(w).length, 0);
+    const orgNow = kind === "delete_data_source" ? engine.orgPartJSON() : orgText;
+    const indexNow = kind === "delete_data_source" ? engine.indexJSON() : indexText;
+    engine.free();
+    engine = glue.Engine.fromPartsIndexed(orgNow, indexNow, `[${texts.join(",")}]`);
+  }
+  if (process.env.DEBUG) console.error(JSON.stringify(cmd), parts, JSON.stringify(engine.needs(cmd)));
+  const done = engine.executeTracked(admin, cmd, 2);
+  changed = done.changed;
+  // What a commit writes.
+  for (const ws of changed.workspaces) engine.workspacePartJSON(ws);
+  engine.orgPartJSON();
+  engine.indexJSON();
+}
+const ms = performance.now() - t0;
+const grown = wasm.memory.buffer.byteLength - base;
+console.log(`${kind.padEnd(20)} wasm ${mb(grown).padStart(7)} MB  read ${mb(read).padStart(7)} MB  ` +
+  `parts loaded ${String(parts.length).padStart(5)}  changed ${String(changed.workspaces.length).padStart(5)}  ${ms.toFixed(0).padStart(6)} ms`);
