@@ -7,10 +7,12 @@
 
 mod load;
 mod save;
+mod stream;
 mod view;
 
 pub use load::Problem;
 pub(crate) use load::problem as load_problem;
+pub use stream::PartsLoader;
 
 use crate::audit::AuditEntry;
 use crate::command::Target;

@@ -2,10 +2,10 @@
 //! an organization call (and the conformance runner's reloads), in the Node entry only
 //! (feature `node`); a page loads what the edge hands it and never saves it.
 
-use crate::convert::{from_js, time, to_js};
+use crate::convert::{json_text, time, to_js};
 use crate::engine::Engine;
 use crate::error::{invalid, refusal};
-use orgspace_core::snapshot::{OrgPart, WorkspacePart};
+use orgspace_core::{PartsLoader, SnapshotError};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -18,9 +18,19 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "OrgPart | string")] org: JsValue,
         #[wasm_bindgen(unchecked_param_type = "WorkspacePart[] | string")] workspaces: JsValue,
     ) -> Result<Engine, JsValue> {
-        let org: OrgPart = from_js(org, "org part")?;
-        let workspaces: Vec<WorkspacePart> = from_js(workspaces, "workspace parts")?;
-        orgspace_core::Engine::from_parts(&org, &workspaces)
+        // Read straight from the text into the engine's tables (`PartsLoader`): no parsed
+        // parts, no document tree, what the edge reader does too.
+        let failed = |what: &str, e: SnapshotError| match e {
+            SnapshotError::Malformed(m) => invalid(&format!("{what} is not valid: {m}")),
+            e @ SnapshotError::Problems(_) => invalid(&e.to_string()),
+        };
+        let mut loader = PartsLoader::from_json(&json_text(org, "org part")?)
+            .map_err(|e| failed("org part", e))?;
+        loader
+            .add_list_json(&json_text(workspaces, "workspace parts")?)
+            .map_err(|e| failed("workspace parts", e))?;
+        loader
+            .finish()
             .map(Engine::wrap)
             .map_err(|e| invalid(&e.to_string()))
     }
