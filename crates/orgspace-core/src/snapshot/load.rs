@@ -197,6 +197,16 @@ impl Loader {
             );
         }
 
+        // Each table grows once (a doubled vector holds up to twice what it needs).
+        let id_bytes = |ids: &mut dyn Iterator<Item = &String>| ids.map(String::len).sum();
+        l.org.members.reserve(
+            part.members.len(),
+            id_bytes(&mut part.members.iter().map(|m| &m.user)),
+        );
+        l.org.workspaces.reserve(
+            part.workspaces.len(),
+            id_bytes(&mut part.workspaces.iter().map(|w| &w.id)),
+        );
         for m in &part.members {
             l.shape("user", &m.user, None);
             if let Err(e) = crate::apply::members::check_attributes(&m.attributes) {
@@ -446,7 +456,7 @@ impl Loader {
         };
         self.part_head(wix, p);
         self.folders(wix, &p.id, &p.folders);
-        self.reserve_assets(p.assets.len(), 0);
+        self.reserve_assets(wix, p.assets.len(), 0);
         for a in &p.assets {
             self.asset(wix, &p.id, AssetFields::of(a));
         }
@@ -472,9 +482,19 @@ impl Loader {
         Some(wix)
     }
 
-    /// Room for `n` more assets (ids of about `bytes` bytes in all).
-    pub(super) fn reserve_assets(&mut self, n: usize, bytes: usize) {
+    /// Room for `n` more assets in the asset table.
+    pub(super) fn reserve_tables(&mut self, n: usize, bytes: usize) {
         self.org.assets.reserve(n, bytes);
+    }
+
+    /// Room for `n` more assets in the tables and in workspace `wix`'s lists (ids of about
+    /// `bytes` bytes in all).
+    pub(super) fn reserve_assets(&mut self, wix: WorkspaceIx, n: usize, bytes: usize) {
+        self.reserve_tables(n, bytes);
+        if let Some(ws) = self.org.workspaces.get_mut(wix) {
+            ws.assets.reserve(n);
+            ws.hot.reserve(n);
+        }
     }
 
     /// A part's table grants, custom roles and members (what its assets do not need).

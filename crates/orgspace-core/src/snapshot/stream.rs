@@ -80,7 +80,12 @@ impl PartsLoader {
     /// loader holds some of the part: drop it.
     pub fn add_json(&mut self, part: &str) -> Result<(), SnapshotError> {
         let mut de = serde_json::Deserializer::from_str(part);
-        self.add(&mut de).map_err(malformed)?;
+        PartSeed {
+            p: self,
+            hint: capacity_hint(part),
+        }
+        .deserialize(&mut de)
+        .map_err(malformed)?;
         de.end().map_err(malformed)
     }
 
@@ -90,6 +95,9 @@ impl PartsLoader {
     ///
     /// As [`PartsLoader::add_json`].
     pub fn add_list_json(&mut self, parts: &str) -> Result<(), SnapshotError> {
+        // The hint of the whole list sizes the tables once; each part's lists grow as read.
+        let hint = capacity_hint(parts);
+        self.l.reserve_tables(hint, hint.saturating_mul(8));
         let mut de = serde_json::Deserializer::from_str(parts);
         ListSeed { p: self }
             .deserialize(&mut de)
@@ -103,7 +111,7 @@ impl PartsLoader {
     ///
     /// The deserializer's, for input that is not a workspace part.
     pub fn add<'de, D: Deserializer<'de>>(&mut self, part: D) -> Result<(), D::Error> {
-        PartSeed { p: self }.deserialize(part)
+        PartSeed { p: self, hint: 0 }.deserialize(part)
     }
 
     /// The engine over the org part and the parts added, checked as [`Engine::from_parts`]
@@ -173,6 +181,24 @@ enum Field {
 
 struct PartSeed<'p> {
     p: &'p mut PartsLoader,
+    /// About how many assets the part holds (`capacity_hint`), 0 when unknown.
+    hint: usize,
+}
+
+/// An upper bound of a part's assets, as this crate writes parts (every asset, folder and
+/// role starts `{"id":`), so the tables grow once: a vector grown by doubling holds up to
+/// twice what it needs, and copies itself at each step. A capacity only: a wrong hint costs
+/// memory, never correctness.
+fn capacity_hint(text: &str) -> usize {
+    const AT: &[u8] = b"{\"id\":";
+    let bytes = text.as_bytes();
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'{' && bytes.get(i..i + AT.len()) == Some(AT) {
+            n += 1;
+        }
+    }
+    n
 }
 
 impl<'de> DeserializeSeed<'de> for PartSeed<'_> {
@@ -198,7 +224,7 @@ impl<'de> Visitor<'de> for PartSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let p = self.p;
+        let (p, hint) = (self.p, self.hint);
         let mut id: Option<String> = None;
         let mut members: Option<Vec<WorkspaceMemberDoc>> = None;
         let mut roles: Option<Vec<WorkspaceRoleDoc>> = None;
@@ -234,6 +260,8 @@ impl<'de> Visitor<'de> for PartSeed<'_> {
                             let wix = p.l.begin_part(ws, &mut p.loaded);
                             if let Some(wix) = wix {
                                 p.l.folders(wix, ws, fs);
+                                let n = hint.saturating_sub(fs.len());
+                                p.l.reserve_assets(wix, n, n.saturating_mul(8));
                             }
                             begun = Some(wix);
                             map.next_value_seed(AssetsSeed {
@@ -305,7 +333,10 @@ impl<'de> Visitor<'de> for ListSeed<'_> {
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
         while seq
-            .next_element_seed(PartSeed { p: &mut *self.p })?
+            .next_element_seed(PartSeed {
+                p: &mut *self.p,
+                hint: 0,
+            })?
             .is_some()
         {}
         Ok(())
@@ -337,9 +368,6 @@ impl<'de> Visitor<'de> for AssetsSeed<'_, '_> {
     }
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
-        if let Some(n) = seq.size_hint() {
-            self.p.l.reserve_assets(n, 0);
-        }
         while let Some(a) = seq.next_element::<AssetIn<'de>>()? {
             let Some(wix) = self.wix else { continue };
             self.p.l.asset(
