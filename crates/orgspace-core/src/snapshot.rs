@@ -5,6 +5,7 @@
 //! groups, the list of workspaces) and one [`WorkspacePart`] per workspace (its members, roles,
 //! folders and assets). A check needs the org part and the part of the asset's workspace.
 
+mod docs;
 mod load;
 mod save;
 mod stream;

@@ -204,3 +204,34 @@ fn x5_text_that_is_not_a_part_is_malformed() {
         Err(SnapshotError::Malformed(_))
     ));
 }
+
+/// W7, W8: the documents a host shows next to a list are the part's, in the list's order,
+/// for the listed ids only.
+#[test]
+fn w7_docs_of_listed_assets_and_folders_are_the_parts() {
+    let f = rich();
+    for user in USERS {
+        for ws in [MAIN, OPS] {
+            let Ok(ids) = f.engine.visible_assets(user, ws, f.now) else {
+                continue;
+            };
+            let part = f.engine.workspace_part(ws).unwrap();
+            let want: Vec<_> = part
+                .assets
+                .iter()
+                .filter(|a| ids.contains(&a.id.as_str()))
+                .cloned()
+                .collect();
+            assert_eq!(f.engine.asset_docs(ids.iter().copied()), want, "{user} {ws}");
+            let folders = f.engine.visible_folders(user, ws, f.now).unwrap();
+            let want: Vec<_> = part
+                .folders
+                .iter()
+                .filter(|x| folders.contains(&x.id.as_str()))
+                .cloned()
+                .collect();
+            assert_eq!(f.engine.folder_docs(folders.iter().copied()), want);
+        }
+    }
+    assert!(f.engine.asset_docs(["nope", "ds1"]).len() == 1);
+}

@@ -9,7 +9,9 @@ use super::reader::fresh_envelope;
 use super::writer::{self, KV_BINDING, WriterCall};
 use crate::api_error::ApiError;
 use crate::queries::Query;
+use crate::storage_layout::OrgEnvelope;
 use orgspace_core::membership;
+use std::rc::Rc;
 use worker::Env;
 
 /// What the request is: a question the edge may answer, or a write (or audit read) that goes to
@@ -31,6 +33,9 @@ pub enum Kind {
 /// with its creation), when it is not fresh, or for a write (a member added a moment ago must be
 /// able to act at once), only the writer can tell: it is asked whether the caller is a member
 /// (`Query::Org`), never the request itself, and any refusal becomes the outsider answer.
+///
+/// Returns the fresh envelope that admitted the caller, which the reader answers from rather
+/// than proving an envelope fresh a second time; `None` when the writer admitted them.
 pub async fn admit(
     env: &Env,
     org: &str,
@@ -38,7 +43,7 @@ pub async fn admit(
     min_version: u64,
     kind: Kind,
     bound_ms: u64,
-) -> Result<(), ApiError> {
+) -> Result<Option<Rc<OrgEnvelope>>, ApiError> {
     let kv = env
         .kv(KV_BINDING)
         .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
@@ -47,7 +52,7 @@ pub async fn admit(
     // or the writer, which attested a newer version, is asked.
     if let Some(envelope) = fresh_envelope(env, &kv, org, min_version, bound_ms, false).await? {
         if membership::admit(Some(&envelope.part), org, actor).is_ok() {
-            return Ok(());
+            return Ok(Some(envelope));
         }
         // Before refusing a question, KV itself (the isolate's copy may be a second older
         // than the caller's joining). A write asks the writer: the member may have been added
@@ -56,7 +61,8 @@ pub async fn admit(
             if let Some(envelope) =
                 fresh_envelope(env, &kv, org, min_version, bound_ms, true).await?
             {
-                return membership::admit(Some(&envelope.part), org, actor).map_err(Into::into);
+                membership::admit(Some(&envelope.part), org, actor)?;
+                return Ok(Some(envelope));
             }
         }
     }
@@ -67,7 +73,7 @@ pub async fn admit(
         query: Query::Org,
     };
     match writer::call(env, org, &probe).await? {
-        (200, _) => Ok(()),
+        (200, _) => Ok(None),
         (status, _) if status < 500 => Err(membership::outsider().into()),
         (_, body) => Err(ApiError::internal(format!(
             "the writer could not say who is a member: {body}"

@@ -11,8 +11,7 @@ use crate::locators::{Bucket, bucket_of, locator_key};
 use crate::queries::{Query, run_query};
 use crate::staleness::{Attestation, Verdict, verdict};
 use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
-use orgspace_core::Engine;
-use orgspace_core::snapshot::WorkspacePart;
+use orgspace_core::{Engine, PartsLoader};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -231,7 +230,10 @@ async fn engine_for(
     if cached.is_some() {
         return Ok(cached);
     }
-    let mut parts: Vec<WorkspacePart> = Vec::with_capacity(names.len());
+    // Each part is read from its text straight into the engine's tables, and its text freed
+    // before the next is fetched (`PartsLoader`; bench/wasm-load.mjs --parts measures it).
+    let stored = |e| ApiError::internal(format!("stored parts do not load: {e}"));
+    let mut loader = PartsLoader::new(&envelope.part).map_err(stored)?;
     let mut bytes = 0;
     for (ws, version) in names.iter().zip(&versions) {
         let Some((got, text)) = read_sharded(kv, &workspace_key(org, ws)).await? else {
@@ -242,16 +244,11 @@ async fn engine_for(
             return Ok(None);
         }
         bytes += text.len();
-        parts.push(
-            serde_json::from_str(&text)
-                .map_err(|e| ApiError::internal(format!("bad part: {e}")))?,
-        );
+        loader.add_json(&text).map_err(stored)?;
     }
-    let engine = Rc::new(
-        Engine::from_parts(&envelope.part, &parts)
-            .map_err(|e| ApiError::internal(format!("stored parts do not load: {e}")))?,
-    );
-    drop(parts);
+    let engine = Rc::new(loader.finish().map_err(stored)?);
+    // What an engine holds is about twice its parts' text (the org part's tables come with
+    // each: they are not shared between cached engines).
     let bytes = bytes.saturating_mul(2);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -342,12 +339,18 @@ pub async fn answer(
     min_version: u64,
     now: u64,
     bound_ms: u64,
+    admitted: Option<Rc<OrgEnvelope>>,
 ) -> Result<Option<Value>, ApiError> {
     if query.needs_whole_org() {
         return Ok(None);
     }
-    let Some(envelope) = fresh_envelope(env, kv, org, min_version, bound_ms, false).await? else {
-        return Ok(None);
+    // The envelope the gate proved fresh for this request (same `min_version`, same bound).
+    let envelope = match admitted {
+        Some(envelope) => envelope,
+        None => match fresh_envelope(env, kv, org, min_version, bound_ms, false).await? {
+            Some(envelope) => envelope,
+            None => return Ok(None),
+        },
     };
 
     let mut workspaces: BTreeSet<String> = query
