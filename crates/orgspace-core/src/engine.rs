@@ -143,6 +143,18 @@ impl Engine {
         }
     }
 
+    /// The organization of an engine loaded from parts (not a member's view), to load more
+    /// parts into; any other engine comes back as it was.
+    pub(crate) fn into_parts_org(self) -> Result<Org, alloc::boxed::Box<Engine>> {
+        match self.org {
+            Some(org) if self.partial && org.view_of.is_none() => Ok(org),
+            org => Err(alloc::boxed::Box::new(Engine {
+                org,
+                partial: self.partial,
+            })),
+        }
+    }
+
     /// Loads a whole organization from snapshot JSON.
     pub fn from_json(json: &str) -> Result<Engine, SnapshotError> {
         let snapshot: Snapshot =

@@ -222,7 +222,11 @@ fn w7_docs_of_listed_assets_and_folders_are_the_parts() {
                 .filter(|a| ids.contains(&a.id.as_str()))
                 .cloned()
                 .collect();
-            assert_eq!(f.engine.asset_docs(ids.iter().copied()), want, "{user} {ws}");
+            assert_eq!(
+                f.engine.asset_docs(ids.iter().copied()),
+                want,
+                "{user} {ws}"
+            );
             let folders = f.engine.visible_folders(user, ws, f.now).unwrap();
             let want: Vec<_> = part
                 .folders
@@ -234,4 +238,38 @@ fn w7_docs_of_listed_assets_and_folders_are_the_parts() {
         }
     }
     assert!(f.engine.asset_docs(["nope", "ds1"]).len() == 1);
+}
+
+/// X5: parts added to an engine built from parts (sharing its org tables) load the state that
+/// loading them all at once does; a part it holds cannot come twice, and a view or a whole
+/// engine is not resumed.
+#[test]
+fn x5_an_engine_from_parts_takes_more_parts() {
+    let f = rich();
+    let (org_json, parts) = texts(&f);
+    let all: Vec<&str> = parts.iter().map(|(_, t)| t.as_str()).collect();
+    let at_once = Engine::from_parts_json(&org_json, &all).unwrap();
+    let mut engine = Engine::from_parts_json(&org_json, &all[..1]).unwrap();
+    for part in &all[1..] {
+        let mut loader = PartsLoader::resume(engine).unwrap();
+        loader.add_json(part).unwrap();
+        engine = loader.finish().unwrap();
+    }
+    assert_eq!(engine.to_json(), at_once.to_json());
+    for (ws, _) in &parts {
+        assert_same(&f, &at_once, &engine, ws);
+    }
+    let (_, main) = parts.iter().find(|(w, _)| w == MAIN).unwrap();
+    let mut again = PartsLoader::resume(engine).unwrap();
+    again.add_json(main).unwrap();
+    let Err(SnapshotError::Problems(p)) = again.finish() else {
+        panic!("a part loaded twice");
+    };
+    assert!(
+        p.iter().any(|p| p.message.contains("appears twice")),
+        "{p:?}"
+    );
+    let view = Engine::from_snapshot(&f.engine.snapshot_for("carol", f.now).unwrap()).unwrap();
+    assert!(PartsLoader::resume(view).is_err());
+    assert!(PartsLoader::resume(Engine::from_json(&f.engine.to_json()).unwrap()).is_err());
 }

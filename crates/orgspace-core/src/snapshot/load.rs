@@ -412,6 +412,29 @@ impl Loader {
         Ok(l)
     }
 
+    /// Goes on loading into an organization loaded from parts; the workspaces that hold
+    /// anything count as loaded (an empty part given again adds nothing).
+    pub(super) fn resume(org: Org) -> (Loader, hashbrown::HashSet<WorkspaceIx>) {
+        let loaded = org
+            .workspaces
+            .iter()
+            .filter(|(_, ws)| {
+                !(ws.members.is_empty()
+                    && ws.roles.len() == 0
+                    && ws.assets.is_empty()
+                    && ws.folders.is_empty()
+                    && ws.table_grants.is_empty())
+            })
+            .map(|(ix, _)| ix)
+            .collect();
+        let l = Loader {
+            org,
+            problems: Vec::new(),
+            view: false,
+        };
+        (l, loaded)
+    }
+
     /// After the workspace parts: what every part is checked against (the parts a whole
     /// snapshot must hold, the group closure, X5).
     pub(super) fn finish(

@@ -19,6 +19,7 @@ use crate::engine::{Engine, SnapshotError};
 use crate::table::WorkspaceIx;
 use crate::vocab::Kind;
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -58,6 +59,24 @@ impl PartsLoader {
         Ok(PartsLoader {
             l,
             loaded: HashSet::new(),
+            references: Vec::new(),
+        })
+    }
+
+    /// Goes on loading parts into an engine built from parts, sharing its org part's tables
+    /// (what the edge reader's cache does to add a workspace to the engine it holds). The parts
+    /// it holds stay; one given again is refused as appearing twice, and [`PartsLoader::finish`]
+    /// checks the whole again. Gives back a whole engine or a member's view unchanged.
+    ///
+    /// # Errors
+    ///
+    /// The engine, when it was not loaded from parts.
+    pub fn resume(engine: Engine) -> Result<PartsLoader, Box<Engine>> {
+        let org = engine.into_parts_org()?;
+        let (l, loaded) = Loader::resume(org);
+        Ok(PartsLoader {
+            l,
+            loaded,
             references: Vec::new(),
         })
     }
