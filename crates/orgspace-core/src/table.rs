@@ -8,6 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::hash::BuildHasher;
 use core::marker::PhantomData;
+use hashbrown::hash_table::Entry;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
 /// A typed dense index into a [`Table`].
@@ -184,26 +185,46 @@ impl<I: Index, T> Table<I, T> {
     /// Inserts an entity under a new id, or revives the slot of a removed one. Callers check
     /// that the id is not live first; a live entity is replaced.
     pub fn insert(&mut self, id: &str, value: T) -> I {
-        if let Some(raw) = self.slot_of(id) {
-            if let Some(slot) = self.slots.get_mut(raw as usize) {
-                if slot.is_none() {
-                    self.live += 1;
+        // One hash and one probe, found or not (loads insert every id once).
+        let Table {
+            text,
+            ends,
+            by_id,
+            hasher,
+            slots,
+            live,
+            ..
+        } = self;
+        let hash = hasher.hash_one(id);
+        let entry = {
+            let (t, e) = (&*text, &*ends);
+            by_id.entry(
+                hash,
+                |&r| id_in(t, e, r) == id,
+                |&r| hasher.hash_one(id_in(t, e, r)),
+            )
+        };
+        match entry {
+            Entry::Occupied(found) => {
+                let raw = *found.get();
+                if let Some(slot) = slots.get_mut(raw as usize) {
+                    if slot.is_none() {
+                        *live += 1;
+                    }
+                    *slot = Some(value);
                 }
-                *slot = Some(value);
-                return I::from_raw(raw);
+                I::from_raw(raw)
+            }
+            Entry::Vacant(vacant) => {
+                let raw = u32::try_from(slots.len()).unwrap_or(u32::MAX);
+                vacant.insert(raw);
+                text.push_str(id);
+                ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+                slots.push(Some(value));
+                *live += 1;
+                I::from_raw(raw)
             }
         }
-        let raw = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-        self.text.push_str(id);
-        self.ends
-            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let hash = self.hasher.hash_one(id);
-        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
-        self.by_id
-            .insert_unique(hash, raw, |&r| hasher.hash_one(id_in(text, ends, r)));
-        self.slots.push(Some(value));
-        self.live += 1;
-        I::from_raw(raw)
     }
 
     /// Removes the entity at this index and returns it.
