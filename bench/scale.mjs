@@ -41,6 +41,7 @@ const ANALYST = "u00007"; // an analyst of ws000, the largest workspace, in thre
 const BIG = "ws000";
 const CHUNK = 1 << 20;
 const deadline = Date.now() + 45 * 60_000; // the whole run stops by itself
+const REQUEST_MS = 10 * 60_000; // one request (the commit of a full-scale import is the longest)
 
 // ------------------------------------------------------------------ the snapshot
 const snapshots = `${root}target/bench-snapshots`;
@@ -84,6 +85,17 @@ function wasmLoad(json) {
   const out = execFileSync(process.execPath, [`${root}bench/wasm-load.mjs`, file], { encoding: "utf8" });
   return JSON.parse(out);
 }
+// A cold edge reader's load: the org part and one workspace part (the worker's reader calls the
+// same PartsLoader), after a warm-up on a small part, as in an isolate that has answered before.
+function partsLoad(org, part, small) {
+  const files = [["org", org], ["part", part], ["small", small]].map(([name, value]) => {
+    const file = `${scratch}/${name}.json`;
+    writeFileSync(file, JSON.stringify(value));
+    return file;
+  });
+  const args = [`${root}bench/wasm-load.mjs`, "--parts", files[0], files[1], "--warm", files[2], "--runs", "3"];
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
+}
 
 // ------------------------------------------------------------------ HTTP
 const persistTo = mkdtempSync("/tmp/orgspace-bench-scale-");
@@ -109,13 +121,15 @@ function send(user, method, route, body, type = "application/json") {
   if (body !== undefined) headers["content-type"] = type;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = http.request({ host: "127.0.0.1", port: PORT, method, path: route, headers, agent }, (res) => {
+    // No request waits forever: a hung one fails the run with its route.
+    const req = http.request({ host: "127.0.0.1", port: PORT, method, path: route, headers, agent, timeout: REQUEST_MS }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () =>
         resolve({ status: res.statusCode, body: Buffer.concat(chunks), ms: performance.now() - t0, source: res.headers["orgspace-source"] }),
       );
     });
+    req.on("timeout", () => req.destroy(new Error(`${method} ${route}: no answer within ${REQUEST_MS} ms`)));
     req.on("error", reject);
     req.end(body);
   });
@@ -151,6 +165,13 @@ try {
   row("organization", `${snapshot.org.members.length} members, ${snapshot.workspaces.length} workspaces, ${assets} assets`, `${(text.length / 1e6).toFixed(1)} MB of snapshot JSON`);
   const whole = wasmLoad(text);
   row("whole engine load (what the writer loads today), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
+  const small = snapshot.workspaces.find((w) => w.id === otherWs);
+  const reader = partsLoad(snapshot.org, big, small);
+  row(
+    `cold reader of ${BIG}: org part + its part, wasm in Node`,
+    `${ms(reader.ms)} (${ms(reader.cpu_ms)} CPU), ${reader.mb.toFixed(1)} MB`,
+    "npm Node entry's Engine.fromParts (PartsLoader, as the worker's reader), median of 3 after a warm-up; module memory above a fresh instance",
+  );
 
   worker = await startWorker({ port: PORT - Number(process.env.ORGSPACE_PORT_OFFSET ?? 0), persistTo });
 

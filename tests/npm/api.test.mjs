@@ -156,3 +156,29 @@ test("X5: a writer over some parts (fromPartsIndexed, needs, executeTracked) run
   assert.throws(() => bare.executeTracked("alice", { type: "set_workspace_mode", workspace: "sales", mode: "collaboration" }, at),
     (err) => err.code === "invalid");
 });
+
+test("X5: fromParts reads parts as objects, JSON text or UTF-8 bytes, one at a time or as a list", () => {
+  const { Engine, OrgspaceError } = node;
+  const snapshot = demo(node).toSnapshot();
+  const org = snapshot.org;
+  const sales = snapshot.workspaces.find((p) => p.id === "sales");
+  const text = JSON.stringify(sales);
+  const bytes = new TextEncoder().encode(text);
+  const answers = (engine) =>
+    ["alice", "carol"].flatMap((u) => [engine.visibleAssets(u, "sales", at), ["q3", "q4"].map((a) => engine.check(u, "view", a, at))]);
+  const want = answers(Engine.fromParts(org, [sales]));
+  assert.deepEqual(want[2], ["q3"]); // carol sees what was shared with her (A1), not q4 (W7)
+  for (const [orgIn, parts] of [
+    [JSON.stringify(org), [text]],
+    [new TextEncoder().encode(JSON.stringify(org)), [bytes]],
+    [org, `[${text}]`],
+    [org, new TextEncoder().encode(`[${text}]`)],
+    [org, [sales, text, bytes].slice(1, 2)],
+  ]) {
+    assert.deepEqual(answers(Engine.fromParts(orgIn, parts)), want);
+  }
+  // Bytes that are not UTF-8, text that is not a part: `invalid`, never a half-loaded engine.
+  for (const parts of [[new Uint8Array([0x7b, 0xff, 0x7d])], [`${text} x`], [{ ...sales, color: 1 }]]) {
+    assert.throws(() => Engine.fromParts(org, parts), (e) => e instanceof OrgspaceError && e.code === "invalid");
+  }
+});

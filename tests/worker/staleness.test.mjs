@@ -160,3 +160,39 @@ test("bounded staleness: changes reach every edge reader within the bound while 
     t.diagnostic(`the edge answers from KV again ${r} ms later`);
   });
 });
+
+// An isolate's engine may hold several workspaces' parts (edge/reader.rs adds a newly asked
+// part to the engine it holds): each answer still comes from the parts the fresh envelope
+// names. A change to one workspace is seen at its version in it, and the other's answers stay
+// right, from the edge.
+test("edge engines holding several workspaces answer each from its current part", async () => {
+  const org = "multi";
+  const run = await setup(org);
+  await run("alice", { type: "create_workspace", workspace: "side", name: "Side", mode: "private" });
+  await run("alice", { type: "add_workspace_member", workspace: "side", user: "bob", roles: ["analyst"] });
+  await run("alice", { type: "create_asset", asset: "s1", workspace: "side", kind: "dashboard", name: "s1" });
+  await run("alice", { type: "create_asset", asset: "s2", workspace: "side", kind: "dashboard", name: "s2" });
+  await run("alice", { type: "grant", asset: "s1", target: { user: "bob" }, level: "view" });
+  const list = (ws, min = 0) => get("bob", `/v1/orgs/${org}/workspaces/${ws}/assets?min_version=${min}`);
+  // Both lists from the edge: the second workspace joins the engine the first built.
+  await until("main from the edge", 30_000, () => list("main", client.version), (r) => r.source === "edge");
+  const side = await until("side from the edge", 30_000, () => list("side", client.version), (r) => r.source === "edge");
+  assert.ok(side >= 0);
+  assert.deepEqual((await list("main", client.version)).json.ids, ["d1"]);
+  assert.deepEqual((await list("side", client.version)).json.ids, ["s1"]);
+  // A change in main: at its version main's list loses d1 and side's list is unchanged, both
+  // answered at the edge once KV has them.
+  await run("alice", { type: "revoke", asset: "d1", target: { user: "bob" } });
+  const v = client.version;
+  await until("main's change at the edge", 30_000, () => list("main", v), (r) => r.source === "edge");
+  const main = await list("main", v);
+  assert.deepEqual([main.json.ids, main.header >= v], [[], true]);
+  await until("side at the new version from the edge", 30_000, () => list("side", v), (r) => r.source === "edge");
+  assert.deepEqual((await list("side", v)).json.ids, ["s1"]);
+  // A check that places d1 in side (where it is not) is answered as the writer would: not found
+  // there, whatever the isolate holds.
+  const misplaced = await get("bob", `/v1/orgs/${org}/check?operation=view&asset=d1&workspace=side&min_version=${v}`);
+  const plain = await get("bob", `/v1/orgs/${org}/check?operation=view&asset=d1&min_version=${v}`);
+  assert.equal(plain.json.allowed, false);
+  assert.ok(misplaced.status === 404 || misplaced.json.allowed === false, JSON.stringify(misplaced));
+});

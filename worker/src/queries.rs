@@ -6,7 +6,6 @@ use orgspace_core::sql::Dialect;
 use orgspace_core::{Engine, Mode, Operation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use std::collections::HashSet;
 
 /// One permission question of `POST /v1/orgs/{org}/check`: the core's one check request (an
 /// asset, or a workspace and kind for `create`), decided by `Engine::decide`.
@@ -298,32 +297,23 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
         }
         Query::VisibleAssets { workspace } => {
             let ids = engine.visible_assets(actor, workspace, now)?;
-            // A set, not the list: a workspace admin's list of 100,000 ids against 100,000
-            // assets is 10^10 comparisons by `contains` (25 s), 10^5 lookups by a set.
-            let visible: HashSet<&str> = ids.iter().copied().collect();
-            let snapshot_part = engine.workspace_part(workspace);
-            let assets: Vec<Value> = match &snapshot_part {
-                Some(part) => part
-                    .assets
-                    .iter()
-                    .filter(|a| visible.contains(a.id.as_str()))
-                    .map(|a| {
-                        json!({"id": a.id, "kind": a.kind, "name": a.name, "folder": a.folder,
-                               "owner": a.owner, "public": a.public})
-                    })
-                    .collect(),
-                None => Vec::new(),
-            };
+            // The documents of the listed assets only, one lookup each (linear): not the whole
+            // part saved and filtered (100,000 documents for an analyst who sees 2,000).
+            let assets: Vec<Value> = engine
+                .asset_docs(ids.iter().copied())
+                .into_iter()
+                .map(|a| {
+                    json!({"id": a.id, "kind": a.kind, "name": a.name, "folder": a.folder,
+                           "owner": a.owner, "public": a.public})
+                })
+                .collect();
             Ok(json!({ "workspace": workspace, "ids": ids, "assets": assets }))
         }
         Query::VisibleFolders { workspace } => {
             let ids = engine.visible_folders(actor, workspace, now)?;
-            let visible: HashSet<&str> = ids.iter().copied().collect();
-            let part = engine.workspace_part(workspace);
-            let folders: Vec<Value> = part
-                .iter()
-                .flat_map(|p| p.folders.iter())
-                .filter(|f| visible.contains(f.id.as_str()))
+            let folders: Vec<Value> = engine
+                .folder_docs(ids.iter().copied())
+                .into_iter()
                 .map(|f| json!({"id": f.id, "name": f.name, "parent": f.parent}))
                 .collect();
             Ok(json!({ "workspace": workspace, "ids": ids, "folders": folders }))

@@ -72,6 +72,14 @@ pub const QUERY_ROUTES: &[(Method, &str)] = &[
     (Method::Put, "/v1/orgs/:org/imports/:upload/chunks/:n"),
     (Method::Get, "/v1/orgs/:org/imports/:upload"),
     (Method::Post, "/v1/orgs/:org/imports/:upload/commit"),
+    // Issue 15's access questions (edge/access.rs).
+    (Method::Get, "/v1/orgs/:org/assets/:asset/access"),
+    (Method::Get, "/v1/orgs/:org/folders/:folder/access"),
+    (Method::Post, "/v1/orgs/:org/access-diff"),
+    (
+        Method::Post,
+        "/v1/orgs/:org/workspaces/:workspace/view-as/:user",
+    ),
 ];
 
 /// Whether `path` (no query string) matches `pattern` as the Router matches: segment by

@@ -21,19 +21,49 @@ pub fn reload_problems(engine: &Engine, now: u64) -> Vec<String> {
         Ok(_) => out.push("the snapshot does not round-trip".to_string()),
         Err(e) => out.push(format!("the snapshot does not load: {e}")),
     }
+    let org_json = serde_json::to_string(&snapshot.org).unwrap_or_default();
     for part in &snapshot.workspaces {
         match Engine::from_parts(&snapshot.org, std::slice::from_ref(part)) {
-            Ok(parts) => out.extend(different_answers(
-                engine,
-                &parts,
-                &snapshot,
-                Some(&part.id),
-                now,
-            )),
+            Ok(parts) => {
+                out.extend(different_answers(
+                    engine,
+                    &parts,
+                    &snapshot,
+                    Some(&part.id),
+                    now,
+                ));
+                out.extend(read_from_text(&parts, &org_json, part));
+            }
             Err(e) => out.push(format!("the parts of `{}` do not load: {e}", part.id)),
         }
     }
     out
+}
+
+/// The same parts read straight from their JSON text (`Engine::from_parts_json`, what the edge
+/// reader and the npm package's `fromParts` do) load the same state.
+fn read_from_text(
+    parsed: &Engine,
+    org_json: &str,
+    part: &orgspace_core::snapshot::WorkspacePart,
+) -> Option<String> {
+    let text = serde_json::to_string(part).unwrap_or_default();
+    match Engine::from_parts_json(org_json, &[&text]) {
+        Ok(read)
+            if read.org_part() == parsed.org_part()
+                && read.workspace_part(&part.id) == parsed.workspace_part(&part.id) =>
+        {
+            None
+        }
+        Ok(_) => Some(format!(
+            "the parts of `{}` read from text differ from the parsed parts",
+            part.id
+        )),
+        Err(e) => Some(format!(
+            "the parts of `{}` do not load from text: {e}",
+            part.id
+        )),
+    }
 }
 
 /// Every (member, operation, asset) the two engines answer differently, over the assets of

@@ -80,9 +80,17 @@ impl Org {
         let Some(ws) = self.workspaces.get_mut(ws_ix) else {
             return;
         };
-        insert_by_id(&mut ws.assets, ix, &self.assets);
-        if let Some(pos) = ws.position(ix, &self.assets) {
-            ws.hot.insert(pos, hot);
+        // Assets come in id order from a snapshot: then the asset goes at the end, without
+        // two binary searches by id (a third of a 100,000-asset part's load in WebAssembly).
+        let last = ws.assets.last().map(|l| self.assets.id(*l));
+        if last.is_none_or(|l| l < self.assets.id(ix)) {
+            ws.assets.push(ix);
+            ws.hot.push(hot);
+        } else {
+            insert_by_id(&mut ws.assets, ix, &self.assets);
+            if let Some(pos) = ws.position(ix, &self.assets) {
+                ws.hot.insert(pos, hot);
+            }
         }
         for g in &grants {
             ws.index_grant(ix, g);

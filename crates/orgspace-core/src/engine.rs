@@ -131,18 +131,28 @@ impl Engine {
         org: &OrgPart,
         workspaces: &[WorkspacePart],
     ) -> Result<Engine, SnapshotError> {
-        let snapshot = Snapshot {
-            format: crate::snapshot::FORMAT,
-            org: org.clone(),
-            workspaces: workspaces.to_vec(),
-            audit: Vec::new(),
-            view_of: None,
-        };
-        let org = Org::load(&snapshot, true).map_err(SnapshotError::Problems)?;
-        Ok(Engine {
+        let org = Org::load_parts(org, workspaces).map_err(SnapshotError::Problems)?;
+        Ok(Engine::of_parts(org))
+    }
+
+    /// An engine over an organization loaded from some parts: it answers queries only.
+    pub(crate) fn of_parts(org: Org) -> Engine {
+        Engine {
             org: Some(org),
             partial: true,
-        })
+        }
+    }
+
+    /// The organization of an engine loaded from parts (not a member's view), to load more
+    /// parts into; any other engine comes back as it was.
+    pub(crate) fn into_parts_org(self) -> Result<Org, alloc::boxed::Box<Engine>> {
+        match self.org {
+            Some(org) if self.partial && org.view_of.is_none() => Ok(org),
+            org => Err(alloc::boxed::Box::new(Engine {
+                org,
+                partial: self.partial,
+            })),
+        }
     }
 
     /// Loads a whole organization from snapshot JSON.
@@ -470,9 +480,7 @@ impl Engine {
     pub fn asset_ids(&self) -> impl ExactSizeIterator<Item = &str> {
         self.org
             .as_ref()
-            .map_or(&[][..], |o| o.assets.ids())
-            .iter()
-            .map(|id| &**id)
+            .map_or_else(crate::table::Ids::default, |o| o.assets.ids())
     }
 
     /// [`Engine::filter`] by index: the positions in `assets` (indexes into

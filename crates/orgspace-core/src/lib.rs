@@ -96,6 +96,6 @@ pub use parts::{Changed, Executed};
 pub use queries::{AssetInfo, CheckRequest, OrgSummary, Standing};
 pub use roles::{Point, PointTable, PresetRole, Scope};
 pub use rule::Rule;
-pub use snapshot::{Problem, Snapshot};
+pub use snapshot::{PartsLoader, Problem, Snapshot};
 pub use table::{AssetIx, FolderIx, GroupIx, OrgRoleIx, RoleIx, UserIx, WorkspaceIx};
 pub use vocab::{Kind, Level, Mode, Operation, OrgPoint, WorkspaceKind};

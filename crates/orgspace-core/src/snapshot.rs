@@ -5,12 +5,15 @@
 //! groups, the list of workspaces) and one [`WorkspacePart`] per workspace (its members, roles,
 //! folders and assets). A check needs the org part and the part of the asset's workspace.
 
+mod docs;
 mod load;
 mod save;
+mod stream;
 mod view;
 
 pub use load::Problem;
 pub(crate) use load::problem as load_problem;
+pub use stream::PartsLoader;
 
 use crate::audit::AuditEntry;
 use crate::command::Target;

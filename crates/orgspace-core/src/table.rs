@@ -4,10 +4,12 @@
 //! hot paths compare integers. A removed entity leaves an empty slot: its index is reused if
 //! the same id is inserted again, so indexes held elsewhere never point at another entity.
 
-use alloc::boxed::Box;
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::hash::BuildHasher;
 use core::marker::PhantomData;
-use hashbrown::HashMap;
+use hashbrown::hash_table::Entry;
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 /// A typed dense index into a [`Table`].
 pub trait Index: Copy + Eq + Ord + core::hash::Hash + core::fmt::Debug {
@@ -50,20 +52,38 @@ index_type! {
 }
 
 /// Entities of one type, by id and by dense index.
-#[derive(Clone, Debug)]
+///
+/// The ids live once, end to end in one string (`text`, cut by `ends`), and the index by id
+/// holds only slot numbers, hashed by the id they name: no allocation per id, and no second copy
+/// of it as a map key. At 100,000 assets that is some 3 MB less in WebAssembly and one
+/// allocation fewer per entity on load (`bench/wasm-load.mjs --parts`).
+#[derive(Clone)]
 pub struct Table<I: Index, T> {
-    ids: Vec<Box<str>>,
-    by_id: HashMap<Box<str>, u32>,
+    text: String,
+    /// Where each index's id ends in `text`; it starts where the previous one ends.
+    ends: Vec<u32>,
+    by_id: HashTable<u32>,
+    hasher: DefaultHashBuilder,
     slots: Vec<Option<T>>,
     live: usize,
     _index: PhantomData<I>,
 }
 
+impl<I: Index, T: core::fmt::Debug> core::fmt::Debug for Table<I, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|(ix, v)| (self.id(ix), v)))
+            .finish()
+    }
+}
+
 impl<I: Index, T> Default for Table<I, T> {
     fn default() -> Self {
         Table {
-            ids: Vec::new(),
-            by_id: HashMap::new(),
+            text: String::new(),
+            ends: Vec::new(),
+            by_id: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
             slots: Vec::new(),
             live: 0,
             _index: PhantomData,
@@ -71,11 +91,42 @@ impl<I: Index, T> Default for Table<I, T> {
     }
 }
 
+/// The id of slot `raw` in an arena (free function, so it borrows only the arena).
+#[inline]
+fn id_in<'a>(text: &'a str, ends: &[u32], raw: u32) -> &'a str {
+    let end = ends.get(raw as usize).copied().unwrap_or(0) as usize;
+    let start = match raw.checked_sub(1) {
+        Some(prev) => ends.get(prev as usize).copied().unwrap_or(0) as usize,
+        None => 0,
+    };
+    text.get(start..end).unwrap_or("")
+}
+
 impl<I: Index, T> Table<I, T> {
+    /// Room for `n` more entities whose ids take about `bytes` bytes, so a load grows each
+    /// vector once.
+    pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(n);
+        self.slots.reserve(n);
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        self.by_id
+            .reserve(n, |&raw| hasher.hash_one(id_in(text, ends, raw)));
+    }
+
+    #[inline]
+    fn slot_of(&self, id: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        let (text, ends) = (&self.text, &self.ends);
+        self.by_id
+            .find(hash, |&raw| id_in(text, ends, raw) == id)
+            .copied()
+    }
+
     /// The index of a live entity with this id.
     #[inline]
     pub fn find(&self, id: &str) -> Option<I> {
-        let raw = *self.by_id.get(id)?;
+        let raw = self.slot_of(id)?;
         self.slots
             .get(raw as usize)?
             .as_ref()
@@ -88,7 +139,8 @@ impl<I: Index, T> Table<I, T> {
     #[inline]
     pub fn find_next(&self, id: &str, prev: Option<I>) -> Option<I> {
         let next = prev.map_or(0, |p| p.raw().wrapping_add(1));
-        let hit = self.ids.get(next as usize).is_some_and(|x| **x == *id)
+        let hit = (next as usize) < self.ends.len()
+            && id_in(&self.text, &self.ends, next) == id
             && self.slots.get(next as usize).is_some_and(Option::is_some);
         if hit {
             Some(I::from_raw(next))
@@ -98,8 +150,12 @@ impl<I: Index, T> Table<I, T> {
     }
 
     /// The id of every index ever given, live or not, by index.
-    pub(crate) fn ids(&self) -> &[Box<str>] {
-        &self.ids
+    pub(crate) fn ids(&self) -> Ids<'_> {
+        Ids {
+            text: &self.text,
+            ends: &self.ends,
+            next: 0,
+        }
     }
 
     /// The live entity at this index.
@@ -117,7 +173,7 @@ impl<I: Index, T> Table<I, T> {
     /// The id of an index, live or not (an index always had an id).
     #[inline]
     pub fn id(&self, ix: I) -> &str {
-        self.ids.get(ix.raw() as usize).map_or("", |id| id)
+        id_in(&self.text, &self.ends, ix.raw())
     }
 
     /// Whether an entity with this id is live.
@@ -129,21 +185,46 @@ impl<I: Index, T> Table<I, T> {
     /// Inserts an entity under a new id, or revives the slot of a removed one. Callers check
     /// that the id is not live first; a live entity is replaced.
     pub fn insert(&mut self, id: &str, value: T) -> I {
-        if let Some(&raw) = self.by_id.get(id) {
-            if let Some(slot) = self.slots.get_mut(raw as usize) {
-                if slot.is_none() {
-                    self.live += 1;
+        // One hash and one probe, found or not (loads insert every id once).
+        let Table {
+            text,
+            ends,
+            by_id,
+            hasher,
+            slots,
+            live,
+            ..
+        } = self;
+        let hash = hasher.hash_one(id);
+        let entry = {
+            let (t, e) = (&*text, &*ends);
+            by_id.entry(
+                hash,
+                |&r| id_in(t, e, r) == id,
+                |&r| hasher.hash_one(id_in(t, e, r)),
+            )
+        };
+        match entry {
+            Entry::Occupied(found) => {
+                let raw = *found.get();
+                if let Some(slot) = slots.get_mut(raw as usize) {
+                    if slot.is_none() {
+                        *live += 1;
+                    }
+                    *slot = Some(value);
                 }
-                *slot = Some(value);
-                return I::from_raw(raw);
+                I::from_raw(raw)
+            }
+            Entry::Vacant(vacant) => {
+                let raw = u32::try_from(slots.len()).unwrap_or(u32::MAX);
+                vacant.insert(raw);
+                text.push_str(id);
+                ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+                slots.push(Some(value));
+                *live += 1;
+                I::from_raw(raw)
             }
         }
-        let raw = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-        self.ids.push(Box::from(id));
-        self.by_id.insert(Box::from(id), raw);
-        self.slots.push(Some(value));
-        self.live += 1;
-        I::from_raw(raw)
     }
 
     /// Removes the entity at this index and returns it.
@@ -191,3 +272,31 @@ impl<I: Index, T> Table<I, T> {
         ixs
     }
 }
+
+/// The ids of a table by index ([`Table::ids`]).
+#[derive(Clone, Debug, Default)]
+pub struct Ids<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+    next: u32,
+}
+
+impl<'a> Iterator for Ids<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next as usize >= self.ends.len() {
+            return None;
+        }
+        let id = id_in(self.text, self.ends, self.next);
+        self.next += 1;
+        Some(id)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.ends.len().saturating_sub(self.next as usize);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Ids<'_> {}

@@ -12,14 +12,19 @@ use wasm_bindgen::JsValue;
 
 /// Reads a value of a core type from a plain object, or from a JSON string.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let text = match value.as_string() {
-        Some(text) => text,
+    let text = json_text(value, what)?;
+    orgspace_core::json::from_str(&text).map_err(|e| invalid(&format!("{what} is not valid: {e}")))
+}
+
+/// The JSON text of a value given as a JSON string or as plain objects.
+pub(crate) fn json_text(value: JsValue, what: &str) -> Result<String, JsValue> {
+    match value.as_string() {
+        Some(text) => Ok(text),
         None => js_sys::JSON::stringify(&value)
             .ok()
             .and_then(|s| s.as_string())
-            .ok_or_else(|| invalid(&format!("{what} is not valid: not JSON data")))?,
-    };
-    orgspace_core::json::from_str(&text).map_err(|e| invalid(&format!("{what} is not valid: {e}")))
+            .ok_or_else(|| invalid(&format!("{what} is not valid: not JSON data"))),
+    }
 }
 
 /// Writes a core value as plain objects and arrays.

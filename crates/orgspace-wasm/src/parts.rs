@@ -2,25 +2,51 @@
 //! an organization call (and the conformance runner's reloads), in the Node entry only
 //! (feature `node`); a page loads what the edge hands it and never saves it.
 
-use crate::convert::{from_js, time, to_js};
+use crate::convert::{json_text, time, to_js};
 use crate::engine::Engine;
 use crate::error::{invalid, refusal};
-use orgspace_core::snapshot::{OrgPart, WorkspacePart};
+use orgspace_core::{PartsLoader, SnapshotError};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 impl Engine {
     /// Loads an organization from its org part and some of its workspace parts, as a host
     /// that stores them apart does (the edge). The engine answers queries on the workspaces
-    /// given and refuses commands. Throws `invalid` for parts that do not load.
+    /// given and refuses commands. Throws `invalid` for parts that do not load. Parts come as
+    /// objects, JSON text, or its UTF-8 bytes (a `Uint8Array`, copied as is rather than
+    /// encoded: what a host read from storage): an array of parts (one at a time, the
+    /// leanest), or an array's text.
     #[wasm_bindgen(js_name = fromParts)]
     pub fn from_parts(
-        #[wasm_bindgen(unchecked_param_type = "OrgPart | string")] org: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WorkspacePart[] | string")] workspaces: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OrgPart | string | Uint8Array")] org: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "Array<WorkspacePart | string | Uint8Array> | string | Uint8Array"
+        )]
+        workspaces: JsValue,
     ) -> Result<Engine, JsValue> {
-        let org: OrgPart = from_js(org, "org part")?;
-        let workspaces: Vec<WorkspacePart> = from_js(workspaces, "workspace parts")?;
-        orgspace_core::Engine::from_parts(&org, &workspaces)
+        // Read straight from the text into the engine's tables (`PartsLoader`): no parsed
+        // parts, no document tree, what the edge reader does too.
+        let failed = |what: &str, e: SnapshotError| match e {
+            SnapshotError::Malformed(m) => invalid(&format!("{what} is not valid: {m}")),
+            e @ SnapshotError::Problems(_) => invalid(&e.to_string()),
+        };
+        let mut loader = PartsLoader::from_json(&part_text(org, "org part")?)
+            .map_err(|e| failed("org part", e))?;
+        if js_sys::Array::is_array(&workspaces) {
+            // One part at a time: each text is freed before the next is read, and sizes the
+            // tables for its own assets.
+            for part in js_sys::Array::from(&workspaces).iter() {
+                loader
+                    .add_json(&part_text(part, "workspace part")?)
+                    .map_err(|e| failed("workspace part", e))?;
+            }
+        } else {
+            loader
+                .add_list_json(&part_text(workspaces, "workspace parts")?)
+                .map_err(|e| failed("workspace parts", e))?;
+        }
+        loader
+            .finish()
             .map(Engine::wrap)
             .map_err(|e| invalid(&e.to_string()))
     }
@@ -54,4 +80,13 @@ impl Engine {
     pub fn to_json(&self) -> String {
         self.inner.to_json()
     }
+}
+
+/// The JSON text of a part given as UTF-8 bytes, a JSON string or plain objects.
+fn part_text(value: JsValue, what: &str) -> Result<String, JsValue> {
+    if value.is_instance_of::<js_sys::Uint8Array>() {
+        return String::from_utf8(js_sys::Uint8Array::from(value).to_vec())
+            .map_err(|_| invalid(&format!("{what} is not valid: not UTF-8")));
+    }
+    json_text(value, what)
 }

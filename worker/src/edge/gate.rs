@@ -8,7 +8,9 @@ use super::flights;
 use super::reader::fresh_envelope;
 use super::writer::KV_BINDING;
 use crate::api_error::ApiError;
+use crate::storage_layout::OrgEnvelope;
 use orgspace_core::membership;
+use std::rc::Rc;
 use worker::Env;
 
 /// What the request is: a question the edge may answer, or a write (or audit read) that goes to
@@ -32,6 +34,9 @@ pub enum Kind {
 /// (`Query::Org`), never the request itself, and any refusal becomes the outsider answer. Those
 /// asks are bounded per organization and caller (`outsiders.rs`, `flights.rs`), so a flood of
 /// outsider requests costs the writer a few calls a second, whatever they name.
+///
+/// Returns the fresh envelope that admitted the caller, which the reader answers from rather
+/// than proving an envelope fresh a second time; `None` when the writer admitted them.
 pub async fn admit(
     env: &Env,
     org: &str,
@@ -39,7 +44,7 @@ pub async fn admit(
     min_version: u64,
     kind: Kind,
     bound_ms: u64,
-) -> Result<(), ApiError> {
+) -> Result<Option<Rc<OrgEnvelope>>, ApiError> {
     let kv = env
         .kv(KV_BINDING)
         .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
@@ -48,7 +53,7 @@ pub async fn admit(
     // or the writer, which attested a newer version, is asked.
     if let Some(envelope) = fresh_envelope(env, &kv, org, min_version, bound_ms, false).await? {
         if membership::admit(Some(&envelope.part), org, actor).is_ok() {
-            return Ok(());
+            return Ok(Some(envelope));
         }
         // Before refusing a question, KV itself (the isolate's copy may be a second older
         // than the caller's joining). A write asks the writer: the member may have been added
@@ -57,14 +62,15 @@ pub async fn admit(
             if let Some(envelope) =
                 fresh_envelope(env, &kv, org, min_version, bound_ms, true).await?
             {
-                return membership::admit(Some(&envelope.part), org, actor).map_err(Into::into);
+                membership::admit(Some(&envelope.part), org, actor)?;
+                return Ok(Some(envelope));
             }
         }
     }
     // Only the writer can tell a member added since KV caught up from an outsider; how often
     // it is asked about callers the envelope does not list is bounded (`outsiders.rs`).
     if flights::is_member(env, org, actor).await? {
-        Ok(())
+        Ok(None)
     } else {
         Err(membership::outsider().into())
     }

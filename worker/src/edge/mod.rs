@@ -263,7 +263,7 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
         let call = authenticate(&req, &ctx)?;
         let pairs = query_pairs(&req);
         let min = min_version(&pairs)?.unwrap_or(0);
-        gate::admit(
+        let admitted = gate::admit(
             &ctx.env,
             &call.org,
             &call.actor,
@@ -289,6 +289,7 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
             min,
             call.now,
             bound,
+            admitted,
         )
         .await?
         {

@@ -11,8 +11,7 @@ use crate::locators::{Bucket, bucket_of, locator_key};
 use crate::queries::{Query, run_query};
 use crate::staleness::{Attestation, Verdict, verdict};
 use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
-use orgspace_core::Engine;
-use orgspace_core::snapshot::WorkspacePart;
+use orgspace_core::{Engine, PartsLoader};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -25,9 +24,23 @@ use worker::kv::KvStore;
 const ORG_FRESH_MS: u64 = 1_000;
 /// Organizations, attestations and buckets an isolate keeps before starting over.
 const CACHE_CAP: usize = 256;
-/// The bytes of built engines an isolate keeps (an estimate: twice the text they were built
-/// from), so that the cache plus one cold build stay within an isolate's 128 MB.
-const ENGINE_BYTES: usize = 24 << 20;
+/// The bytes of built engines an isolate keeps (estimated by `engine_bytes`), so that the
+/// cache plus one cold build stay within an isolate's 128 MB: measured at the full benchmark
+/// org (bench/wasm-load.mjs --parts), the largest cold build holds its part's text twice (15 MB
+/// in JavaScript, 16.5 MB with the org part copied into WebAssembly) and its engine (24.6 MB):
+/// about 56 MB next to these 32 MB, and the engine it replaces is freed after it is built.
+const ENGINE_BYTES: usize = 32 << 20;
+/// What a loaded engine holds per byte of workspace part text, in tenths (19 MB for ws000's
+/// 15 MB), and per member or workspace of the org part (5.4 MB for 10,000 and 10,200): the
+/// full benchmark org's, measured in WebAssembly by bench/wasm-load.mjs --parts.
+const PART_TENTHS: usize = 13;
+const ORG_ENTRY_BYTES: usize = 270;
+
+/// The estimated bytes of an engine over `envelope`'s org part and parts of `text` bytes.
+fn engine_bytes(envelope: &OrgEnvelope, text: usize) -> usize {
+    let entries = envelope.part.members.len() + envelope.part.workspaces.len();
+    entries.saturating_mul(ORG_ENTRY_BYTES) + text.saturating_mul(PART_TENTHS) / 10
+}
 
 struct CachedOrg {
     fetched_at: u64,
@@ -36,11 +49,13 @@ struct CachedOrg {
 
 struct CachedEngine {
     org: String,
-    names: Vec<String>,
     org_changed: u64,
-    part_versions: Vec<u64>,
+    /// The workspace parts it holds, with the versions they changed at.
+    parts: Vec<(String, u64)>,
     engine: Rc<Engine>,
+    /// Its estimated size (`engine_bytes`), and the text of its parts.
     bytes: usize,
+    text: usize,
     used: u64,
 }
 
@@ -200,39 +215,79 @@ async fn locate(
 
 /// An engine over the org part and the parts of `names`, cached by the versions they changed
 /// at; `None` when KV has not caught up with the envelope.
+///
+/// The cache keeps few engines per organization, each holding the org part's tables once and
+/// as many workspace parts as have been asked about: a part missing from the engine of the
+/// current org version is added to it (`PartsLoader::resume`) while that engine holds less
+/// than half the budget, all its parts are current and no request is using it; otherwise a new
+/// engine is built for `names`. Engines are counted by bytes and the least recently used go
+/// first.
 async fn engine_for(
     kv: &KvStore,
     org: &str,
     envelope: &OrgEnvelope,
     names: Vec<String>,
 ) -> Result<Option<Rc<Engine>>, ApiError> {
-    let versions: Vec<u64> = names
-        .iter()
-        .map(|w| envelope.workspaces.get(w).copied().unwrap_or_default())
+    let wanted: Vec<(String, u64)> = names
+        .into_iter()
+        .map(|w| {
+            let v = envelope.workspaces.get(&w).copied().unwrap_or_default();
+            (w, v)
+        })
         .collect();
-    let cached = CACHE.with(|c| {
+    let current = |e: &CachedEngine| e.org == org && e.org_changed == envelope.org_changed;
+    let up_to_date = |e: &CachedEngine| {
+        current(e)
+            && e.parts
+                .iter()
+                .all(|(w, v)| envelope.workspaces.get(w) == Some(v))
+    };
+    let (hit, base) = CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.tick += 1;
         let tick = c.tick;
-        c.engines
+        // Every part of an engine must be the one the envelope names, not only the parts asked
+        // for: a question may reach an asset of another part it holds (a check placed in the
+        // wrong workspace), and a part other than the envelope names is never used.
+        if let Some(e) = c
+            .engines
             .iter_mut()
-            .find(|e| {
-                e.org == org
-                    && e.names == names
-                    && e.org_changed == envelope.org_changed
-                    && e.part_versions == versions
-            })
-            .map(|e| {
-                e.used = tick;
-                Rc::clone(&e.engine)
-            })
+            .find(|e| up_to_date(e) && wanted.iter().all(|w| e.parts.contains(w)))
+        {
+            e.used = tick;
+            return (Some(Rc::clone(&e.engine)), None);
+        }
+        // This organization's engines built at older versions serve no later envelope.
+        c.engines.retain(|e| e.org != org || up_to_date(e));
+        // Taken out of the cache: an engine to add the missing parts to.
+        let base = c.engines.iter().position(|e| {
+            up_to_date(e) && e.bytes < ENGINE_BYTES / 2 && Rc::strong_count(&e.engine) == 1
+        });
+        (None, base.map(|i| c.engines.swap_remove(i)))
     });
-    if cached.is_some() {
-        return Ok(cached);
+    if hit.is_some() {
+        return Ok(hit);
     }
-    let mut parts: Vec<WorkspacePart> = Vec::with_capacity(names.len());
-    let mut bytes = 0;
-    for (ws, version) in names.iter().zip(&versions) {
+    let stored = |e| ApiError::internal(format!("stored parts do not load: {e}"));
+    let resumed = base.and_then(|b| {
+        let engine = Rc::try_unwrap(b.engine).ok()?;
+        let loader = PartsLoader::resume(engine).ok()?;
+        Some((loader, b.parts, b.text))
+    });
+    let (mut loader, mut parts, mut text_bytes) = match resumed {
+        Some(resumed) => resumed,
+        None => (
+            PartsLoader::new(&envelope.part).map_err(stored)?,
+            Vec::new(),
+            0,
+        ),
+    };
+    // Each part is read from its text straight into the engine's tables, and its text freed
+    // before the next is fetched (`PartsLoader`; bench/wasm-load.mjs --parts measures it).
+    for (ws, version) in &wanted {
+        if parts.iter().any(|(w, _)| w == ws) {
+            continue;
+        }
         let Some((got, text)) = read_sharded(kv, &workspace_key(org, ws)).await? else {
             return Ok(None);
         };
@@ -240,23 +295,16 @@ async fn engine_for(
             // KV has not caught up with the org envelope (or is ahead of our copy of it).
             return Ok(None);
         }
-        bytes += text.len();
-        parts.push(
-            serde_json::from_str(&text)
-                .map_err(|e| ApiError::internal(format!("bad part: {e}")))?,
-        );
+        text_bytes += text.len();
+        loader.add_json(&text).map_err(stored)?;
+        parts.push((ws.clone(), *version));
     }
-    let engine = Rc::new(
-        Engine::from_parts(&envelope.part, &parts)
-            .map_err(|e| ApiError::internal(format!("stored parts do not load: {e}")))?,
-    );
-    drop(parts);
-    let bytes = bytes.saturating_mul(2);
+    let engine = Rc::new(loader.finish().map_err(stored)?);
+    let bytes = engine_bytes(envelope, text_bytes);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         c.tick += 1;
         let used = c.tick;
-        c.engines.retain(|e| !(e.org == org && e.names == names));
         // Least recently used first out, until the new one fits.
         while !c.engines.is_empty()
             && c.engines.iter().map(|e| e.bytes).sum::<usize>() + bytes > ENGINE_BYTES
@@ -274,11 +322,11 @@ async fn engine_for(
         if bytes <= ENGINE_BYTES {
             c.engines.push(CachedEngine {
                 org: org.to_string(),
-                names,
                 org_changed: envelope.org_changed,
-                part_versions: versions,
+                parts,
                 engine: Rc::clone(&engine),
                 bytes,
+                text: text_bytes,
                 used,
             });
         }
@@ -341,12 +389,18 @@ pub async fn answer(
     min_version: u64,
     now: u64,
     bound_ms: u64,
+    admitted: Option<Rc<OrgEnvelope>>,
 ) -> Result<Option<Value>, ApiError> {
     if query.needs_whole_org() {
         return Ok(None);
     }
-    let Some(envelope) = fresh_envelope(env, kv, org, min_version, bound_ms, false).await? else {
-        return Ok(None);
+    // The envelope the gate proved fresh for this request (same `min_version`, same bound).
+    let envelope = match admitted {
+        Some(envelope) => envelope,
+        None => match fresh_envelope(env, kv, org, min_version, bound_ms, false).await? {
+            Some(envelope) => envelope,
+            None => return Ok(None),
+        },
     };
 
     let mut workspaces: BTreeSet<String> = query

@@ -1,8 +1,9 @@
 //! Snapshot to state. Loading reports every problem it finds, not just the first, so that
 //! `orgspace validate` can list them all; a snapshot with any problem does not load.
 
-use super::{FORMAT, Snapshot};
+use super::{FORMAT, FolderDoc, OrgPart, Snapshot, WorkspacePart};
 use crate::apply::folders::insert_by_id;
+use crate::audit::AuditEntry;
 use crate::model::{
     Asset, CustomOrgRole, CustomRole, Folder, Grant, Grantee, Group, Member, MemberRoles, Org,
     Workspace,
@@ -43,9 +44,12 @@ pub(crate) fn problem(rule: Option<Rule>, message: String) -> Problem {
     Problem { rule, message }
 }
 
-struct Loader {
-    org: Org,
+#[derive(Debug)]
+pub(super) struct Loader {
+    pub(super) org: Org,
     problems: Vec<Problem>,
+    /// Loading a member's view (`view_of`).
+    view: bool,
 }
 
 impl Loader {
@@ -112,25 +116,62 @@ impl Org {
     /// part may lack their part (a host loaded only the shards it needs). A member's view
     /// (`view_of`) skips the invariants a view cannot meet (see `invariant_problems`).
     pub(crate) fn load(snapshot: &Snapshot, partial: bool) -> Result<Org, Vec<Problem>> {
-        if snapshot.format != FORMAT {
+        let mut l = Loader::begin(
+            snapshot.format,
+            &snapshot.org,
+            &snapshot.audit,
+            snapshot.view_of.as_deref(),
+        )?;
+        let mut loaded: hashbrown::HashSet<WorkspaceIx> = hashbrown::HashSet::new();
+        for p in &snapshot.workspaces {
+            l.load_workspace(p, &mut loaded);
+        }
+        for p in &snapshot.workspaces {
+            l.link_references(p);
+        }
+        l.finish(&loaded, partial)
+    }
+
+    /// [`Org::load`] of a partial snapshot, from the org part and some workspace parts as they
+    /// are: nothing is copied into a snapshot first.
+    pub(crate) fn load_parts(org: &OrgPart, parts: &[WorkspacePart]) -> Result<Org, Vec<Problem>> {
+        let mut l = Loader::begin(FORMAT, org, &[], None)?;
+        let mut loaded: hashbrown::HashSet<WorkspaceIx> = hashbrown::HashSet::new();
+        for p in parts {
+            l.load_workspace(p, &mut loaded);
+        }
+        for p in parts {
+            l.link_references(p);
+        }
+        l.finish(&loaded, true)
+    }
+}
+
+impl Loader {
+    /// The org part: members, roles, groups and the workspace headers, before any workspace
+    /// part. A format this build does not read is refused at once.
+    pub(super) fn begin(
+        format: u32,
+        part: &OrgPart,
+        audit: &[AuditEntry],
+        view_of: Option<&str>,
+    ) -> Result<Loader, Vec<Problem>> {
+        if format != FORMAT {
             return Err(alloc::vec![problem(
                 None,
-                format!(
-                    "unknown snapshot format {}; this build reads format {FORMAT}",
-                    snapshot.format
-                )
+                format!("unknown snapshot format {format}; this build reads format {FORMAT}")
             )]);
         }
-        let part = &snapshot.org;
         let mut l = Loader {
             org: Org {
                 id: part.id.clone(),
                 name: part.name.clone(),
                 version: part.version,
-                audit: snapshot.audit.clone(),
+                audit: audit.to_vec(),
                 ..Org::default()
             },
             problems: Vec::new(),
+            view: view_of.is_some(),
         };
         if part.id.is_empty() {
             l.report(None, "organization id is empty".into());
@@ -156,6 +197,16 @@ impl Org {
             );
         }
 
+        // Each table grows once (a doubled vector holds up to twice what it needs).
+        let id_bytes = |ids: &mut dyn Iterator<Item = &String>| ids.map(String::len).sum();
+        l.org.members.reserve(
+            part.members.len(),
+            id_bytes(&mut part.members.iter().map(|m| &m.user)),
+        );
+        l.org.workspaces.reserve(
+            part.workspaces.len(),
+            id_bytes(&mut part.workspaces.iter().map(|w| &w.id)),
+        );
         for m in &part.members {
             l.shape("user", &m.user, None);
             if let Err(e) = crate::apply::members::check_attributes(&m.attributes) {
@@ -194,7 +245,7 @@ impl Org {
                 l.org.reach.insert(ix, crate::authz::RoleReach(m.reach));
             }
         }
-        if let Some(v) = &snapshot.view_of {
+        if let Some(v) = view_of {
             l.org.view_of = l.org.members.find(v);
             if l.org.view_of.is_none() {
                 l.report(
@@ -362,13 +413,40 @@ impl Org {
             );
         }
 
-        let mut loaded: hashbrown::HashSet<WorkspaceIx> = hashbrown::HashSet::new();
-        for p in &snapshot.workspaces {
-            l.load_workspace(p, &mut loaded);
-        }
-        for p in &snapshot.workspaces {
-            l.link_references(p);
-        }
+        Ok(l)
+    }
+
+    /// Goes on loading into an organization loaded from parts; the workspaces that hold
+    /// anything count as loaded (an empty part given again adds nothing).
+    pub(super) fn resume(org: Org) -> (Loader, hashbrown::HashSet<WorkspaceIx>) {
+        let loaded = org
+            .workspaces
+            .iter()
+            .filter(|(_, ws)| {
+                !(ws.members.is_empty()
+                    && ws.roles.len() == 0
+                    && ws.assets.is_empty()
+                    && ws.folders.is_empty()
+                    && ws.table_grants.is_empty())
+            })
+            .map(|(ix, _)| ix)
+            .collect();
+        let l = Loader {
+            org,
+            problems: Vec::new(),
+            view: false,
+        };
+        (l, loaded)
+    }
+
+    /// After the workspace parts: what every part is checked against (the parts a whole
+    /// snapshot must hold, the group closure, X5).
+    pub(super) fn finish(
+        self,
+        loaded: &hashbrown::HashSet<WorkspaceIx>,
+        partial: bool,
+    ) -> Result<Org, Vec<Problem>> {
+        let mut l = self;
         if !partial {
             for (ix, _) in l.org.workspaces.iter() {
                 if !loaded.contains(&ix) {
@@ -384,14 +462,11 @@ impl Org {
         for u in users {
             l.org.refresh_effective_groups(u);
         }
-        if !partial && snapshot.view_of.is_none() {
+        if !partial && !l.view {
             l.org.recompute_reaches();
         }
         let mut problems = l.problems;
-        problems.extend(
-            l.org
-                .invariant_problems(partial || snapshot.view_of.is_some()),
-        );
+        problems.extend(l.org.invariant_problems(partial || l.view));
         if problems.is_empty() {
             Ok(l.org)
         } else {
@@ -406,20 +481,54 @@ impl Loader {
         p: &super::WorkspacePart,
         loaded: &mut hashbrown::HashSet<WorkspaceIx>,
     ) {
-        let Some(wix) = self.org.workspaces.find(&p.id) else {
-            self.report(
-                None,
-                format!(
-                    "workspace part `{}` is not listed in the organization",
-                    p.id
-                ),
-            );
+        let Some(wix) = self.begin_part(&p.id, loaded) else {
             return;
         };
-        if !loaded.insert(wix) {
-            self.report(None, format!("workspace part `{}` appears twice", p.id));
-            return;
+        self.part_head(wix, p);
+        self.folders(wix, &p.id, &p.folders);
+        self.reserve_assets(wix, p.assets.len(), 0);
+        for a in &p.assets {
+            self.asset(wix, &p.id, AssetFields::of(a));
         }
+    }
+
+    /// The workspace a part is for, unless it is not listed or was loaded already.
+    pub(super) fn begin_part(
+        &mut self,
+        id: &str,
+        loaded: &mut hashbrown::HashSet<WorkspaceIx>,
+    ) -> Option<WorkspaceIx> {
+        let Some(wix) = self.org.workspaces.find(id) else {
+            self.report(
+                None,
+                format!("workspace part `{id}` is not listed in the organization"),
+            );
+            return None;
+        };
+        if !loaded.insert(wix) {
+            self.report(None, format!("workspace part `{id}` appears twice"));
+            return None;
+        }
+        Some(wix)
+    }
+
+    /// Room for `n` more assets in the asset table.
+    pub(super) fn reserve_tables(&mut self, n: usize, bytes: usize) {
+        self.org.assets.reserve(n, bytes);
+    }
+
+    /// Room for `n` more assets in the tables and in workspace `wix`'s lists (ids of about
+    /// `bytes` bytes in all).
+    pub(super) fn reserve_assets(&mut self, wix: WorkspaceIx, n: usize, bytes: usize) {
+        self.reserve_tables(n, bytes);
+        if let Some(ws) = self.org.workspaces.get_mut(wix) {
+            ws.assets.reserve(n);
+            ws.hot.reserve(n);
+        }
+    }
+
+    /// A part's table grants, custom roles and members (what its assets do not need).
+    pub(super) fn part_head(&mut self, wix: WorkspaceIx, p: &super::WorkspacePart) {
         for g in &p.table_grants {
             if let Err(e) = crate::apply::data::check_table_grant(&self.org, g) {
                 self.report(
@@ -496,8 +605,11 @@ impl Loader {
                 ));
             }
         }
+    }
 
-        for f in &p.folders {
+    /// A part's folders, then their nesting (a folder may nest in one listed after it).
+    pub(super) fn folders(&mut self, wix: WorkspaceIx, ws_id: &str, folders: &[FolderDoc]) {
+        for f in folders {
             self.shape("folder", &f.id, Some(&f.name));
             if self.org.folders.contains(&f.id) {
                 self.report(None, format!("folder `{}` appears twice", f.id));
@@ -526,7 +638,7 @@ impl Loader {
                 insert_by_id(&mut ws.folders, fix, &self.org.folders);
             }
         }
-        for f in &p.folders {
+        for f in folders {
             let (Some(fix), Some(parent)) = (self.org.folders.find(&f.id), &f.parent) else {
                 continue;
             };
@@ -545,30 +657,38 @@ impl Loader {
                 _ => self.report(
                     Some(Rule::X5),
                     format!(
-                        "folder `{}` nests in `{parent}`, not a folder of `{}`",
-                        f.id, p.id
+                        "folder `{}` nests in `{parent}`, not a folder of `{ws_id}`",
+                        f.id
                     ),
                 ),
             }
         }
+    }
 
-        for a in &p.assets {
-            self.shape("asset", &a.id, Some(&a.name));
-            if let Some(sec) = &a.security {
-                self.check_security(&a.id, a.kind, sec);
+    /// One asset of a part; its references are linked once every part is in.
+    pub(super) fn asset(
+        &mut self,
+        wix: WorkspaceIx,
+        ws_id: &str,
+        a: AssetFields<'_>,
+    ) -> Option<crate::table::AssetIx> {
+        {
+            self.shape("asset", a.id, Some(a.name));
+            if let Some(sec) = a.security {
+                self.check_security(a.id, a.kind, sec);
             }
-            if self.org.assets.contains(&a.id) {
+            if self.org.assets.contains(a.id) {
                 self.report(None, format!("asset `{}` appears twice", a.id));
-                continue;
+                return None;
             }
-            let Some(owner) = self.org.members.find(&a.owner) else {
+            let Some(owner) = self.org.members.find(a.owner) else {
                 self.report(
                     Some(Rule::R6),
                     format!("asset `{}` is owned by unknown user `{}`", a.id, a.owner),
                 );
-                continue;
+                return None;
             };
-            let folder = match &a.folder {
+            let folder = match a.folder {
                 Some(f) => match self.org.folders.find(f) {
                     Some(fix)
                         if self
@@ -582,7 +702,7 @@ impl Loader {
                     _ => {
                         self.report(
                             Some(Rule::X5),
-                            format!("asset `{}` is in `{f}`, not a folder of `{}`", a.id, p.id),
+                            format!("asset `{}` is in `{f}`, not a folder of `{ws_id}`", a.id),
                         );
                         None
                     }
@@ -590,7 +710,7 @@ impl Loader {
                 None => None,
             };
             let mut grants: Vec<Grant> = Vec::new();
-            for g in &a.grants {
+            for g in a.grants {
                 let to = match &g.to {
                     crate::command::Target::User(u) => self.org.members.find(u).map(Grantee::User),
                     crate::command::Target::Group(x) => self.org.groups.find(x).map(Grantee::Group),
@@ -614,7 +734,7 @@ impl Loader {
                 }
             }
             let aix = self.org.assets.insert(
-                &a.id,
+                a.id,
                 Asset {
                     workspace: wix,
                     folder,
@@ -623,42 +743,49 @@ impl Loader {
                     public: a.public,
                     grants,
                     references: Vec::new(),
-                    name: a.name.clone(),
+                    name: a.name.into(),
                     created_at: a.created_at,
                     security: a
                         .security
-                        .clone()
                         .filter(|s| !s.is_empty())
+                        .cloned()
                         .map(alloc::boxed::Box::new),
                 },
             );
             self.org.ws_add_asset(aix);
+            Some(aix)
         }
     }
 
     fn link_references(&mut self, p: &super::WorkspacePart) {
+        self.link(
+            p.assets
+                .iter()
+                .map(|a| (a.id.as_str(), a.references.as_slice())),
+        );
+    }
+
+    /// Links assets to the assets they reference (W5: of their own workspace), by id.
+    pub(super) fn link<'x>(&mut self, assets: impl Iterator<Item = (&'x str, &'x [String])>) {
         let mut links: BTreeMap<String, Vec<crate::table::AssetIx>> = BTreeMap::new();
-        for a in p.assets.iter().filter(|a| !a.references.is_empty()) {
-            let Some(aix) = self.org.assets.find(&a.id) else {
+        for (id, references) in assets.filter(|(_, r)| !r.is_empty()) {
+            let Some(aix) = self.org.assets.find(id) else {
                 continue;
             };
             let wix = self.org.assets.get(aix).map(|x| x.workspace);
             let mut refs = Vec::new();
-            for r in &a.references {
+            for r in references {
                 match self.org.assets.find(r) {
                     Some(rix) if self.org.assets.get(rix).map(|x| x.workspace) == wix => {
                         crate::model::insert_sorted(&mut refs, rix);
                     }
                     _ => self.report(
                         Some(Rule::W5),
-                        format!(
-                            "asset `{}` references `{r}`, not an asset of its workspace",
-                            a.id
-                        ),
+                        format!("asset `{id}` references `{r}`, not an asset of its workspace"),
                     ),
                 }
             }
-            links.insert(a.id.clone(), refs);
+            links.insert(id.into(), refs);
         }
         for (id, refs) in links {
             if let Some(aix) = self.org.assets.find(&id) {
@@ -666,6 +793,36 @@ impl Loader {
                     a.references = refs;
                 }
             }
+        }
+    }
+}
+
+/// What loading one asset reads, borrowed from a parsed [`AssetDoc`](super::AssetDoc) or
+/// straight from the JSON text (`stream.rs`).
+pub(super) struct AssetFields<'x> {
+    pub(super) id: &'x str,
+    pub(super) kind: crate::vocab::Kind,
+    pub(super) name: &'x str,
+    pub(super) folder: Option<&'x str>,
+    pub(super) owner: &'x str,
+    pub(super) public: bool,
+    pub(super) created_at: u64,
+    pub(super) grants: &'x [super::GrantDoc],
+    pub(super) security: Option<&'x crate::data::DatasetSecurity>,
+}
+
+impl<'x> AssetFields<'x> {
+    pub(super) fn of(a: &'x super::AssetDoc) -> AssetFields<'x> {
+        AssetFields {
+            id: &a.id,
+            kind: a.kind,
+            name: &a.name,
+            folder: a.folder.as_deref(),
+            owner: &a.owner,
+            public: a.public,
+            created_at: a.created_at,
+            grants: &a.grants,
+            security: a.security.as_ref(),
         }
     }
 }
