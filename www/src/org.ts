@@ -3,6 +3,7 @@
 
 import type { GroupDoc, OrgPoint } from "orgspace";
 import { act, engine, now, state, view } from "./app";
+import { actAfterDiff } from "./diff";
 import { checkboxes, checked, field, h, labelled, select, setChecked } from "./dom";
 
 const ORG_POINTS: [OrgPoint, string][] = [
@@ -174,7 +175,7 @@ export function orgPage(): HTMLElement {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Add ${field(f, "user")} to ${field(f, "group")}`, { type: "add_group_member", group: field(f, "group"), user: field(f, "user") });
+      void actAfterDiff(`Add ${field(f, "user")} to ${field(f, "group")}`, { type: "add_group_member", group: field(f, "group"), user: field(f, "user") });
     },
   },
   h("h3", {}, "Add to a group"),
