@@ -600,6 +600,52 @@ async function main() {
     assert.equal(after.public, true);
   });
 
+  await test("group and member removals show the API's access diff first; a refused diff sends nothing (P2, O8, O3, X2)", async () => {
+    await signInAs("ada");
+    await page.evaluate(() => (location.hash = "#/org"));
+    await page.waitForSelector("[data-testid=org-page]");
+    const diffRows = (kind) => page.$$eval(`[data-testid=diff-${kind}] tbody tr`, (trs) => trs.map((tr) => ({ user: tr.dataset.user, asset: tr.dataset.asset, operation: tr.dataset.operation })));
+    const expectDiff = async (user, command) => {
+      const expected = await api.request(user, "POST", `/v1/orgs/${enc(org)}/access-diff?min_version=${version}`, command);
+      await page.waitForSelector("[data-testid=diff]");
+      assert.deepEqual(await diffRows("gains"), expected.gains, `${command.type}: gains as the API lists them`);
+      assert.deepEqual(await diffRows("loses"), expected.loses, `${command.type}: losses as the API lists them`);
+      return expected;
+    };
+    // Out of a group: zoe (added to analysts above) loses what the group's grants gave her.
+    await page.selectOption("[data-testid=group-member-form] select[name=group]", "analysts");
+    await page.selectOption("[data-testid=group-member-form] select[name=user]", "zoe");
+    await page.click("[data-testid=remove-from-group]");
+    await expectDiff("ada", { type: "remove_group_member", group: "analysts", user: "zoe" });
+    await result("ok", () => page.click("[data-testid=diff-apply]"));
+    assert.ok(!(await get("ada", "/snapshot")).org.groups.find((g) => g.id === "analysts").members.includes("zoe"));
+    // Out of the organization: everything zoe may do goes.
+    await page.selectOption("[data-testid=remove-member-form] select[name=user]", "zoe");
+    await page.selectOption("[data-testid=remove-member-form] select[name=new_owner]", "ada");
+    await page.click("[data-testid=remove-member-form] button[type=submit]");
+    const removal = await expectDiff("ada", { type: "remove_member", user: "zoe", new_owner: "ada" });
+    assert.ok(removal.loses.length > 0 && removal.loses.every((l) => l.user === "zoe"), "only zoe loses, and she loses something");
+    await shot("12-remove-member-diff.png", true);
+    await result("ok", () => page.click("[data-testid=diff-apply]"));
+    assert.equal((await get("ada", "/snapshot")).org.members.find((m) => m.user === "zoe"), undefined, "zoe is gone");
+
+    // An analyst's removal from a workspace: the diff is refused as the command would be.
+    await signInAs("ann");
+    await openWorkspace("sales");
+    const before = (await get("ada", "/snapshot")).org.version;
+    const text = await result("denied", () => page.click("[data-testid=remove-vic]"));
+    let refusal;
+    try {
+      await api.request("ann", "POST", `/v1/orgs/${enc(org)}/access-diff?min_version=${version}`, { type: "remove_workspace_member", workspace: "sales", user: "vic" });
+      assert.fail("the API answered an analyst's diff");
+    } catch (err) {
+      refusal = err;
+    }
+    assert.ok(text.includes(refusal.rule) && text.includes(refusal.message), `the notice shows the API's ${refusal.rule}: ${text}`);
+    assert.equal(await page.$("[data-testid=diff]"), null, "no diff to apply");
+    assert.equal((await get("ada", "/snapshot")).org.version, before, "nothing sent");
+  });
+
   await test("without dev users the page asks for a token: a bad one is refused, a good one signs in", async () => {
     devUsers = null;
     await page.click("[data-testid=signout]");
