@@ -5,7 +5,7 @@
 
 import type { Kind } from "orgspace";
 import type { ViewAs } from "./api";
-import { refusal, render, setBusy, state, view } from "./app";
+import { refusal, render, ruleBadge, setBusy, state, view } from "./app";
 import { h } from "./dom";
 
 /** The member's view on screen, until closed or another workspace is opened. */
@@ -40,7 +40,7 @@ export function viewAsPanel(workspace: string): HTMLElement | null {
     h("h3", {}, `Viewing as ${v.user} — read only`),
     h("p", { class: "muted" }, `This is ${workspace} (${v.mode}) exactly as ${v.user} sees it, at version ${v.version}. Nothing here can be changed; this look was recorded in the audit log.`),
     v.refused
-      ? h("p", { class: "denied", "data-testid": "view-as-refused" }, `${v.user} sees nothing in this workspace: `, v.refused.rule ?? "", " ", v.refused.reason)
+      ? h("p", { class: "denied", "data-testid": "view-as-refused" }, `${v.user} sees nothing in this workspace: `, ruleBadge(v.refused.rule), " ", v.refused.reason)
       : null,
     h("p", { "data-testid": "view-as-creates" }, `May create: ${kinds(v.creates)}.`),
     h("p", {}, `Folders (${v.folders.length}): `,
