@@ -221,6 +221,12 @@ async function main() {
     return page.textContent("[data-testid=notice]");
   };
 
+  /** Clicks `selector` (a change), then Apply in the access diff it opens (www/src/diff.ts). */
+  const throughDiff = (selector) => async () => {
+    await page.click(selector);
+    await page.click("[data-testid=diff] [data-testid=diff-apply]");
+  };
+
   await page.goto(`${base}/`);
   await page.waitForSelector("[data-testid=signin-ada]");
   await shot("01-signin.png");
@@ -339,7 +345,27 @@ async function main() {
     await openAsset("finance", asset);
     await page.selectOption("[data-testid=share-users]", ["ann"]);
     await page.selectOption("[data-testid=share-form] select[name=level]", "view");
-    const text = await result("ok", () => page.click("[data-testid=share-form] button[type=submit]"));
+    // The access diff comes first (issue 15): what the API's dry run of the same command answers.
+    const command = { type: "share", asset, with: [{ user: "ann" }], level: "view" };
+    const expected = await api.request("dan", "POST", `/v1/orgs/${enc(org)}/access-diff?min_version=${version}`, command);
+    assert.ok(expected.gains.some((g) => g.user === "ann" && g.asset === asset && g.operation === "view"), "the API says ann would gain view");
+    await page.click("[data-testid=share-form] button[type=submit]");
+    await page.waitForSelector("[data-testid=diff]");
+    const rows = (kind) => page.$$eval(`[data-testid=diff-${kind}] tbody tr`, (trs) => trs.map((tr) => ({ user: tr.dataset.user, asset: tr.dataset.asset, operation: tr.dataset.operation })));
+    assert.deepEqual(await rows("gains"), expected.gains, "the gains the API lists");
+    assert.deepEqual(await rows("loses"), expected.loses, "the losses the API lists");
+    const listed = await page.$$eval("[data-testid=diff-lists] tbody tr", (trs) => trs.map((tr) => [tr.dataset.user, tr.dataset.workspace]));
+    assert.deepEqual(listed, expected.lists.map((l) => [l.user, l.workspace]), "the lists that would change");
+    await shot("05-share-diff.png", true);
+    // Cancel sends nothing (X2 needs no undo): the API still denies ann and the version stands.
+    const before = (await get("ada", "/snapshot")).org.version;
+    await page.click("[data-testid=diff-cancel]");
+    assert.equal(await page.$("[data-testid=diff]"), null, "the diff is closed");
+    const still = await api.request("ann", "POST", `/v1/orgs/${enc(org)}/check?min_version=${version}`, { operation: "view", asset });
+    assert.equal(still.allowed, false, "cancel shared nothing");
+    assert.equal((await get("ada", "/snapshot")).org.version, before, "cancel changed nothing");
+    // Apply sends it.
+    const text = await result("ok", throughDiff("[data-testid=share-form] button[type=submit]"));
     assert.match(text, /Share .* done/);
     await signInAs("ann");
     await openWorkspace("finance");
@@ -406,6 +432,78 @@ async function main() {
     await shot("07-dataset-preview.png", true);
   });
 
+  await test("who has access (A3, X1): the admin sees every member with the API's reasons, a page at a time; an analyst gets the refusal", async () => {
+    const salesPart = whole.workspaces.find((w) => w.id === "sales");
+    const asset = salesPart.assets.find((a) => a.owner !== "ann").id;
+    const panel = (state, operation) => page.waitForSelector(`[data-testid=who-has-access][data-state=${state}][data-operation=${operation}]`);
+    const shown = () => page.$$eval("[data-testid=access-members] tbody tr", (trs) => trs.map((tr) => ({ user: tr.dataset.user, basis: tr.dataset.basis, rule: tr.dataset.rule, text: tr.textContent })));
+    const all = async (user, operation) => (await get(user, `/assets/${enc(asset)}/access?operation=${operation}&limit=1000`)).members;
+    await signInAs("ada");
+    await openAsset("sales", asset);
+    await panel("loaded", "view");
+    let pages = 1;
+    while (await page.$("[data-testid=access-more]")) {
+      const before = (await shown()).length;
+      await page.click("[data-testid=access-more]");
+      await page.waitForFunction((n) => document.querySelectorAll("[data-testid=access-members] tbody tr").length > n
+        && document.querySelector("[data-testid=who-has-access]")?.dataset.state === "loaded", before);
+      pages++;
+    }
+    const expected = await all("ada", "view");
+    assert.ok(pages > 1, `the ${expected.length} members who may view took more than one page`);
+    const rows = await shown();
+    assert.deepEqual(rows.map(({ user, basis, rule }) => ({ user, basis, rule })), expected.map(({ user, basis, rule }) => ({ user, basis, rule })));
+    for (const [i, m] of expected.entries()) assert.ok(rows[i].text.includes(m.reason), `${m.user}: the API's reason`);
+    await shot("04-who-has-access.png", true);
+    await page.selectOption("[data-testid=access-operation]", "modify");
+    await panel("loaded", "modify");
+    assert.deepEqual((await shown()).map((r) => r.user), (await all("ada", "modify")).map((m) => m.user), "who may modify");
+
+    await signInAs("ann");
+    await openAsset("sales", asset);
+    await panel("refused", "view");
+    let refusal;
+    try {
+      await get("ann", `/assets/${enc(asset)}/access?operation=view`);
+      assert.fail("the API answered an analyst who has access");
+    } catch (err) {
+      refusal = err;
+    }
+    assert.equal(await page.getAttribute("[data-testid=access-refused]", "data-rule"), refusal.rule);
+    assert.ok((await page.textContent("[data-testid=access-refused]")).includes(refusal.message), "the API's reason");
+    assert.equal(await page.$("[data-testid=access-members]"), null, "no list for the analyst");
+  });
+
+  await test("view as (R1, W7): a workspace admin sees the workspace as a member does, read only, and the audit log holds it", async () => {
+    const before = (await get("ada", "/snapshot")).org.version;
+    await signInAs("wes");
+    await openWorkspace("finance");
+    await page.click("[data-testid=view-as-ann]");
+    await page.waitForSelector("[data-testid=view-as][data-user=ann]");
+    const rows = await page.$$eval("[data-testid=view-as-assets] tbody tr", (trs) => trs.map((tr) => [tr.dataset.asset, tr.dataset.operations.split(" ")]));
+    const list = await listOf("ann", "finance");
+    assert.deepEqual(sorted(rows.map(([id]) => id)), sorted(list.assets), "ann's list, as the list route answers it for her");
+    for (const [id, operations] of rows.slice(0, 3)) {
+      for (const operation of ["view", "modify", "delete"]) {
+        const d = await api.request("ann", "POST", `/v1/orgs/${enc(org)}/check?min_version=${version}`, { operation, asset: id });
+        assert.equal(operations.includes(operation), d.allowed, `${operation} ${id} as the engine decides for ann`);
+      }
+    }
+    assert.equal(await page.$$eval("[data-testid=view-as] form, [data-testid=view-as] input, [data-testid=view-as] select", (els) => els.length), 0, "read only");
+    await shot("10-view-as.png", true);
+    const audit = await api.request("ada", "GET", `/v1/orgs/${enc(org)}/audit?after=${before}`);
+    assert.ok(audit.entries.some((e) => e.actor === "wes" && e.command.type === "view_as" && e.command.user === "ann"), `the audit log holds wes viewing as ann: ${JSON.stringify(audit.entries.map((e) => e.command))}`);
+    await page.click("[data-testid=view-as-close]");
+    assert.equal(await page.$("[data-testid=view-as]"), null);
+
+    // An analyst asking meets the API's refusal, and nothing is recorded.
+    await signInAs("ann");
+    await openWorkspace("finance");
+    const text = await result("denied", () => page.click("[data-testid=view-as-vic]"));
+    assert.ok(text.includes("R1"), text);
+    assert.equal(await page.$("[data-testid=view-as]"), null);
+  });
+
   await test("a mode switch shows the dry run before it applies", async () => {
     await signInAs("wes");
     await openWorkspace("finance");
@@ -470,7 +568,7 @@ async function main() {
     await result("ok", () => page.click(`${form("org-roles-form")} button[type=submit]`));
     await page.selectOption(`${form("group-member-form")} select[name=group]`, "analysts");
     await page.selectOption(`${form("group-member-form")} select[name=user]`, "zoe");
-    await result("ok", () => page.click(`${form("group-member-form")} button[type=submit]`));
+    await result("ok", throughDiff(`${form("group-member-form")} button[type=submit]`));
     const snap = await get("ada", "/snapshot");
     assert.deepEqual(snap.org.members.find((m) => m.user === "zoe")?.roles, ["auditors"]);
     assert.ok(snap.org.groups.find((g) => g.id === "analysts").members.includes("zoe"));
@@ -484,22 +582,68 @@ async function main() {
     await result("ok", () => page.click(`${form("define-ws-role-form")} button[type=submit]`));
     await page.selectOption(`${form("ws-roles-form")} select[name=user]`, "zoe");
     await page.check(`${form("ws-roles-form")} input[name=roles][value=reviewer]`);
-    await result("ok", () => page.click(`${form("ws-roles-form")} button[type=submit]`));
+    await result("ok", throughDiff(`${form("ws-roles-form")} button[type=submit]`));
     const research = (await get("ada", "/snapshot")).workspaces.find((w) => w.id === "research");
     assert.deepEqual(research.members.find((m) => m.user === "zoe").roles.sort(), ["analyst", "reviewer"]);
 
     // Make public, then transfer, an asset of the private workspace.
     const asset = research.assets.find((a) => !a.public && a.kind === "dashboard");
     await openAsset("research", asset.id);
-    await result("ok", () => page.click("[data-testid=public-toggle]"));
+    await result("ok", throughDiff("[data-testid=public-toggle]"));
     assert.equal(await page.textContent("[data-testid=public]"), "yes: every member of the workspace sees it (A4)");
     const to = research.members.find((m) => m.roles.includes("developer") && m.user !== asset.owner).user;
     await page.selectOption("[data-testid=transfer-form] select[name=to]", to);
-    await result("ok", () => page.click("[data-testid=transfer-form] button[type=submit]"));
+    await result("ok", throughDiff("[data-testid=transfer-form] button[type=submit]"));
     assert.equal(await page.textContent("[data-testid=owner]"), to);
     const after = (await get("ada", `/assets/${enc(asset.id)}`));
     assert.equal(after.owner, to);
     assert.equal(after.public, true);
+  });
+
+  await test("group and member removals show the API's access diff first; a refused diff sends nothing (P2, O8, O3, X2)", async () => {
+    await signInAs("ada");
+    await page.evaluate(() => (location.hash = "#/org"));
+    await page.waitForSelector("[data-testid=org-page]");
+    const diffRows = (kind) => page.$$eval(`[data-testid=diff-${kind}] tbody tr`, (trs) => trs.map((tr) => ({ user: tr.dataset.user, asset: tr.dataset.asset, operation: tr.dataset.operation })));
+    const expectDiff = async (user, command) => {
+      const expected = await api.request(user, "POST", `/v1/orgs/${enc(org)}/access-diff?min_version=${version}`, command);
+      await page.waitForSelector("[data-testid=diff]");
+      assert.deepEqual(await diffRows("gains"), expected.gains, `${command.type}: gains as the API lists them`);
+      assert.deepEqual(await diffRows("loses"), expected.loses, `${command.type}: losses as the API lists them`);
+      return expected;
+    };
+    // Out of a group: zoe (added to analysts above) loses what the group's grants gave her.
+    await page.selectOption("[data-testid=group-member-form] select[name=group]", "analysts");
+    await page.selectOption("[data-testid=group-member-form] select[name=user]", "zoe");
+    await page.click("[data-testid=remove-from-group]");
+    await expectDiff("ada", { type: "remove_group_member", group: "analysts", user: "zoe" });
+    await result("ok", () => page.click("[data-testid=diff-apply]"));
+    assert.ok(!(await get("ada", "/snapshot")).org.groups.find((g) => g.id === "analysts").members.includes("zoe"));
+    // Out of the organization: everything zoe may do goes.
+    await page.selectOption("[data-testid=remove-member-form] select[name=user]", "zoe");
+    await page.selectOption("[data-testid=remove-member-form] select[name=new_owner]", "ada");
+    await page.click("[data-testid=remove-member-form] button[type=submit]");
+    const removal = await expectDiff("ada", { type: "remove_member", user: "zoe", new_owner: "ada" });
+    assert.ok(removal.loses.length > 0 && removal.loses.every((l) => l.user === "zoe"), "only zoe loses, and she loses something");
+    await shot("12-remove-member-diff.png", true);
+    await result("ok", () => page.click("[data-testid=diff-apply]"));
+    assert.equal((await get("ada", "/snapshot")).org.members.find((m) => m.user === "zoe"), undefined, "zoe is gone");
+
+    // An analyst's removal from a workspace: the diff is refused as the command would be.
+    await signInAs("ann");
+    await openWorkspace("sales");
+    const before = (await get("ada", "/snapshot")).org.version;
+    const text = await result("denied", () => page.click("[data-testid=remove-vic]"));
+    let refusal;
+    try {
+      await api.request("ann", "POST", `/v1/orgs/${enc(org)}/access-diff?min_version=${version}`, { type: "remove_workspace_member", workspace: "sales", user: "vic" });
+      assert.fail("the API answered an analyst's diff");
+    } catch (err) {
+      refusal = err;
+    }
+    assert.ok(text.includes(refusal.rule) && text.includes(refusal.message), `the notice shows the API's ${refusal.rule}: ${text}`);
+    assert.equal(await page.$("[data-testid=diff]"), null, "no diff to apply");
+    assert.equal((await get("ada", "/snapshot")).org.version, before, "nothing sent");
   });
 
   await test("without dev users the page asks for a token: a bad one is refused, a good one signs in", async () => {

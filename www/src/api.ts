@@ -2,7 +2,66 @@
 // through its resource route (the same table as tests/worker/api.mjs). The API enforces every
 // command again; the page shows its answer.
 
-import type { Applied, Command, DryRun, Rule, Snapshot } from "orgspace";
+import type { Applied, Command, DryRun, Event, Kind, Level, Mode, Operation, Rule, Snapshot } from "orgspace";
+
+// The answers of the access routes (docs/api.md, issue 15). The browser build of the npm
+// package does not carry the access methods (size cap), so their types are spelled here.
+
+/** One member who may perform the operation, and why (X1). */
+export interface Access {
+  user: string;
+  rule: Rule;
+  basis: string;
+  role?: string;
+  level?: Level;
+  group?: string;
+  through?: string;
+  reason: string;
+}
+
+/** A page of `GET .../access`: members by user id, `next` while more exist. */
+export interface AccessPage {
+  members: Access[];
+  next?: string;
+  version: number;
+}
+
+/** A (member, asset, operation) triple of an access diff. */
+export interface AccessTriple {
+  user: string;
+  asset: string;
+  operation: Operation;
+}
+
+/** A member's list of a workspace, as a command would change it. */
+export interface ListChange {
+  user: string;
+  workspace: string;
+  gains: string[];
+  loses: string[];
+  appear: string[];
+  disappear: string[];
+}
+
+/** `POST .../access-diff`: what a command would change, without running it. */
+export interface AccessDiff {
+  events: Event[];
+  gains: AccessTriple[];
+  loses: AccessTriple[];
+  lists: ListChange[];
+}
+
+/** `POST .../view-as/{user}`: the workspace as that member sees it. */
+export interface ViewAs {
+  user: string;
+  workspace: string;
+  mode: Mode;
+  assets: { id: string; operations: Operation[] }[];
+  folders: string[];
+  creates: Kind[];
+  refused?: { allowed: boolean; rule?: Rule; reason: string };
+  version: number;
+}
 
 const enc = encodeURIComponent;
 
@@ -107,6 +166,22 @@ export class Api {
   /** Who would gain and lose sight of what if `workspace` switched to `mode` (W9). */
   dryRun(workspace: string, mode: string, minVersion = 0): Promise<DryRun> {
     return this.request("GET", `/workspaces/${enc(workspace)}/mode-dry-run?mode=${enc(mode)}&min_version=${minVersion}`);
+  }
+
+  /** Who may perform `operation` on `asset`, one page from `cursor` (A3: administrators only). */
+  whoHasAccess(asset: string, operation: Operation, cursor: string | undefined, limit: number, minVersion = 0): Promise<AccessPage> {
+    const from = cursor === undefined ? "" : `&cursor=${enc(cursor)}`;
+    return this.request("GET", `/assets/${enc(asset)}/access?operation=${enc(operation)}&limit=${limit}${from}&min_version=${minVersion}`);
+  }
+
+  /** What `command` would grant and revoke, without running it; refused as the command would be. */
+  accessDiff(command: Command, minVersion = 0): Promise<AccessDiff> {
+    return this.request("POST", `/access-diff?min_version=${minVersion}`, command);
+  }
+
+  /** The workspace as `user` sees it; the API records it in the audit log first (R1). */
+  viewAs(workspace: string, user: string, minVersion = 0): Promise<ViewAs> {
+    return this.request("POST", `/workspaces/${enc(workspace)}/view-as/${enc(user)}?min_version=${minVersion}`);
   }
 
   /** Runs a command through its route; answers `{version, events}` or throws the refusal. */

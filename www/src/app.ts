@@ -246,7 +246,14 @@ function describe(events: Event[]): string {
   return events.map((e) => e.type.replace(/_/g, " ")).join(", ");
 }
 
-function setBusy(busy: boolean): void {
+/** Shows the API's refusal of `label` (its rule and reason), or the failure to reach it. */
+export function refusal(label: string, err: unknown): void {
+  const e = err instanceof ApiError ? err : new ApiError(0, "error", String(err));
+  const what = e.code === "denied" ? "denied" : e.code === "unauthenticated" ? "not signed in" : `refused (${e.code})`;
+  notice(e.code === "denied" ? "denied" : "error", `${label}: ${what}`, e.message, e.rule);
+}
+
+export function setBusy(busy: boolean): void {
   state.busy = busy;
   document.body.classList.toggle("busy", busy);
   // A button the engine denied (gate.ts) stays disabled.
@@ -266,9 +273,7 @@ export async function act(label: string, command: Command, after?: () => void): 
     applied = await state.api.execute(command);
   } catch (err) {
     setBusy(false);
-    const e = err instanceof ApiError ? err : new ApiError(0, "error", String(err));
-    const what = e.code === "denied" ? "denied" : e.code === "unauthenticated" ? "not signed in" : `refused (${e.code})`;
-    notice(e.code === "denied" ? "denied" : "error", `${label}: ${what}`, e.message, e.rule);
+    refusal(label, err);
     return false;
   }
   try {

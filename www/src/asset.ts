@@ -4,6 +4,8 @@
 import type { AssetDoc, Kind, Level, Operation, Predicate, Target } from "orgspace";
 import { act, engine, header, now, part, render, ruleBadge, state, view } from "./app";
 import { checked, field, h, labelled, select } from "./dom";
+import { accessPanel } from "./access";
+import { actAfterDiff } from "./diff";
 import { decision, gate, why } from "./gate";
 import { groupName } from "./org";
 import { SAMPLE_ROWS, sampleRows } from "./samples";
@@ -142,7 +144,7 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
       const targets: Target[] = [...checked(f, "users").map((user) => ({ user })), ...checked(f, "groups").map((group) => ({ group }))];
-      void act(`Share ${label} with ${targets.map(targetLabel).join(", ") || "nobody"}`, {
+      void actAfterDiff(`Share ${label} with ${targets.map(targetLabel).join(", ") || "nobody"}`, {
         type: "share", asset: id, with: targets, level: field(f, "level") as Level, ...expiry(f),
       });
     },
@@ -162,7 +164,7 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      void act(`Transfer ${label} to ${field(f, "to")}`, { type: "transfer_ownership", asset: id, to: field(f, "to") });
+      void actAfterDiff(`Transfer ${label} to ${field(f, "to")}`, { type: "transfer_ownership", asset: id, to: field(f, "to") });
     },
   },
   h("h3", {}, "Transfer ownership"),
@@ -175,14 +177,14 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
   const revokeButton = (g: (typeof grants)[number]) => {
     const b = h("button", {
       type: "button", class: "link", "data-testid": "revoke",
-      onclick: () => void act(`Revoke ${targetLabel(g.to)} on ${label}`, { type: "revoke", asset: id, target: g.to }),
+      onclick: () => void actAfterDiff(`Revoke ${targetLabel(g.to)} on ${label}`, { type: "revoke", asset: id, target: g.to }),
     }, "revoke");
     gate(b, mayRevoke, "revoke");
     return b;
   };
   const publicButton = h("button", {
     type: "button", "data-testid": "public-toggle",
-    onclick: () => void act(a.public ? `Make ${label} private` : `Make ${label} public`, { type: "set_public", asset: id, public: !a.public }),
+    onclick: () => void actAfterDiff(a.public ? `Make ${label} private` : `Make ${label} public`, { type: "set_public", asset: id, public: !a.public }),
   }, a.public ? "Make private" : "Make public");
   const publicWhy = gate(publicButton, decision("set_public", id), "public");
   const deleteButton = h("button", {
@@ -209,6 +211,7 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
       a.created_at ? [h("dt", {}, "Created"), h("dd", {}, when(a.created_at))] : null),
     h("h3", {}, "What you may do, and why"),
     decisions(a),
+    accessPanel(id),
     h("h3", {}, "Grants in your view"),
     grants.length
       ? h("table", { "data-testid": "grants" },

@@ -7,6 +7,8 @@ import type { DevUsers } from "./app";
 import { h, replace } from "./dom";
 import { orgPage, orgRoleName } from "./org";
 import { signInAs, signinPage } from "./signin";
+import { closeDiff } from "./diff";
+import { clearViewAs } from "./viewas";
 import { workspacePage } from "./workspace";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -90,6 +92,8 @@ function render(): void {
 setRender(render);
 window.addEventListener("hashchange", () => {
   state.dryRun = null;
+  closeDiff();
+  clearViewAs();
   render();
 });
 

@@ -3,6 +3,7 @@
 
 import type { GroupDoc, OrgPoint } from "orgspace";
 import { act, engine, now, state, view } from "./app";
+import { actAfterDiff } from "./diff";
 import { checkboxes, checked, field, h, labelled, select, setChecked } from "./dom";
 
 const ORG_POINTS: [OrgPoint, string][] = [
@@ -174,13 +175,32 @@ export function orgPage(): HTMLElement {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Add ${field(f, "user")} to ${field(f, "group")}`, { type: "add_group_member", group: field(f, "group"), user: field(f, "user") });
+      const [group, user] = [field(f, "group"), field(f, "user")];
+      // Both buttons send the group membership change through its access diff first.
+      if ((e as SubmitEvent).submitter?.dataset.op === "remove") void actAfterDiff(`Remove ${user} from ${group}`, { type: "remove_group_member", group, user });
+      else void actAfterDiff(`Add ${user} to ${group}`, { type: "add_group_member", group, user });
     },
   },
-  h("h3", {}, "Add to a group"),
+  h("h3", {}, "Group membership"),
   labelled("Group", select("group", groups.map((g): [string, string] => [g.id, g.name]))),
   labelled("Member", select("user", users.map((u): [string, string] => [u, u]))),
-  h("button", { type: "submit" }, "Add to group"));
+  h("button", { type: "submit", "data-op": "add" }, "Add to group"), " ",
+  h("button", { type: "submit", "data-op": "remove", "data-testid": "remove-from-group" }, "Remove from group"));
+
+  const removeMember = h("form", {
+    class: "card action", "data-testid": "remove-member-form",
+    onsubmit: (e: Event) => {
+      e.preventDefault();
+      const f = e.target as HTMLFormElement;
+      const [user, to] = [field(f, "user"), field(f, "new_owner")];
+      void actAfterDiff(`Remove ${user} from the organization`, { type: "remove_member", user, ...(to ? { new_owner: to } : {}) });
+    },
+  },
+  h("h3", {}, "Remove a member"),
+  labelled("Member", select("user", users.map((u): [string, string] => [u, u]))),
+  labelled("Their assets go to", select("new_owner", [["", "(they own none)"], ...users.map((u): [string, string] => [u, u])])),
+  h("p", { class: "muted" }, "A removed member's assets need a new owner (O8); the access diff shows what everyone loses first."),
+  h("button", { type: "submit" }, "Remove member"));
 
   return h("section", { class: "page", "data-testid": "org-page" },
     h("h1", {}, org.name, " ", h("code", {}, org.id)),
@@ -193,5 +213,5 @@ export function orgPage(): HTMLElement {
     h("h2", {}, "Groups"), groupTree(groups, undefined) ?? h("p", { class: "muted" }, "No groups in your view."),
     h("h2", {}, "Change the organization"),
     h("p", { class: "muted" }, "Every form sends one command to the API, which decides (O3: org admins and roles with manage members; P2: manage user groups)."),
-    h("div", { class: "actions" }, addMember, setRoles, defineRole, createGroup, addToGroup));
+    h("div", { class: "actions" }, addMember, setRoles, defineRole, createGroup, addToGroup, removeMember));
 }

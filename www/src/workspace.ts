@@ -6,6 +6,8 @@ import type { AssetDoc, FolderDoc, Kind, Mode, Operation, Point, Rule } from "or
 import { act, engine, header, notice, now, part, render, ruleBadge, state, view } from "./app";
 import { ApiError } from "./api";
 import { assetPanel, KINDS, kindLabel } from "./asset";
+import { actAfterDiff } from "./diff";
+import { viewAsButton, viewAsPanel } from "./viewas";
 import { checkboxes, checked, field, h, idFrom, labelled, select, setChecked } from "./dom";
 import { PRESET_WS_ROLES } from "./org";
 import { indent, layout, shown, virtualList } from "./tree";
@@ -276,10 +278,16 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
 
   const memberTable = isGroup
     ? h("table", { "data-testid": "ws-members" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Roles"))),
+      h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Roles"), h("th", {}, ""))),
       h("tbody", {}, members.map((m) => h("tr", { "data-member": m.user },
         h("td", {}, m.user === state.me ? h("strong", {}, `${m.user} (you)`) : m.user),
-        h("td", {}, m.roles.length ? m.roles.map((r) => roleName(workspace, r)).join(", ") : h("span", { class: "muted" }, "a custom role you do not hold"))))))
+        h("td", {}, m.roles.length ? m.roles.map((r) => roleName(workspace, r)).join(", ") : h("span", { class: "muted" }, "a custom role you do not hold")),
+        // The API decides both (R1 for view as, W6 and O3 for removal); the diff comes first.
+        h("td", {}, viewAsButton(workspace, m.user), " ",
+          h("button", {
+            type: "button", class: "link", "data-testid": `remove-${m.user}`,
+            onclick: () => void actAfterDiff(`Remove ${m.user} from ${w?.name}`, { type: "remove_workspace_member", workspace, user: m.user }),
+          }, "remove"))))))
     : h("p", { class: "muted" }, `A personal workspace holds only its owner, ${w?.owner} (W3).`);
 
   const addMember = isGroup ? h("form", {
@@ -287,7 +295,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      void act(`Add ${field(f, "user")} to ${w?.name}`, { type: "add_workspace_member", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+      void actAfterDiff(`Add ${field(f, "user")} to ${w?.name}`, { type: "add_workspace_member", workspace, user: field(f, "user"), roles: checked(f, "roles") });
     },
   },
   h("h3", {}, "Add a member"),
@@ -300,7 +308,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      void act(`Set roles of ${field(f, "user")} in ${w?.name}`, { type: "set_workspace_roles", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+      void actAfterDiff(`Set roles of ${field(f, "user")} in ${w?.name}`, { type: "set_workspace_roles", workspace, user: field(f, "user"), roles: checked(f, "roles") });
     },
   },
   h("h3", {}, "Set a member's roles"),
@@ -343,6 +351,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
 
   const grants = p?.table_grants ?? [];
   return h("div", { class: "ws-panel" },
+    viewAsPanel(workspace),
     modeSection(workspace),
     h("div", { class: "actions" }, createFolder, createAsset),
     h("h3", {}, "Members"), memberTable,

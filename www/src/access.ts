@@ -1,0 +1,97 @@
+// "Who has access, and why" on an asset's page (issue 15): the members the API lists for an
+// operation, each with the rule, basis and reason the engine gives, a page at a time with the
+// API's cursor. The API answers only the asset's administrators (A3); anyone else sees its
+// refusal, rule and reason, instead of the list. The page decides nothing itself.
+
+import type { Operation, Rule } from "orgspace";
+import { ApiError } from "./api";
+import type { Access } from "./api";
+import { ruleBadge, state } from "./app";
+import { h, labelled, select } from "./dom";
+import { groupName } from "./org";
+
+const OPERATIONS: Operation[] = ["view", "use", "modify", "delete", "share", "authorize", "export", "transfer", "reference", "publish"];
+
+/** Members per request; "more" asks for the next page from the cursor. */
+export const PAGE = 20;
+
+interface Loaded {
+  /** Who asked: another sign-in asks again (the answer is theirs). */
+  user: string;
+  asset: string;
+  operation: Operation;
+  version: number;
+  members: Access[];
+  next?: string;
+  refused?: { rule?: Rule; message: string };
+  loading: boolean;
+}
+
+/** The panel's last answer; kept across redraws of the same asset, operation and version. */
+let shown: Loaded | null = null;
+
+function basisText(m: Access): string {
+  const parts = [m.basis === "role" && m.role ? `role ${m.role}` : m.basis.replace(/_/g, " ")];
+  if (m.level) parts.push(`level ${m.level}`);
+  if (m.group) parts.push(`through group ${groupName(m.group)}`);
+  if (m.role && m.basis !== "role") parts.push(`with role ${m.role}`);
+  if (m.through) parts.push(`through ${m.through}`);
+  return parts.join(", ");
+}
+
+function redraw(asset: string): void {
+  document.querySelector("[data-testid=who-has-access]")?.replaceWith(accessPanel(asset));
+}
+
+async function load(asset: string, operation: Operation, more: boolean): Promise<void> {
+  if (!state.api) return;
+  const version = state.version;
+  const user = state.me;
+  const prior = more && shown && shown.user === user && shown.asset === asset && shown.operation === operation ? shown : null;
+  const cursor = prior?.next;
+  shown = { user, asset, operation, version, members: prior?.members ?? [], next: cursor, loading: true };
+  redraw(asset);
+  let next: Loaded;
+  try {
+    const page = await state.api.whoHasAccess(asset, operation, cursor, PAGE, version);
+    next = { user, asset, operation, version, members: [...(prior?.members ?? []), ...page.members], next: page.next, loading: false };
+  } catch (err) {
+    const e = err instanceof ApiError ? err : new ApiError(0, "error", String(err));
+    next = { user, asset, operation, version, members: [], refused: { rule: e.rule, message: e.message }, loading: false };
+  }
+  // A newer question (another operation or asset) may have been asked meanwhile.
+  if (shown?.user !== user || shown.asset !== asset || shown.operation !== operation || shown.version !== version) return;
+  shown = next;
+  redraw(asset);
+}
+
+/** The panel for `asset`: asks the API when it has no answer for this view's version. */
+export function accessPanel(asset: string): HTMLElement {
+  const current = shown && shown.user === state.me && shown.asset === asset && shown.version === state.version ? shown : null;
+  const operation = current?.operation ?? "view";
+  if (!current) queueMicrotask(() => void load(asset, operation, false));
+  const picker = select("operation", OPERATIONS.map((o): [string, string] => [o, o]), {
+    "data-testid": "access-operation", "aria-label": "Operation",
+    onchange: (ev: Event) => void load(asset, (ev.target as HTMLSelectElement).value as Operation, false),
+  }, operation);
+  const status = !current || current.loading ? "loading" : current.refused ? "refused" : "loaded";
+  return h("div", { class: "card", "data-testid": "who-has-access", "data-state": status, "data-operation": operation },
+    h("h3", {}, "Who has access, and why"),
+    labelled("Operation", picker),
+    h("p", { class: "muted" }, "The members who may perform it, and why, as the engine decides (X1)."),
+    current?.refused
+      ? h("p", { class: "denied", "data-testid": "access-refused", "data-rule": current.refused.rule ?? "" },
+        "The API does not show you who has access: ", ruleBadge(current.refused.rule), " ", current.refused.message)
+      : [
+        current && current.members.length
+          ? h("table", { "data-testid": "access-members" },
+            h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Because of"), h("th", {}, "Rule"), h("th", {}, "Why"))),
+            h("tbody", {}, current.members.map((m) => h("tr", { "data-user": m.user, "data-basis": m.basis, "data-rule": m.rule },
+              h("td", {}, m.user), h("td", {}, basisText(m)), h("td", {}, ruleBadge(m.rule)), h("td", { class: "reason" }, m.reason)))))
+          : current && !current.loading ? h("p", { class: "muted" }, "Nobody.") : null,
+        current?.loading ? h("p", { class: "muted" }, "Asking the API…") : null,
+        current && !current.loading && current.next !== undefined
+          ? h("button", { type: "button", class: "link", "data-testid": "access-more", onclick: () => void load(asset, operation, true) }, `More (after ${current.next})`)
+          : null,
+      ]);
+}
