@@ -1,6 +1,6 @@
-//! The storage layout: keys, chunking on character boundaries, and `dirty_parts` checked
+//! The storage layout: keys, chunking on character boundaries, and `dirty_of` checked
 //! against the engine itself over every conformance scenario: whatever part an accepted command
-//! changes, the events name it, so the writer rewrites it.
+//! changes, the engine's account (`execute_tracked`) names it, so the writer rewrites it.
 
 #![allow(
     clippy::unwrap_used,
@@ -315,9 +315,9 @@ fn dirty_of_names_every_changed_part_in_every_scenario() {
 }
 
 #[test]
-fn dirty_parts_by_event() {
+fn locators_by_event() {
     use orgspace_core::Event;
-    let d = dirty_parts(&[
+    let l = locators_of(&[
         Event::AssetCreated {
             workspace: "a".into(),
             asset: "x".into(),
@@ -330,18 +330,9 @@ fn dirty_parts_by_event() {
             workspace: "b".into(),
         },
     ]);
-    assert!(!d.all_workspaces);
-    assert_eq!(d.workspaces, ["a".to_string()].into_iter().collect());
-    assert_eq!(
-        d.deleted_workspaces,
-        ["b".to_string()].into_iter().collect()
-    );
-    assert_eq!(d.locators.get("x"), Some(&Some("a".to_string())));
-    assert_eq!(d.locators.get("y"), Some(&None));
-    // Org-only events rewrite no workspace part.
-    let d = dirty_parts(&[Event::OrgRenamed { name: "n".into() }]);
-    assert_eq!(d, Dirty::default());
-    // Reaching across workspaces marks them all.
-    let d = dirty_parts(&[Event::GroupDeleted { group: "g".into() }]);
-    assert!(d.all_workspaces);
+    assert_eq!(l.get("x"), Some(&Some("a".to_string())));
+    assert_eq!(l.get("y"), Some(&None));
+    assert_eq!(l.len(), 2);
+    // Org-only events move no asset.
+    assert!(locators_of(&[Event::OrgRenamed { name: "n".into() }]).is_empty());
 }
