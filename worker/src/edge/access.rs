@@ -142,6 +142,9 @@ pub async fn view_as(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
             min,
             call.now,
             bound,
+            // The gate admitted the caller before the view was recorded: the envelope must now
+            // be at least the recording version, so the reader proves its own.
+            None,
         )
         .await?
         {
