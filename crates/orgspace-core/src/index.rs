@@ -41,7 +41,7 @@ pub struct WorkspaceRefs {
     /// Members of a group workspace, with what their roles there permit as reach bits (see
     /// `MemberDoc::reach`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub members: BTreeMap<String, u32>,
+    pub members: BTreeMap<String, u64>,
     /// Every other member the part names: asset owners, user grantees, folder creators, users
     /// in row and column rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -94,14 +94,11 @@ pub struct MemberDoc {
     /// grants in personal workspaces as the whole one does (A2). A whole snapshot's loader
     /// recomputes it from the workspaces and ignores what is written here.
     #[serde(default, skip_serializing_if = "is_zero")]
-    pub reach: u32,
+    pub reach: u64,
 }
 
-#[expect(
-    clippy::trivially_copy_pass_by_ref,
-    reason = "serde's skip_serializing_if passes a reference"
-)]
-fn is_zero(n: &u32) -> bool {
+/// For `skip_serializing_if`, which passes a reference.
+fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 

@@ -31,15 +31,20 @@ const GRANTED: [Operation; 4] = [
 /// A set of (kind, granted operation) pairs: bit `kind * 4 + slot`, `slot` the operation's
 /// place in view, export, use, modify. Serialized as that number.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct RoleReach(pub(crate) u32);
+pub(crate) struct RoleReach(pub(crate) u64);
 
-const _: () = assert!(Kind::ALL.len() * GRANTED.len() <= 32, "the reach is a u32");
+// Room for 13 kinds, and a number JavaScript reads exactly (2^53): a new kind needs no new
+// format, only its row in every role table.
+const _: () = assert!(
+    Kind::ALL.len() * GRANTED.len() <= 53,
+    "the reach is a JSON number below 2^53"
+);
 
 impl RoleReach {
     /// Every pair: what a workspace admin's roles permit (R1).
-    pub(crate) const ALL: RoleReach = RoleReach(u32::MAX >> (32 - Kind::ALL.len() * GRANTED.len()));
+    pub(crate) const ALL: RoleReach = RoleReach(u64::MAX >> (64 - Kind::ALL.len() * GRANTED.len()));
 
-    const fn bit(kind: Kind, op: Operation) -> Option<u32> {
+    const fn bit(kind: Kind, op: Operation) -> Option<u64> {
         let slot = match op {
             Operation::View => 0,
             Operation::Export => 1,
