@@ -959,6 +959,21 @@ test("durability: a restart on the same persist folder keeps everything", { time
   assert.equal((await ok("carol", "GET", o(FLOW, `?min_version=${next.version}`))).name, "After restart");
 });
 
+test("A3, X1, W9, R1, X4: the access questions answer on the flow's org (tests/worker/access.test.mjs has them at length)", async () => {
+  const p = (rest) => o(FLOW, rest);
+  const q = `?min_version=${written.get(FLOW)}`;
+  const who = await ok("alice", "GET", p(`/assets/dash/access${q}&operation=view`));
+  const users = who.members.map((m) => m.user);
+  assert.ok(users.includes("alice") && users.includes("bob"), JSON.stringify(who));
+  const folder = await ok("alice", "GET", p(`/folders/q3/access${q}`));
+  assert.ok(folder.members.some((m) => m.user === "bob"), JSON.stringify(folder));
+  const diff = await ok("alice", "POST", p(`/access-diff${q}`), { type: "set_public", asset: "dash", public: true });
+  assert.ok(Array.isArray(diff.gains) && Array.isArray(diff.loses), JSON.stringify(diff));
+  // Last: view as records an audit entry (a new version), which the tests above count.
+  const seen = await ok("alice", "POST", p(`/workspaces/main/view-as/bob${q}`));
+  assert.ok(seen.assets.some((a) => a.id === "dash"), JSON.stringify(seen));
+});
+
 test("every route was exercised with success", () => {
   const missing = ROUTES.filter((r) => !(hits.get(`${r.method} ${r.path}`) ?? []).some((s) => s >= 200 && s < 300));
   assert.ok(ROUTES.filter((r) => r.kind === "command").length >= 40, "the route table did not parse");
