@@ -114,11 +114,14 @@ export class Client {
   }
 
   /** Runs a core command through its resource route in organization `org`. */
-  async execute(org, user, command, now) {
+  /** Runs `command`; `seen`, the version the caller has seen, goes as `min_version` (an edge
+   * that refused the caller a moment ago asks about them again once they name a newer one). */
+  async execute(org, user, command, now, seen) {
     const route = ROUTES[command?.type];
     if (!route) throw new ApiError(400, { error: { code: "invalid", message: `unknown command type ${command?.type}` } });
     const [method, suffix, pathFields] = route(command);
-    const path = command.type === "create_org" ? suffix : `/v1/orgs/${enc(org)}${suffix}`;
+    const at = command.type === "create_org" ? suffix : `/v1/orgs/${enc(org)}${suffix}`;
+    const path = seen ? `${at}${at.includes("?") ? "&" : "?"}min_version=${seen}` : at;
     const body = Object.fromEntries(Object.entries(command).filter(([k]) => k !== "type" && !pathFields.includes(k)));
     // Creating or upgrading an organization is for provisioners: the client's users are.
     const provision = command.type === "create_org" || command.type === "upgrade_org";

@@ -85,7 +85,9 @@ export function httpHost(client, org) {
         answer =
           c?.type === "view_as" && typeof c.user === "string" && typeof c.workspace === "string"
             ? await client.request(as, "POST", `/v1/orgs/${enc(org)}/workspaces/${enc(c.workspace)}/view-as/${enc(c.user)}`, undefined, { now })
-            : await client.execute(org, as, c, now);
+            : // Commands name the version seen too, as reads do: a user refused a moment ago
+              // and added since acts at once (the edge asks about them again).
+              await client.execute(org, as, c, now, version);
       } catch (err) {
         // Before the organization exists nobody is a member of it: the edge gives the
         // outsider's answer (P1), where the core, which knows there is no organization, says

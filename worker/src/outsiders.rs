@@ -76,27 +76,41 @@ impl<K: Eq + Hash + Clone> Flights<K> {
 /// One isolate's memory of the writer's answers about callers it could not admit.
 #[derive(Debug, Default)]
 pub struct Memo {
-    answers: HashMap<(String, String), (u64, bool)>,
+    /// By (organization, caller): when the writer answered, whether a member, and for a
+    /// refusal the highest `min_version` it was asked for (it stands for no request naming a
+    /// newer one: a member added by a write the caller has seen is asked about again).
+    answers: HashMap<(String, String), (u64, bool, u64)>,
     window: HashMap<String, (u64, u32)>,
 }
 
 impl Memo {
-    /// The answer a request that arrived at `arrived` may take without asking at `now`: a
-    /// "not a member" younger than [`RECHECK_MS`], or any answer given since it arrived.
-    pub fn known(&self, org: &str, actor: &str, arrived: u64, now: u64) -> Option<bool> {
-        let &(at, member) = self.answers.get(&(org.to_string(), actor.to_string()))?;
-        if at >= arrived || (!member && now.saturating_sub(at) < RECHECK_MS) {
-            return Some(member);
+    /// The answer a request that arrived at `arrived`, naming `min_version`, may take without
+    /// asking at `now`: a "member" given since it arrived, or a "not a member" given since it
+    /// arrived or younger than [`RECHECK_MS`], and asked for at least `min_version` (a caller who
+    /// saw the write that added them names its version, and is asked about anew).
+    pub fn known(
+        &self,
+        org: &str,
+        actor: &str,
+        arrived: u64,
+        now: u64,
+        min_version: u64,
+    ) -> Option<bool> {
+        let &(at, member, asked) = self.answers.get(&(org.to_string(), actor.to_string()))?;
+        if member {
+            return (at >= arrived).then_some(true);
+        }
+        if min_version <= asked && (at >= arrived || now.saturating_sub(at) < RECHECK_MS) {
+            return Some(false);
         }
         None
     }
-
     /// Whether the writer may be asked about `actor` in `org` at `now`. A caller it last called
     /// a member always may (while KV lags, every member's request asks); anyone else counts
     /// toward the organization's [`PROBES_PER_SECOND`].
     pub fn may_ask(&mut self, org: &str, actor: &str, now: u64) -> bool {
         let key = (org.to_string(), actor.to_string());
-        if self.answers.get(&key).is_some_and(|&(_, member)| member) {
+        if self.answers.get(&key).is_some_and(|&(_, member, _)| member) {
             return true;
         }
         bounded(&mut self.window);
@@ -112,11 +126,19 @@ impl Memo {
         true
     }
 
-    /// Records the writer's answer about `actor` in `org`, given at `now`.
-    pub fn answered(&mut self, org: &str, actor: &str, member: bool, now: u64) {
+    /// Records the writer's answer about `actor` in `org`, given at `now` to a request naming
+    /// `min_version`. A refusal keeps the highest version it was asked for while it stands, so
+    /// a flood naming ever larger versions costs one ask, not one each.
+    pub fn answered(&mut self, org: &str, actor: &str, member: bool, now: u64, min_version: u64) {
         bounded(&mut self.answers);
-        self.answers
-            .insert((org.to_string(), actor.to_string()), (now, member));
+        let key = (org.to_string(), actor.to_string());
+        let asked = match self.answers.get(&key) {
+            Some(&(at, false, before)) if !member && now.saturating_sub(at) < RECHECK_MS => {
+                before.max(min_version)
+            }
+            _ => min_version,
+        };
+        self.answers.insert(key, (now, member, asked));
     }
 }
 

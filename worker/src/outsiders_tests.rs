@@ -4,14 +4,14 @@ use super::*;
 
 /// One caller's request at `now` as the gate runs it: the writer's answer is `member`.
 fn ask(m: &mut Memo, f: &mut Flights<(String, String)>, actor: &str, now: u64) -> (bool, bool) {
-    if let Some(known) = m.known("acme", actor, now, now) {
+    if let Some(known) = m.known("acme", actor, now, now, 0) {
         return (known, false);
     }
     let key = ("acme".to_string(), actor.to_string());
     assert_eq!(f.turn(&key, now), Turn::Go);
     let asked = m.may_ask("acme", actor, now);
     if asked {
-        m.answered("acme", actor, false, now);
+        m.answered("acme", actor, false, now, 0);
     }
     f.land(&key);
     (false, asked)
@@ -20,18 +20,18 @@ fn ask(m: &mut Memo, f: &mut Flights<(String, String)>, actor: &str, now: u64) -
 #[test]
 fn p1_a_refused_caller_is_not_asked_about_again_within_the_recheck_interval() {
     let mut m = Memo::default();
-    m.answered("acme", "mallory", false, 10_050);
+    m.answered("acme", "mallory", false, 10_050, 0);
     for t in [10_050, 10_500, 11_049] {
-        assert_eq!(m.known("acme", "mallory", t, t), Some(false), "at {t}");
+        assert_eq!(m.known("acme", "mallory", t, t, 0), Some(false), "at {t}");
     }
     // After the interval the writer is asked again: a member added meanwhile gets in.
-    assert_eq!(m.known("acme", "mallory", 11_050, 11_050), None);
-    m.answered("acme", "mallory", true, 11_060);
+    assert_eq!(m.known("acme", "mallory", 11_050, 11_050, 0), None);
+    m.answered("acme", "mallory", true, 11_060, 0);
     // A member's answer serves only requests that arrived before it was given.
-    assert_eq!(m.known("acme", "mallory", 11_055, 11_070), Some(true));
-    assert_eq!(m.known("acme", "mallory", 11_065, 11_070), None);
+    assert_eq!(m.known("acme", "mallory", 11_055, 11_070, 0), Some(true));
+    assert_eq!(m.known("acme", "mallory", 11_065, 11_070, 0), None);
     // Another organization is asked about on its own.
-    assert_eq!(m.known("other", "mallory", 10_100, 10_100), None);
+    assert_eq!(m.known("other", "mallory", 10_100, 10_100, 0), None);
 }
 
 #[test]
@@ -68,7 +68,7 @@ fn p1_requests_during_an_ask_wait_for_it_unless_it_hangs() {
 #[test]
 fn p1_known_members_are_asked_about_beyond_the_organizations_cap() {
     let mut m = Memo::default();
-    m.answered("acme", "bob", true, 1_000);
+    m.answered("acme", "bob", true, 1_000, 0);
     for i in 0..PROBES_PER_SECOND {
         assert!(m.may_ask("acme", &format!("x{i}"), 2_000));
     }
@@ -77,4 +77,23 @@ fn p1_known_members_are_asked_about_beyond_the_organizations_cap() {
     for t in 2_002..2_100 {
         assert!(m.may_ask("acme", "bob", t));
     }
+}
+
+#[test]
+fn p1_a_refusal_does_not_stand_for_a_caller_who_names_the_write_that_added_them() {
+    let mut m = Memo::default();
+    // bob asked at version 5 and was refused; the write that adds him is version 6.
+    m.answered("acme", "bob", false, 10_000, 5);
+    assert_eq!(m.known("acme", "bob", 10_100, 10_100, 5), Some(false));
+    assert_eq!(m.known("acme", "bob", 10_100, 10_100, 0), Some(false));
+    // A request naming version 6 (read your writes) asks the writer again, within the second.
+    assert_eq!(m.known("acme", "bob", 10_200, 10_200, 6), None);
+    // An outsider naming ever larger versions: each refusal raises the version it stands for,
+    // so one naming no more than the largest yet is answered from memory.
+    m.answered("acme", "mallory", false, 10_000, u64::MAX >> 11);
+    m.answered("acme", "mallory", false, 10_010, 3);
+    assert_eq!(
+        m.known("acme", "mallory", 10_020, 10_020, u64::MAX >> 11),
+        Some(false)
+    );
 }

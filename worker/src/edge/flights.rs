@@ -94,13 +94,18 @@ pub async fn attest(env: &Env, org: &str) -> Result<(u16, Value), ApiError> {
 /// Whether the writer counts `actor` a member of `org`, asked within the bound of
 /// `outsiders::Memo` (beyond it, not a member); requests about the same caller that arrive
 /// while it is asked take its answer.
-pub async fn is_member(env: &Env, org: &str, actor: &str) -> Result<bool, ApiError> {
+pub async fn is_member(
+    env: &Env,
+    org: &str,
+    actor: &str,
+    min_version: u64,
+) -> Result<bool, ApiError> {
     let arrived = now_ms();
     let key = (org.to_string(), actor.to_string());
     loop {
         let step = with(|s| {
             let now = now_ms();
-            if let Some(member) = s.memo.known(org, actor, arrived, now) {
+            if let Some(member) = s.memo.known(org, actor, arrived, now, min_version) {
                 return Ok(member);
             }
             match s.probing.turn(&key, now) {
@@ -136,7 +141,7 @@ pub async fn is_member(env: &Env, org: &str, actor: &str) -> Result<bool, ApiErr
                 with(|s| {
                     s.probing.land(&key);
                     if let Ok(member) = result {
-                        s.memo.answered(org, actor, member, now_ms());
+                        s.memo.answered(org, actor, member, now_ms(), min_version);
                     }
                 });
                 return result;

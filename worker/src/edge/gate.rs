@@ -51,25 +51,30 @@ pub async fn admit(
     // The envelope decides only when it is proven fresh, as for any edge answer (within the
     // staleness bound, and at least `min_version`): a member added a moment ago is then in it,
     // or the writer, which attested a newer version, is asked.
+    // The newest version KV showed this request: a refusal the isolate remembers stands only
+    // for requests that know no newer one (`outsiders.rs`).
+    let mut seen = 0;
     if let Some(envelope) = fresh_envelope(env, &kv, org, min_version, bound_ms, false).await? {
         if membership::admit(Some(&envelope.part), org, actor).is_ok() {
             return Ok(Some(envelope));
         }
-        // Before refusing a question, KV itself (the isolate's copy may be a second older
-        // than the caller's joining). A write asks the writer: the member may have been added
-        // by the last command.
-        if kind == Kind::Question {
-            if let Some(envelope) =
-                fresh_envelope(env, &kv, org, min_version, bound_ms, true).await?
-            {
-                membership::admit(Some(&envelope.part), org, actor)?;
+        seen = envelope.version;
+        // Before refusing, KV itself (the isolate's copy may be a second older than the
+        // caller's joining). A question it does not list is refused; a write asks the writer:
+        // the member may have been added by the last command.
+        if let Some(envelope) = fresh_envelope(env, &kv, org, min_version, bound_ms, true).await? {
+            if membership::admit(Some(&envelope.part), org, actor).is_ok() {
                 return Ok(Some(envelope));
+            }
+            seen = seen.max(envelope.version);
+            if kind == Kind::Question {
+                return Err(membership::outsider().into());
             }
         }
     }
     // Only the writer can tell a member added since KV caught up from an outsider; how often
     // it is asked about callers the envelope does not list is bounded (`outsiders.rs`).
-    if flights::is_member(env, org, actor).await? {
+    if flights::is_member(env, org, actor, min_version.max(seen)).await? {
         Ok(None)
     } else {
         Err(membership::outsider().into())

@@ -211,11 +211,14 @@ async fn command(
         if creates_org(route) {
             gate::provision(&call.org, call.provisioner)?;
         } else {
+            // A command may name the version its caller has seen (`min_version`): a caller the
+            // edge refused a moment ago, and added since, is then asked about again.
+            let seen = min_version(&query_pairs(&req))?.unwrap_or(0);
             gate::admit(
                 &ctx.env,
                 &call.org,
                 &call.actor,
-                0,
+                seen,
                 Kind::Write,
                 ctx.data.staleness_ms,
             )
