@@ -106,11 +106,12 @@ impl Memo {
         None
     }
     /// Whether the writer may be asked about `actor` in `org` at `now`. A caller it last called
-    /// a member always may (while KV lags, every member's request asks); anyone else counts
-    /// toward the organization's [`PROBES_PER_SECOND`].
-    pub fn may_ask(&mut self, org: &str, actor: &str, now: u64) -> bool {
+    /// a member, or one the last envelope of KV lists (`listed`: a member while KV lags behind
+    /// the version asked for), always may; anyone else counts toward the organization's
+    /// [`PROBES_PER_SECOND`].
+    pub fn may_ask(&mut self, org: &str, actor: &str, now: u64, listed: bool) -> bool {
         let key = (org.to_string(), actor.to_string());
-        if self.answers.get(&key).is_some_and(|&(_, member, _)| member) {
+        if listed || self.answers.get(&key).is_some_and(|&(_, member, _)| member) {
             return true;
         }
         bounded(&mut self.window);

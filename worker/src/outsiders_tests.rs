@@ -9,7 +9,7 @@ fn ask(m: &mut Memo, f: &mut Flights<(String, String)>, actor: &str, now: u64) -
     }
     let key = ("acme".to_string(), actor.to_string());
     assert_eq!(f.turn(&key, now), Turn::Go);
-    let asked = m.may_ask("acme", actor, now);
+    let asked = m.may_ask("acme", actor, now, false);
     if asked {
         m.answered("acme", actor, false, now, 0);
     }
@@ -70,12 +70,12 @@ fn p1_known_members_are_asked_about_beyond_the_organizations_cap() {
     let mut m = Memo::default();
     m.answered("acme", "bob", true, 1_000, 0);
     for i in 0..PROBES_PER_SECOND {
-        assert!(m.may_ask("acme", &format!("x{i}"), 2_000));
+        assert!(m.may_ask("acme", &format!("x{i}"), 2_000, false));
     }
-    assert!(!m.may_ask("acme", "mallory", 2_001));
+    assert!(!m.may_ask("acme", "mallory", 2_001, false));
     // While KV lags, every request of a member asks: the cap of outsiders does not stop them.
     for t in 2_002..2_100 {
-        assert!(m.may_ask("acme", "bob", t));
+        assert!(m.may_ask("acme", "bob", t, false));
     }
 }
 
@@ -96,4 +96,18 @@ fn p1_a_refusal_does_not_stand_for_a_caller_who_names_the_write_that_added_them(
         m.known("acme", "mallory", 10_020, 10_020, u64::MAX >> 11),
         Some(false)
     );
+}
+
+#[test]
+fn p1_members_the_last_envelope_lists_are_asked_about_beyond_the_cap() {
+    // After an upgrade KV lags behind the version asked for: every member of the org asks the
+    // writer in the same second, and none of them is an outsider to cap.
+    let mut m = Memo::default();
+    for i in 0..PROBES_PER_SECOND {
+        assert!(m.may_ask("acme", &format!("x{i}"), 2_000, false));
+    }
+    assert!(!m.may_ask("acme", "mallory", 2_001, false));
+    for i in 0..50 {
+        assert!(m.may_ask("acme", &format!("member{i}"), 2_002, true));
+    }
 }

@@ -99,6 +99,7 @@ pub async fn is_member(
     org: &str,
     actor: &str,
     min_version: u64,
+    listed: bool,
 ) -> Result<bool, ApiError> {
     let arrived = now_ms();
     let key = (org.to_string(), actor.to_string());
@@ -110,7 +111,7 @@ pub async fn is_member(
             }
             match s.probing.turn(&key, now) {
                 Turn::Wait => Err(true),
-                Turn::Go if s.memo.may_ask(org, actor, now) => {
+                Turn::Go if s.memo.may_ask(org, actor, now, listed) => {
                     count(s, org);
                     Err(false)
                 }

@@ -5,7 +5,7 @@
 //! workspace or the user they name exists or not, and their questions never reach the writer.
 
 use super::flights;
-use super::reader::fresh_envelope;
+use super::reader::{fresh_envelope, last_envelope};
 use super::writer::KV_BINDING;
 use crate::api_error::ApiError;
 use crate::storage_layout::OrgEnvelope;
@@ -73,8 +73,13 @@ pub async fn admit(
         }
     }
     // Only the writer can tell a member added since KV caught up from an outsider; how often
-    // it is asked about callers the envelope does not list is bounded (`outsiders.rs`).
-    if flights::is_member(env, org, actor, min_version.max(seen)).await? {
+    // it is asked about callers no envelope of KV lists is bounded (`outsiders.rs`). A caller
+    // the last envelope lists, not proven fresh (KV behind the version asked for), is a member
+    // the writer confirms, not an outsider to cap.
+    let listed = last_envelope(&kv, org)
+        .await?
+        .is_some_and(|e| membership::admit(Some(&e.part), org, actor).is_ok());
+    if flights::is_member(env, org, actor, min_version.max(seen), listed).await? {
         Ok(None)
     } else {
         Err(membership::outsider().into())

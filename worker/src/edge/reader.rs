@@ -98,6 +98,15 @@ async fn read_sharded(kv: &KvStore, key: &str) -> Result<Option<(u64, String)>, 
     Ok(kv_shards::join(version, &values).map(|text| (version, text)))
 }
 
+/// The envelope KV last held for `org`, fresh or not: it tells the gate whom the organization
+/// listed, never what to answer (`outsiders.rs` spares those callers the outsiders' cap).
+pub(super) async fn last_envelope(
+    kv: &KvStore,
+    org: &str,
+) -> Result<Option<Rc<OrgEnvelope>>, ApiError> {
+    org_envelope(kv, org, super::http::now_ms(), false).await
+}
+
 async fn org_envelope(
     kv: &KvStore,
     org: &str,
