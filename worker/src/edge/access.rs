@@ -8,8 +8,8 @@
 
 use super::gate::{self, Kind};
 use super::http::{body_json, min_version, query_pairs, respond};
-use super::writer::{self, KV_BINDING, WriterCall};
-use super::{Ctx, authenticate, no_body, param, reader};
+use super::writer::{self, WriterCall};
+use super::{Ctx, answer_query, authenticate, no_body, param};
 use crate::api_error::ApiError;
 use crate::queries::Query;
 use orgspace_core::{Command, Operation};
@@ -128,39 +128,10 @@ pub async fn view_as(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
             .and_then(Value::as_u64)
             .map_or(min, |v| v.max(min));
         let query = Query::ViewAs { user, workspace };
-        let kv = ctx
-            .env
-            .kv(KV_BINDING)
-            .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
-        let bound = ctx.data.staleness_ms;
-        if let Some(value) = reader::answer(
-            &ctx.env,
-            &kv,
-            &call.org,
-            &call.actor,
-            &query,
-            min,
-            call.now,
-            bound,
-            // The gate admitted the caller before the view was recorded: the envelope must now
-            // be at least the recording version, so the reader proves its own.
-            None,
-        )
-        .await?
-        {
-            return Ok((200, value));
-        }
-        writer::call(
-            &ctx.env,
-            &call.org,
-            &WriterCall::Query {
-                org: call.org.clone(),
-                actor: call.actor,
-                now: call.now,
-                query,
-            },
-        )
-        .await
+        // The gate admitted the caller before the view was recorded: the envelope must now be
+        // at least the recording version, so the reader proves its own.
+        let (answer, _) = answer_query(&ctx, call, query, min, None).await?;
+        Ok(answer)
     }
     .await;
     respond(result)

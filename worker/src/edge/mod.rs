@@ -277,39 +277,9 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
         .await?;
         let body = body_json(&mut req).await?;
         let query = build(&ctx, &pairs, body)?;
-        let kv = ctx
-            .env
-            .kv(KV_BINDING)
-            .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
-        let bound = ctx.data.staleness_ms;
-        let env = &ctx.env;
-        if let Some(value) = reader::answer(
-            env,
-            &kv,
-            &call.org,
-            &call.actor,
-            &query,
-            min,
-            call.now,
-            bound,
-            admitted,
-        )
-        .await?
-        {
-            source = "edge";
-            return Ok((200, value));
-        }
-        writer::call(
-            &ctx.env,
-            &call.org,
-            &WriterCall::Query {
-                org: call.org.clone(),
-                actor: call.actor,
-                now: call.now,
-                query,
-            },
-        )
-        .await
+        let (answer, from) = answer_query(&ctx, call, query, min, admitted).await?;
+        source = from;
+        Ok(answer)
     }
     .await;
     let answered = result.is_ok();
@@ -319,6 +289,50 @@ async fn query(mut req: Request, ctx: Ctx, build: QueryBuilder) -> worker::Resul
         response.headers_mut().set(http::SOURCE_HEADER, source)?;
     }
     Ok(response)
+}
+
+/// Answers `query` for the caller: from KV where the reader can (`"edge"`), else from the
+/// organization's writer (`"writer"`). `admitted` is the envelope the gate proved fresh at
+/// `min`, if any.
+async fn answer_query(
+    ctx: &Ctx,
+    call: Call,
+    query: Query,
+    min: u64,
+    admitted: Option<std::rc::Rc<crate::storage_layout::OrgEnvelope>>,
+) -> Result<((u16, Value), &'static str), ApiError> {
+    let kv = ctx
+        .env
+        .kv(KV_BINDING)
+        .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
+    let bound = ctx.data.staleness_ms;
+    if let Some(value) = reader::answer(
+        &ctx.env,
+        &kv,
+        &call.org,
+        &call.actor,
+        &query,
+        min,
+        call.now,
+        bound,
+        admitted,
+    )
+    .await?
+    {
+        return Ok(((200, value), "edge"));
+    }
+    let answer = writer::call(
+        &ctx.env,
+        &call.org,
+        &WriterCall::Query {
+            org: call.org.clone(),
+            actor: call.actor,
+            now: call.now,
+            query,
+        },
+    )
+    .await?;
+    Ok((answer, "writer"))
 }
 
 /// A path parameter, percent-decoded (the Router hands them over as they came).
