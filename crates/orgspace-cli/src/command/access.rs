@@ -4,8 +4,7 @@
 //! input.
 
 use crate::Exit;
-use orgspace_core::{Command, Engine, Operation, Refusal};
-use serde::Serialize;
+use orgspace_core::{Command, Engine, Operation};
 use std::path::Path;
 
 /// Loads the snapshot a question is asked against.
@@ -17,30 +16,6 @@ fn load(snapshot: &Path) -> Result<Engine, Exit> {
             eprintln!("error: {}: {e}", snapshot.display());
             Exit::Failure
         })
-}
-
-/// Prints an answer as pretty JSON, or the refusal.
-fn print<T: Serialize>(answer: Result<T, Refusal>) -> Exit {
-    match answer {
-        Ok(v) => match serde_json::to_string_pretty(&v) {
-            Ok(text) => {
-                println!("{text}");
-                Exit::Success
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                Exit::Failure
-            }
-        },
-        Err(e) => {
-            eprintln!("error: {e}");
-            if e.is_denied() {
-                Exit::Deny
-            } else {
-                Exit::Failure
-            }
-        }
-    }
 }
 
 /// What `who-has-access` asks.
@@ -63,13 +38,15 @@ pub fn who(q: &Who<'_>) -> Exit {
     };
     let now = q.at.unwrap_or_else(super::check::now_ms);
     if q.folder {
-        return print(engine.who_sees_folder(q.actor, q.target, q.cursor, q.limit, now));
+        return super::print_answer(
+            engine.who_sees_folder(q.actor, q.target, q.cursor, q.limit, now),
+        );
     }
     let Some(op) = Operation::parse(q.operation) else {
         eprintln!("error: unknown operation `{}`", q.operation);
         return Exit::Failure;
     };
-    print(engine.who_has_access(q.actor, q.target, op, q.cursor, q.limit, now))
+    super::print_answer(engine.who_has_access(q.actor, q.target, op, q.cursor, q.limit, now))
 }
 
 /// `diff`: `command` is the command's JSON, or `@path` to read it from a file.
@@ -95,7 +72,11 @@ pub fn diff(snapshot: &Path, actor: &str, at: Option<u64>, command: &str) -> Exi
             return Exit::Failure;
         }
     };
-    print(engine.access_diff(actor, &command, at.unwrap_or_else(super::check::now_ms)))
+    super::print_answer(engine.access_diff(
+        actor,
+        &command,
+        at.unwrap_or_else(super::check::now_ms),
+    ))
 }
 
 /// `view-as`; with `record`, the `view_as` command is run first and the snapshot written back,
@@ -119,7 +100,7 @@ pub fn view_as(
             workspace: workspace.into(),
         };
         if let Err(e) = engine.execute(actor, &command, now) {
-            return print::<()>(Err(e));
+            return super::print_answer::<()>(Err(e));
         }
         // Written beside it and renamed over it: the file is the old or the new, never half.
         let tmp = snapshot.with_extension("view-as.tmp");
@@ -131,5 +112,5 @@ pub fn view_as(
             return Exit::Failure;
         }
     }
-    print(engine.view_as(actor, user, workspace, now))
+    super::print_answer(engine.view_as(actor, user, workspace, now))
 }

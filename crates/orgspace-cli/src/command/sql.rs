@@ -35,24 +35,5 @@ pub fn run(ask: &Ask<'_>) -> Exit {
         }
     };
     let now = ask.at.unwrap_or_else(super::check::now_ms);
-    match engine.sql(ask.actor, ask.dataset, ask.through, dialect, now) {
-        Ok(q) => match serde_json::to_string_pretty(&q) {
-            Ok(text) => {
-                println!("{text}");
-                Exit::Success
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                Exit::Failure
-            }
-        },
-        Err(e) => {
-            eprintln!("error: {e}");
-            if e.is_denied() {
-                Exit::Deny
-            } else {
-                Exit::Failure
-            }
-        }
-    }
+    super::print_answer(engine.sql(ask.actor, ask.dataset, ask.through, dialect, now))
 }
