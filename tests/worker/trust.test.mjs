@@ -137,6 +137,56 @@ test("finding 1 (P1): an outsider gets the same bytes for existing and absent or
   assert.equal((await ok("bob", "POST", o(org, `/check?min_version=${version}`), { operation: "view", asset: "d1" })).allowed, true);
 });
 
+/** Ids for the path parameters of the org routes: they exist in `acme`, or plausibly could. */
+const PROBE_IDS = { asset: "d1", workspace: "main", user: "bob", target: "bob", group: "g1", role: "developer", source: "crm", table: "orders", folder: "f1", upload: "u1", n: "0" };
+
+/** Every (method, path) of worker/openapi.yaml under `/v1/orgs/{org}`: the routes the document
+ * promises, so a route added later is probed without anyone listing it here. */
+function documentedOrgRoutes() {
+  const text = readFileSync(`${root}worker/openapi.yaml`, "utf8");
+  const routes = [];
+  let path = null;
+  for (const line of text.split("\n")) {
+    const p = /^ {2}(\/v1\/orgs\/\{org\}[^:]*):\s*$/.exec(line);
+    if (p) {
+      path = p[1];
+      continue;
+    }
+    if (/^ {2}\S/.test(line) || /^\S/.test(line)) path = null;
+    const m = /^ {4}(get|post|put|patch|delete):\s*$/.exec(line);
+    if (path && m) routes.push([m[1].toUpperCase(), path]);
+  }
+  return routes;
+}
+
+test("finding 1 (P1): every org route the OpenAPI document names gives an outsider the same bytes for existing and absent ids", async () => {
+  const org = `${RUN}-every`;
+  const absent = `${RUN}-gone`;
+  await acme(org);
+  // Ids that exist in `org` (or are plausible there) and ids that exist nowhere.
+  const known = PROBE_IDS;
+  const unknown = { asset: "zz", workspace: "nope", user: "dan", target: "dan", group: "zz", role: "zz", source: "zz", table: "zz", folder: "zz", upload: "zz", n: "0" };
+  const fill = (path, ids, orgId) =>
+    path.replace("{org}", enc(orgId)).replace(/\{(\w+)\}/g, (_, name) => {
+      assert.ok(name in ids, `the probe has no id for {${name}} in ${path}`);
+      return enc(ids[name]);
+    });
+  const routes = documentedOrgRoutes();
+  assert.ok(routes.length >= 60, `only ${routes.length} org routes read from openapi.yaml`);
+  for (const [method, path] of routes) {
+    const body = method === "GET" || method === "DELETE" ? undefined : {};
+    const answers = [];
+    for (const [orgId, ids] of [[org, known], [org, unknown], [absent, known], [absent, unknown]]) {
+      answers.push(await as("eve", method, fill(path, ids, orgId), body));
+    }
+    const what = `${method} ${path}`;
+    for (const r of answers) {
+      assert.ok(r.status >= 400 && r.status < 500, `${what}: ${r.status} ${r.text}`);
+      assert.equal(`${r.status} ${r.text}`, `${answers[0].status} ${answers[0].text}`, `${what}: an outsider tells existing from absent ids`);
+    }
+  }
+});
+
 test("finding 1 (P1): a member added a moment ago acts and reads at once", async () => {
   const org = `${RUN}-join`;
   await acme(org);
@@ -282,6 +332,13 @@ test("finding 3: bodies nested 120 to 130 deep are a 400 on every route that tak
       ["PUT", o(org, "/assets/d1/row-rules"), { enabled: true, rules: deep }, false],
       ["POST", o(org, "/filter"), { operation: "view", assets: deep }, false],
     ];
+    // And every route the OpenAPI document names that takes a body, a route added later
+    // included: the body itself nested, and a nested value in an unknown field.
+    for (const [method, path] of documentedOrgRoutes()) {
+      if (method === "GET" || method === "DELETE") continue;
+      const filled = path.replace("{org}", enc(org)).replace(/\{(\w+)\}/g, (_, name) => enc(PROBE_IDS[name] ?? "x"));
+      bodies.push([method, filled, nest(depth), true], [method, filled, { extra: nest(depth - 1) }, true]);
+    }
     for (const [method, path, body, provision] of bodies) {
       const r = await as("ada", method, path, body, { provision });
       assert.ok(r.status >= 400 && r.status < 500, `depth ${depth} ${method} ${path}: ${r.status} ${r.text.slice(0, 200)}`);
