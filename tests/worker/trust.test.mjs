@@ -252,6 +252,36 @@ test("finding 4 (D1, A8, W7, X1): the view, asset metadata and reasons hold noth
 // ---------------------------------------------------------------------------------------------
 // Finding 5: provisioning
 
+test("finding 4 (A3, P2): a group manager's command and access diff name no asset they may not see", async () => {
+  const org = `${RUN}-gm`;
+  await ok("ada", "PUT", o(org), { name: "Gm", default_workspace: "main", mode: "private" }, { provision: true });
+  await ok("ada", "PUT", o(org, "/roles/gm"), { name: "Group manager", points: ["manage_user_groups"] });
+  await ok("ada", "PUT", o(org, "/members/hr"), { workspace: "main", workspace_roles: ["visitor"], org_roles: ["gm"] });
+  await ok("ada", "PUT", o(org, "/members/bob"), { workspace: "main", workspace_roles: ["analyst"] });
+  await ok("ada", "PUT", o(org, "/workspaces/lab"), { name: "Lab", mode: "private" });
+  await ok("ada", "PUT", o(org, "/workspaces/lab/members/bob"), { roles: ["analyst"] });
+  await ok("ada", "PUT", o(org, "/groups/g"), { name: "G" });
+  await ok("ada", "PUT", o(org, "/groups/g/members/bob"), {});
+  await ok("ada", "PUT", o(org, "/assets/lab-secret"), { workspace: "lab", kind: "dashboard", name: "Secret" });
+  await ok("ada", "PUT", o(org, "/assets/lab-secret/grants/groups/g"), { level: "view" });
+  await ok("ada", "PUT", o(org, "/assets/open"), { workspace: "main", kind: "dashboard", name: "Open" });
+  await ok("ada", "PUT", o(org, "/assets/open/grants/groups/g"), { level: "view" });
+  const last = await ok("ada", "PUT", o(org, "/assets/open/public"), { public: true });
+  const q = `?min_version=${last.version}`;
+  // The org admin's diff names both; the group manager's neither (hr administers none).
+  const full = await ok("ada", "POST", o(org, `/access-diff${q}`), { type: "remove_group_member", group: "g", user: "bob" });
+  assert.ok(JSON.stringify(full).includes("lab-secret"), JSON.stringify(full));
+  const cut = await ok("hr", "POST", o(org, `/access-diff${q}`), { type: "remove_group_member", group: "g", user: "bob" });
+  assert.deepEqual([cut.gains, cut.loses, cut.lists], [[], [], []], JSON.stringify(cut));
+  // Deleting the group removes its grants on both; hr is told of the one on `open` only.
+  const deleted = await ok("hr", "DELETE", o(org, `/groups/g${q}`));
+  const told = JSON.stringify(deleted.events);
+  assert.ok(!told.includes("lab-secret"), `the answer names lab-secret: ${told}`);
+  assert.ok(told.includes("open"), told);
+  const log = await ok("ada", "GET", o(org, `/audit?min_version=${deleted.version}`));
+  assert.ok(JSON.stringify(log).includes("lab-secret"), "the audit log keeps every event");
+});
+
 test("finding 5 (O1): only a provisioner's token creates, upgrades or imports an organization", async () => {
   const org = `${RUN}-squat`;
   const body = { name: "Squat", default_workspace: "main" };

@@ -5,6 +5,7 @@
 //! ask is decided in `authz/access.rs`.
 
 mod diff;
+mod redact;
 mod view_as;
 
 pub(crate) use view_as::record_view_as;

@@ -183,6 +183,13 @@ fn x2_access_diff_refuses_what_the_actor_could_not_run() {
         .access_diff("bob", &cmd::revoke("d", cmd::group("g")), f.now)
         .unwrap();
     assert_eq!(diff.loses.len(), 1);
+    // bob owns d: he learns that dave loses it, not that folder f leaves dave's list, which
+    // only those who may ask who sees f learn (A3 for folders, finding 4).
+    assert!(diff.lists[0].disappear.is_empty());
+    let diff = f
+        .engine
+        .access_diff("wendy", &cmd::revoke("d", cmd::group("g")), f.now)
+        .unwrap();
     assert_eq!(diff.lists[0].disappear, ["f"]);
 }
 
@@ -247,5 +254,56 @@ fn r1_o6_view_as_shows_the_members_workspace_and_is_audited() {
     assert_eq!(
         serde_json::to_value(&after.workspaces).unwrap(),
         serde_json::to_value(&before.workspaces).unwrap()
+    );
+}
+
+/// The asset ids events name.
+fn assets_named(events: &[orgspace_core::Event]) -> Vec<String> {
+    let mut ids: Vec<String> = events
+        .iter()
+        .filter_map(|e| serde_json::to_value(e).ok())
+        .filter_map(|v| v.get("asset").and_then(|a| a.as_str()).map(String::from))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a3_p2_a_group_manager_is_told_of_no_asset_they_may_not_see() {
+    // Issue 14, finding 4: a holder of "manage user groups" who is no org admin deletes group
+    // g, granted on d in main (which they see, d is public) and on secret in lab (which they
+    // are not in). The command's events name both grants (the edge needs them); what the
+    // manager is told (`events_for`) names only d.
+    let mut f = org();
+    f.ok(
+        ALICE,
+        serde_json::from_value(serde_json::json!({
+            "type": "define_org_role", "role": "gm", "name": "GM", "points": ["manage_user_groups"]
+        }))
+        .unwrap(),
+    );
+    f.member("gm1", MAIN, &["visitor"]);
+    f.ok(ALICE, cmd::set_org_roles("gm1", &["gm"]));
+    f.workspace("lab", Mode::Private);
+    f.asset(ALICE, "secret", "lab", Kind::Dashboard);
+    f.ok(ALICE, cmd::grant("secret", cmd::group("g"), Level::View));
+    f.ok(ALICE, cmd::set_public("d", true));
+    let delete: Command =
+        serde_json::from_value(serde_json::json!({"type": "delete_group", "group": "g"})).unwrap();
+    let applied = f.ok("gm1", delete);
+    assert_eq!(assets_named(&applied.events), ["d", "secret"]);
+    let told = f.engine.events_for("gm1", &applied.events, f.now).unwrap();
+    assert_eq!(
+        assets_named(&told),
+        ["d"],
+        "gm1 sees the public d, and nothing of lab"
+    );
+    let admin = f.engine.events_for(ALICE, &applied.events, f.now).unwrap();
+    assert_eq!(admin, applied.events, "an org admin is told everything");
+    assert!(
+        f.engine
+            .events_for("nobody", &applied.events, f.now)
+            .is_err(),
+        "a non-member is told nothing (P1)"
     );
 }

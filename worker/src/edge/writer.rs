@@ -294,14 +294,20 @@ impl OrgWriter {
                 ));
             }
         }
-        let (applied, mut dirty) = {
+        let (version, told, mut dirty) = {
             let mut guard = self.engine.borrow_mut();
             let engine = guard
                 .as_mut()
                 .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
             let done = engine.execute_tracked(actor, command, at)?;
             let dirty = dirty_of(&done);
-            (done.applied, dirty)
+            // What the actor is told: the events cut to what they may see (finding 4); the
+            // dirty set above was taken from all of them. An actor who removed themselves is
+            // told nothing but the version.
+            let told = engine
+                .events_for(actor, &done.applied.events, at)
+                .unwrap_or_default();
+            (done.applied.version, told, dirty)
         };
         if matches!(command, Command::UpgradeOrg(_)) {
             // The upgrade's events name none of the assets it brings: locate them all.
@@ -315,10 +321,7 @@ impl OrgWriter {
         self.commit(&dirty, entry.as_ref()).await?;
         self.flush_soon().await;
         let status = if creates { 201 } else { 200 };
-        Ok((
-            status,
-            json!({ "version": applied.version, "events": applied.events }),
-        ))
+        Ok((status, json!({ "version": version, "events": told })))
     }
 
     /// Every asset's locator (after an import or an upgrade, when no events name them).

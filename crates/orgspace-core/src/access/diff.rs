@@ -405,6 +405,12 @@ fn group_membership_diff(
     let Some(actor_ix) = org.members.find(actor) else {
         return Ok(None);
     };
+    // A group manager who is not an org admin changes a group's reach only if they could make
+    // its grants and rules (X3), which the copy without workspaces cannot tell: such a change
+    // takes the whole copy, so that it is refused exactly as the command would be.
+    if org.members.get(actor_ix).is_none_or(|m| !m.org_admin) {
+        return Ok(None);
+    }
     let mut light = Org {
         id: org.id.clone(),
         name: org.name.clone(),
@@ -535,7 +541,9 @@ impl Engine {
     /// What `command`, run by `actor` at `at`, would change in access, without running it: the
     /// (member, asset, operation) triples it would allow and deny, and the list entries and
     /// folders that would appear or disappear for whom. Only what the actor could run is
-    /// dry-run: the command's own authorization and validation come first.
+    /// dry-run: the command's own authorization and validation come first. The diff holds
+    /// only what the actor may learn (`redact.rs`): another member's access to an asset the
+    /// actor does not administer is left out.
     ///
     /// On an engine loaded from some workspace parts, the diff covers those workspaces.
     ///
@@ -549,21 +557,22 @@ impl Engine {
         command: &Command,
         at: u64,
     ) -> Result<AccessDiff, Refusal> {
-        self.asked(actor)?;
-        if let Some(diff) = group_membership_diff(self.org()?, actor, command, at)? {
-            return Ok(diff);
+        let (org, user) = self.asked_by_member(actor)?;
+        if let Some(diff) = group_membership_diff(org, actor, command, at)? {
+            return Ok(org.diff_seen_by(user, diff, at));
         }
         // The copy runs the command even on an engine that holds some workspaces only (the
         // edge's readers): it is thrown away, and the diff covers the workspaces it holds.
         let mut after = self.clone();
         after.allow_commands();
         let applied = after.execute(actor, command, at)?;
-        let (gains, loses, lists) = compare(self.org()?, after.org()?, at);
-        Ok(AccessDiff {
+        let (gains, loses, lists) = compare(org, after.org()?, at);
+        let diff = AccessDiff {
             events: applied.events,
             gains,
             loses,
             lists,
-        })
+        };
+        Ok(org.diff_seen_by(user, diff, at))
     }
 }
