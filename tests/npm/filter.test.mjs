@@ -1,0 +1,104 @@
+// `filter` in any order (issue 15) answers exactly what `can` answers id by id: SPEC X1 (one
+// decision per asset, whatever the list around it), V1 (what a member sees of a private
+// workspace) and R3 (what a role may do), through the package's real entries. The workload is
+// the benchmark's (bench/workload.js) at 3,000 assets; the lists are random orders of its ids
+// with unknown ids, duplicates and empty lists mixed in, filtered again, changed in place, and
+// in a new order on every call, so each path of src/lists.rs (the engine's order, the last
+// list, the dictionary) meets them.
+//
+//   node --test tests/npm/filter.test.mjs     (needs `bash scripts/build-npm.sh` first)
+
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { generate, rng } from "../../bench/workload.js";
+
+const pkg = resolve(process.env.ORGSPACE_NPM ?? join(import.meta.dirname, "../../target/npm/orgspace"));
+const node = await import(pathToFileURL(join(pkg, "node.js")).href);
+const cjs = createRequire(import.meta.url)(join(pkg, "index.cjs"));
+
+const w = generate({ assets: 3000 });
+const OPS = ["view", "export", "modify", "delete", "share"];
+// The org admin, the probe analyst (in three groups), and members of each role by the seed.
+const USERS = ["u0000", "u0007", "u0001", "u0002", "u0003", "u0004", "u0005", "nobody"];
+
+/** What `filter` promises: the ids `can` allows, in the list's order, duplicates kept. */
+const expected = (engine, user, op, list, now) => list.filter((id) => engine.can(user, op, id, now));
+
+function shuffled(list, r) {
+  const out = list.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = r.below(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** A random list: some of the ids (or all), unknown ids and repeats, in a random order. */
+function randomList(r) {
+  const out = [];
+  const take = r.below(4) === 0 ? w.ids.length : r.below(w.ids.length);
+  for (let k = 0; k < take; k++) out.push(w.ids[r.below(w.ids.length)]);
+  const unknown = r.below(20);
+  // Unknown ids: one a suffix off a real id, one a prefix of it, and a fresh one.
+  for (let k = 0; k < unknown; k++) out.push([`${w.ids[k]}x`, w.ids[k].slice(0, -1), `zz${k}`][k % 3]);
+  return shuffled(out, r);
+}
+
+for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
+  test(`X1 V1 R3 (${entry}): filter of random orders equals can id by id`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const r = rng(15);
+    for (let round = 0; round < 40; round++) {
+      const user = USERS[r.below(USERS.length)];
+      const op = OPS[r.below(OPS.length)];
+      const list = randomList(r);
+      const want = expected(engine, user, op, list, w.now);
+      assert.deepEqual(engine.filter(user, op, list, w.now), want, `${user} ${op} round ${round}`);
+      // The same list again (the last list's memo), and in a new order (the dictionary).
+      assert.deepEqual(engine.filter(user, op, list, w.now), want, `${user} ${op} again`);
+      const other = shuffled(list, r);
+      assert.deepEqual(engine.filter(user, op, other, w.now), expected(engine, user, op, other, w.now));
+    }
+  });
+
+  test(`X1 (${entry}): the whole list in the engine's order, reversed, and a fresh order per call`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const r = rng(16);
+    for (const user of ["u0000", "u0007"]) {
+      const inOrder = w.ids.slice();
+      const want = expected(engine, user, "view", inOrder, w.now);
+      assert.deepEqual(engine.filter(user, "view", inOrder, w.now), want);
+      const reversed = inOrder.slice().reverse();
+      assert.deepEqual(engine.filter(user, "view", reversed, w.now), want.slice().reverse());
+      for (let call = 0; call < 5; call++) {
+        const list = shuffled(inOrder, r);
+        const allowed = new Set(want);
+        assert.deepEqual(engine.filter(user, "view", list, w.now), list.filter((id) => allowed.has(id)));
+      }
+    }
+  });
+
+  test(`X1 (${entry}): empty lists, only unknown ids, one id repeated, a list changed in place`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const user = "u0007";
+    assert.deepEqual(engine.filter(user, "view", [], w.now), []);
+    assert.deepEqual(engine.filter(user, "view", ["nope", "", "a", "a00000000"], w.now), []);
+    const allowed = w.ids.find((id) => engine.can(user, "view", id, w.now));
+    const denied = w.ids.find((id) => !engine.can(user, "view", id, w.now));
+    assert.ok(allowed !== undefined && denied !== undefined, "the workload has both");
+    const repeated = [allowed, denied, allowed, "nope", allowed];
+    assert.deepEqual(engine.filter(user, "view", repeated, w.now), [allowed, allowed, allowed]);
+    // The memo compares by reference: a list changed in place answers for what it holds now.
+    const list = shuffled(w.ids, rng(17));
+    assert.deepEqual(engine.filter(user, "view", list, w.now), expected(engine, user, "view", list, w.now));
+    list[0] = denied;
+    list[1] = allowed;
+    list[2] = "nope";
+    assert.deepEqual(engine.filter(user, "view", list, w.now), expected(engine, user, "view", list, w.now));
+    list.length = 10;
+    assert.deepEqual(engine.filter(user, "view", list, w.now), expected(engine, user, "view", list, w.now));
+  });
+}
