@@ -297,6 +297,20 @@ impl OrgWriter {
         Ok(out)
     }
 
+    /// Loads the parts `actor`'s view reads (`Engine::view_needs`).
+    async fn hold_for_view(&self, actor: &str) -> Result<(), ApiError> {
+        let needs = match self.engine.borrow().as_ref() {
+            Some(engine) => engine.view_needs(actor),
+            None => return Err(ApiError::internal("the engine is not loaded")),
+        };
+        if needs.workspaces.is_empty() {
+            return Ok(());
+        }
+        // The parts held stay too (`view_needs` names only what is not held).
+        self.hold(&needs.workspaces.into_iter().collect(), true)
+            .await
+    }
+
     /// Loads what `command` reads or writes: asks `needs`, loads, and asks again.
     pub(super) async fn hold_for_command(&self, command: &Command) -> Result<(), ApiError> {
         self.ensure_loaded().await?;
@@ -327,9 +341,10 @@ impl OrgWriter {
     }
 
     /// Loads what `query` reads: the workspaces it names, those holding the assets it names
-    /// and, for a folder, the workspace the index lists it in. A member's view and the access
-    /// diff read every part (see ARCHITECTURE.md: not yet bounded).
-    pub(super) async fn hold_for_query(&self, query: &Query) -> Result<(), ApiError> {
+    /// and, for a folder, the workspace the index lists it in; for a member's view, what
+    /// `Engine::view_needs` names (every part for an org admin). The access diff reads every
+    /// part (see ARCHITECTURE.md: not yet bounded).
+    pub(super) async fn hold_for_query(&self, actor: &str, query: &Query) -> Result<(), ApiError> {
         self.ensure_loaded().await?;
         let mut wanted: BTreeSet<String> = query
             .workspaces()
@@ -356,7 +371,8 @@ impl OrgWriter {
                     },
                 ));
             }
-            Query::View | Query::AccessDiff { .. } => {
+            Query::View => return self.hold_for_view(actor).await,
+            Query::AccessDiff { .. } => {
                 let all: BTreeSet<String> = self
                     .meta
                     .borrow()
