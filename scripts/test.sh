@@ -74,7 +74,9 @@ step "OpenAPI document kept true: schemathesis against wrangler dev"
 bash tests/worker/schemathesis.sh
 
 step "conformance suite through the edge API (wrangler dev on 127.0.0.1, local KV and Durable Objects)"
-WRANGLER_SEND_METRICS=false node tests/worker/conformance.mjs --start
+# The writer keeps no part between calls (ORGSPACE_WRITER_CACHE_BYTES=1): every scenario step
+# loads the parts it needs again (issue 13).
+ORGSPACE_WRITER_CACHE_BYTES=1 WRANGLER_SEND_METRICS=false node tests/worker/conformance.mjs --start
 
 step "web console in headless Chromium (playwright-core against wrangler dev)"
 node tests/www/console.test.mjs

@@ -579,6 +579,7 @@ test("tokens: every bad token is a 401 with the JSON error shape, and changes no
   // The test-only KV fault switch exists only where ORGSPACE_TEST_FAULTS=true (staleness tests).
   assertError(await call("alice", "POST", `/v1/orgs/${FLOW}/test/kv-fault`, { fail: true }), 404, "not_found", "fault switch");
   assertError(await call("alice", "GET", `/v1/orgs/${FLOW}/test/writer-calls`), 404, "not_found", "writer call count");
+  assertError(await call("alice", "POST", `/v1/orgs/${FLOW}/test/legacy-store`), 404, "not_found", "legacy store switch");
 });
 
 // ---------------------------------------------------------------------------------------------

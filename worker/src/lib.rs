@@ -12,6 +12,7 @@ pub mod flush_plan;
 pub mod kv_shards;
 pub mod locators;
 pub mod outsiders;
+pub mod part_cache;
 pub mod queries;
 pub mod routes;
 pub mod staleness;

@@ -263,6 +263,63 @@ impl Org {
         s
     }
 
+    /// Every part a member's view (`snapshot_for`, `snapshot/view.rs`) reads: all of them for a
+    /// member who sees the whole organization; else the workspaces they are a member of or
+    /// own, their personal workspace, and the personal workspaces whose part names them or a
+    /// group they are in (W4: a grant is the only way into another's personal workspace). A
+    /// superset of what the view keeps: the view itself decides what it shows.
+    pub(crate) fn view_scope(&self, user: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let Some((u, member)) = self
+            .members
+            .find(user)
+            .and_then(|u| self.members.get(u).map(|m| (u, m)))
+        else {
+            return out;
+        };
+        let whole = self.sees_whole_org(member);
+        let groups: Vec<&str> = member
+            .effective_groups
+            .iter()
+            .map(|g| self.groups.id(*g))
+            .collect();
+        let personal = crate::apply::members::personal_id(user);
+        for (w, ws) in self.workspaces.iter() {
+            let id = self.workspaces.id(w);
+            let refs = match &self.outside {
+                Some(o) if !o.loaded.contains(id) => {
+                    o.index.workspaces.get(id).cloned().unwrap_or_default()
+                }
+                _ => self.workspace_refs(w),
+            };
+            let named = refs.names_user(user) || groups.iter().any(|g| refs.names_group(g));
+            let keep = whole
+                || id == personal
+                || ws.owner == Some(u)
+                || refs.members.contains_key(user)
+                || (ws.kind == crate::vocab::WorkspaceKind::Personal && named);
+            if keep {
+                out.insert(id.into());
+            }
+        }
+        out
+    }
+
+    /// What a partial organization lacks to answer `user`'s view; nothing for a whole one.
+    pub(crate) fn view_needs(&self, user: &str) -> Needs {
+        if self.outside.is_none() {
+            return Needs::default();
+        }
+        Needs {
+            workspaces: self
+                .view_scope(user)
+                .into_iter()
+                .filter(|w| !self.holds_part(w))
+                .collect(),
+            assets: Vec::new(),
+        }
+    }
+
     /// What a partial organization lacks to run `command`; nothing for a whole one.
     pub(crate) fn needs(&self, command: &Command) -> Needs {
         if self.outside.is_none() {

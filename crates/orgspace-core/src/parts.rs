@@ -92,6 +92,13 @@ impl Engine {
         self.org().map(|o| o.needs(command)).unwrap_or_default()
     }
 
+    /// What this engine lacks to answer `user`'s view ([`Engine::snapshot_for`]): the parts it
+    /// reads (every part for an org admin or a central authorizer). Nothing for a whole engine.
+    #[must_use]
+    pub fn view_needs(&self, user: &str) -> Needs {
+        self.org().map(|o| o.view_needs(user)).unwrap_or_default()
+    }
+
     /// [`Engine::execute`], saying which workspace parts the command changed.
     pub fn execute_tracked(
         &mut self,

@@ -140,6 +140,44 @@ fn readers_agree(
     Ok(())
 }
 
+/// Every member's view (`snapshot_for`) from an engine holding the org part, the index and
+/// exactly the parts `view_needs` names is the whole engine's (what the edge's writer answers
+/// `GET /snapshot` with, issue 13).
+fn views_agree(
+    full: &Engine,
+    parts: &BTreeMap<String, WorkspacePart>,
+) -> Result<(), TestCaseError> {
+    let (Some(org), Some(index)) = (full.org_part(), full.index()) else {
+        return Ok(());
+    };
+    let bare = Engine::from_parts_indexed(&org, &index, &[])
+        .map_err(|e| TestCaseError::fail(format!("partial load: {e}")))?;
+    for user in USERS {
+        let needs = bare.view_needs(user);
+        let chosen: Vec<WorkspacePart> = needs
+            .workspaces
+            .iter()
+            .filter_map(|w| parts.get(w).cloned())
+            .collect();
+        let partial = Engine::from_parts_indexed(&org, &index, &chosen)
+            .map_err(|e| TestCaseError::fail(format!("partial load: {e}")))?;
+        if !partial.view_needs(user).workspaces.is_empty() {
+            return Err(TestCaseError::fail(format!(
+                "{user}: view_needs did not settle"
+            )));
+        }
+        let whole = full.snapshot_for(user, 500).map_err(|e| e.to_string());
+        let part = partial.snapshot_for(user, 500).map_err(|e| e.to_string());
+        if whole != part {
+            return Err(TestCaseError::fail(format!(
+                "{user}'s view differs (loaded {:?}):\n  whole: {whole:?}\n  parts: {part:?}",
+                needs.workspaces
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn run_case(case: &Case) -> Result<(), TestCaseError> {
     let mut full = case.new_engine().map_err(TestCaseError::fail)?;
     for step in &case.steps {
@@ -210,7 +248,7 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
         }
         readers_agree(&full, &after)?;
     }
-    Ok(())
+    views_agree(&full, &parts_of(&full))
 }
 
 #[test]

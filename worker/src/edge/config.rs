@@ -108,3 +108,12 @@ pub fn staleness_bound_ms(env: &Env) -> u64 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(crate::staleness::DEFAULT_BOUND_MS)
 }
+
+/// The bytes of workspace part text the writer keeps in memory between calls
+/// (`ORGSPACE_WRITER_CACHE_BYTES`, [`crate::part_cache::DEFAULT_BUDGET`] by default; the tests
+/// set it to 1 so that every call loads its parts again).
+pub fn writer_cache_bytes(env: &Env) -> usize {
+    var(env, "ORGSPACE_WRITER_CACHE_BYTES")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(crate::part_cache::DEFAULT_BUDGET)
+}

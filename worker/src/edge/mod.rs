@@ -25,6 +25,7 @@ type Ctx = RouteContext<Config>;
 /// The test-only fault switch's route (a constant, so no route table of the API lists it).
 const KV_FAULT_ROUTE: &str = "/v1/orgs/:org/test/kv-fault";
 /// The test-only count of the writer calls the gate and readers made on their own.
+const LEGACY_STORE_ROUTE: &str = "/v1/orgs/:org/test/legacy-store";
 const WRITER_CALLS_ROUTE: &str = "/v1/orgs/:org/test/writer-calls";
 
 #[event(fetch)]
@@ -154,6 +155,7 @@ fn router(config: Config) -> Router<'static, Config> {
         // Tests only: a route that exists when `ORGSPACE_TEST_FAULTS=true` (never deployed).
         router = router
             .post_async(KV_FAULT_ROUTE, kv_fault)
+            .post_async(LEGACY_STORE_ROUTE, legacy_store)
             .get_async(WRITER_CALLS_ROUTE, writer_calls);
     }
     for route in COMMAND_ROUTES {
@@ -604,6 +606,24 @@ async fn kv_fault(mut req: Request, ctx: Ctx) -> worker::Result<Response> {
             &WriterCall::KvFault {
                 org: call.org.clone(),
                 fail: fault.fail,
+            },
+        )
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `POST /v1/orgs/{org}/test/legacy-store`: makes the org writer's store look as one written
+/// before the org index (tests of issue 13; only with `ORGSPACE_TEST_FAULTS=true`).
+async fn legacy_store(req: Request, ctx: Ctx) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        writer::call(
+            &ctx.env,
+            &call.org,
+            &WriterCall::LegacyStore {
+                org: call.org.clone(),
             },
         )
         .await

@@ -9,11 +9,13 @@
 mod audit;
 mod flush;
 mod import;
+mod partial;
 mod store;
 mod upload;
 
 use crate::api_error::ApiError;
 use crate::flush_plan::{Due, Unit};
+use crate::part_cache::Held;
 use crate::queries::{Query, run_query};
 use crate::staleness::Attestation;
 use crate::storage_layout::dirty_of;
@@ -22,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use store::Meta;
+use store::{Meta, Record};
 use wasm_bindgen::JsValue;
 use worker::{DurableObject, Env, Request, Response, State, durable_object};
 
@@ -118,6 +120,12 @@ pub enum WriterCall {
         /// How many chunks the snapshot text was cut into.
         chunks: u32,
     },
+    /// Tests only (`ORGSPACE_TEST_FAULTS=true`): make the stored organization look as one
+    /// written before the org index existed (the index dropped from storage and memory).
+    LegacyStore {
+        /// The organization.
+        org: String,
+    },
     /// Tests only (`ORGSPACE_TEST_FAULTS=true`): make every KV write of this writer fail, or
     /// work again.
     KvFault {
@@ -133,8 +141,13 @@ pub enum WriterCall {
 pub struct OrgWriter {
     state: State,
     env: Env,
-    /// `None` until loaded from storage (or after a failed commit, to force a reload).
+    /// `None` until loaded from storage (or after a failed commit, to force a reload): the org
+    /// part, the org index and the workspace parts `held` lists (`partial.rs`).
     engine: RefCell<Option<Engine>>,
+    /// The workspace parts the engine holds, least recently used first.
+    held: RefCell<Held>,
+    /// Bytes of part text kept between calls (`ORGSPACE_WRITER_CACHE_BYTES`).
+    budget: usize,
     /// The commit record; `None` until read from storage.
     meta: RefCell<Option<Meta>>,
     /// What KV lacks; kept in storage beside `meta`.
@@ -150,10 +163,13 @@ pub struct OrgWriter {
 
 impl DurableObject for OrgWriter {
     fn new(state: State, env: Env) -> Self {
+        let budget = super::config::writer_cache_bytes(&env);
         OrgWriter {
             state,
             env,
             engine: RefCell::new(None),
+            held: RefCell::new(Held::default()),
+            budget,
             meta: RefCell::new(None),
             due: RefCell::new(Due::default()),
             written: RefCell::new(BTreeMap::new()),
@@ -209,11 +225,15 @@ impl OrgWriter {
                 now,
                 query,
             } => {
-                self.ensure_loaded().await?;
-                let engine = self.engine.borrow();
-                let engine = exists(engine.as_ref(), &org)?;
-                let value = run_query(engine, &actor, &query, now)?;
-                Ok((200, with_version(value, &query, engine.version())))
+                self.hold_for_query(&actor, &query).await?;
+                let answer = {
+                    let engine = self.engine.borrow();
+                    let engine = exists(engine.as_ref(), &org)?;
+                    let value = run_query(engine, &actor, &query, now)?;
+                    with_version(value, &query, engine.version())
+                };
+                self.trim()?;
+                Ok((200, answer))
             }
             WriterCall::Attest { org: _ } => {
                 self.ensure_meta().await?;
@@ -251,6 +271,12 @@ impl OrgWriter {
                 upload,
                 chunks,
             } => self.upload_commit(&org, &actor, &upload, chunks).await,
+            WriterCall::LegacyStore { org: _ } => {
+                if !super::config::test_faults(&self.env) {
+                    return Err(ApiError::not_found("no such route"));
+                }
+                self.legacy_store().await
+            }
             WriterCall::KvFault { org: _, fail } => {
                 if !super::config::test_faults(&self.env) {
                     return Err(ApiError::not_found("no such route"));
@@ -294,6 +320,7 @@ impl OrgWriter {
                 ));
             }
         }
+        self.hold_for_command(command).await?;
         let (version, told, mut dirty) = {
             let mut guard = self.engine.borrow_mut();
             let engine = guard
@@ -320,6 +347,11 @@ impl OrgWriter {
             .and_then(|e| e.audit().last().cloned());
         self.commit(&dirty, entry.as_ref()).await?;
         self.flush_soon().await;
+        if dirty.all_workspaces {
+            // Created or upgraded whole: from now on only what calls need is held.
+            *self.engine.borrow_mut() = None;
+        }
+        self.trim()?;
         let status = if creates { 201 } else { 200 };
         Ok((status, json!({ "version": version, "events": told })))
     }

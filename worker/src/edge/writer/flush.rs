@@ -11,8 +11,14 @@ use crate::locators::locator_key;
 use crate::staleness::Attestation;
 use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
 use futures_util::future::join_all;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsValue;
+
+/// Part text one flush round reads from storage at most (one part larger than this goes alone).
+const ROUND_BYTES: usize = 16 << 20;
+
+/// Stored part texts by workspace, with the version each was written at.
+type PartTexts = BTreeMap<String, (u64, String)>;
 
 /// KV writes in flight at once.
 const PARALLEL_WRITES: usize = 64;
@@ -102,6 +108,15 @@ impl OrgWriter {
                 return Some(now.saturating_add(COALESCE_MS));
             }
         };
+        // The parts written come from storage (the engine holds only some), read up to a
+        // bound per round; the envelope waits for a round that holds every due part.
+        let (part_texts, due) = match self.part_texts().await {
+            Ok(t) => t,
+            Err(e) => {
+                worker::console_error!("orgspace writer `{org}`: {}", e.message);
+                return Some(now.saturating_add(COALESCE_MS));
+            }
+        };
         let faulty = super::super::config::test_faults(&self.env)
             && matches!(
                 self.state.storage().get::<bool>(FAULT_KEY).await,
@@ -110,11 +125,18 @@ impl OrgWriter {
 
         // Plan and prepare every unit's values now, in one synchronous stretch: they all
         // belong to the committed state of `meta.version`.
-        let due = self.due.borrow().clone();
+        let in_step = match (self.engine.borrow().as_ref(), self.meta.borrow().as_ref()) {
+            (Some(engine), Some(meta)) => engine.version() == meta.version,
+            _ => false,
+        };
+        if !in_step {
+            // A commit began while the texts were read: plan at its state, shortly.
+            return Some(now.saturating_add(50));
+        }
         let written = self.written.borrow().clone();
         let mut prepared: BTreeMap<Unit, Prepared> = BTreeMap::new();
         let steps = plan(&due, &written, now, FLUSH_BUDGET, |unit| {
-            let p = self.prepare(&org, unit, &bucket_texts, now);
+            let p = self.prepare(&org, unit, &bucket_texts, &part_texts, now);
             let n = p.as_ref().map_or(0, |p| p.ops.len());
             if let Some(p) = p {
                 prepared.insert(unit.clone(), p);
@@ -251,6 +273,7 @@ impl OrgWriter {
         org: &str,
         unit: &Unit,
         bucket_texts: &BTreeMap<u32, Option<String>>,
+        part_texts: &PartTexts,
         now: u64,
     ) -> Option<Prepared> {
         let guard = self.engine.borrow();
@@ -274,13 +297,14 @@ impl OrgWriter {
         };
         match unit {
             Unit::Workspace(ws) => {
-                let version = *meta.workspaces.get(ws)?;
-                let text = to_text(&engine.workspace_part(ws)?).ok()?;
+                // The version the text was stored at: a commit since keeps the unit due.
+                let (version, text) = part_texts.get(ws)?;
+                let version = *version;
                 Some(sharded(
                     &format!("ws/{ws}"),
                     &workspace_key(org, ws),
                     version,
-                    &text,
+                    text,
                 ))
             }
             Unit::Bucket(b) => {
@@ -337,6 +361,32 @@ impl OrgWriter {
                 })
             }
         }
+    }
+
+    /// The stored text of the due workspace parts, in id order up to [`ROUND_BYTES`], and the
+    /// debt this round pays: when some parts are left for the next round, neither the
+    /// envelope (which names them) nor deletions go now.
+    async fn part_texts(&self) -> Result<(PartTexts, crate::flush_plan::Due), ApiError> {
+        let mut due = self.due.borrow().clone();
+        let mut out = BTreeMap::new();
+        let mut bytes = 0;
+        let mut left = BTreeSet::new();
+        for ws in &due.workspaces {
+            if bytes >= ROUND_BYTES || out.len() >= FLUSH_BUDGET {
+                left.insert(ws.clone());
+                continue;
+            }
+            if let Some((version, text)) = self.stored_text_at(&format!("ws/{ws}")).await? {
+                bytes += text.len();
+                out.insert(ws.clone(), (version, text));
+            }
+        }
+        if !left.is_empty() {
+            due.workspaces.retain(|w| !left.contains(w));
+            due.org = false;
+            due.deleted.clear();
+        }
+        Ok((out, due))
     }
 
     /// The stored text of every bucket that is due (`None`: the bucket is empty).

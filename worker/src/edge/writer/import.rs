@@ -97,6 +97,8 @@ impl OrgWriter {
             return Err(e);
         }
         self.flush_soon().await;
+        // Imported whole: from now on only what calls need is held (`partial.rs`).
+        *self.engine.borrow_mut() = None;
         Ok((201, json!({ "version": version, "events": [] })))
     }
 }

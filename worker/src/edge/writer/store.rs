@@ -6,12 +6,12 @@
 //! batch, then deletes the old chunks: a failure at any step leaves the previous commit
 //! readable, and what KV lacks is never lost with the object's memory.
 
+use super::partial::INDEX_PART;
 use super::{OrgWriter, to_text};
 use crate::api_error::ApiError;
 use crate::flush_plan::Due;
 use crate::locators::{self, Bucket};
 use crate::storage_layout::{Dirty, chunks};
-use orgspace_core::snapshot::FORMAT;
 use orgspace_core::{AuditEntry, Engine};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,7 +19,7 @@ use wasm_bindgen::JsValue;
 use worker::js_sys;
 
 /// Durable Object storage caps a value at 2 MB (key included); parts are cut well below.
-const CHUNK_BYTES: usize = 1 << 20;
+pub const CHUNK_BYTES: usize = 1 << 20;
 /// Durable Object storage takes at most 128 keys per batch call.
 pub const BATCH_KEYS: usize = 128;
 
@@ -44,7 +44,7 @@ pub struct Meta {
     pub kv_shards: BTreeMap<String, usize>,
 }
 
-fn chunk_key(part: &str, version: u64, i: usize) -> String {
+pub fn chunk_key(part: &str, version: u64, i: usize) -> String {
     format!("p/{part}@{version}/{i}")
 }
 
@@ -81,40 +81,6 @@ impl OrgWriter {
         Ok(())
     }
 
-    pub(super) async fn ensure_loaded(&self) -> Result<(), ApiError> {
-        if self.engine.borrow().is_some() {
-            return Ok(());
-        }
-        self.ensure_meta().await?;
-        let meta = self.meta.borrow().clone().unwrap_or_default();
-        if meta.parts.is_empty() {
-            *self.engine.borrow_mut() = Some(Engine::new());
-            return Ok(());
-        }
-        let storage = self.state.storage();
-        let mut texts: BTreeMap<String, String> = BTreeMap::new();
-        for (part, (version, n)) in &meta.parts {
-            let keys: Vec<String> = (0..*n).map(|i| chunk_key(part, *version, i)).collect();
-            let text = concat_texts(&storage, &keys, |key| {
-                ApiError::internal(format!("storage lost `{key}`"))
-            })
-            .await?;
-            texts.insert(part.clone(), text);
-        }
-        let org = texts
-            .remove("org")
-            .ok_or_else(|| ApiError::internal("storage has no org part"))?;
-        let workspaces: Vec<&str> = texts.values().map(String::as_str).collect();
-        let json = format!(
-            "{{\"format\":{FORMAT},\"org\":{org},\"workspaces\":[{}]}}",
-            workspaces.join(",")
-        );
-        let engine = Engine::from_json(&json)
-            .map_err(|e| ApiError::internal(format!("stored state does not load: {e}")))?;
-        *self.engine.borrow_mut() = Some(engine);
-        Ok(())
-    }
-
     /// Commits the parts `dirty` names (and the org part), the locator buckets it changes, the
     /// audit entry, and the debt to KV; on failure the in-memory state is dropped so the next
     /// call reloads the last commit.
@@ -126,6 +92,7 @@ impl OrgWriter {
         let result = self.try_commit(dirty, entry).await;
         if result.is_err() {
             *self.engine.borrow_mut() = None;
+            self.held.borrow_mut().set(Vec::new());
             *self.meta.borrow_mut() = None;
             *self.org_text.borrow_mut() = None;
         }
@@ -144,7 +111,13 @@ impl OrgWriter {
                 .org_part()
                 .ok_or_else(|| ApiError::internal("no organization to commit"))?;
             let all: BTreeSet<String> = org_part.workspaces.iter().map(|h| h.id.clone()).collect();
-            let mut texts: Vec<(String, String)> = vec![("org".into(), to_text(&org_part)?)];
+            let index = engine
+                .index()
+                .ok_or_else(|| ApiError::internal("no organization to commit"))?;
+            let mut texts: Vec<(String, String)> = vec![
+                ("org".into(), to_text(&org_part)?),
+                (INDEX_PART.into(), to_text(&index)?),
+            ];
             let names: Vec<&String> = if dirty.all_workspaces {
                 all.iter().collect()
             } else {
@@ -234,6 +207,18 @@ impl OrgWriter {
         *self.meta.borrow_mut() = Some(meta);
         *self.due.borrow_mut() = next_due;
         *self.org_text.borrow_mut() = Some(org_text);
+        {
+            // The parts written are held at their new size; deleted ones are gone.
+            let mut held = self.held.borrow_mut();
+            for (part, text) in &texts {
+                if let Some(ws) = part.strip_prefix("ws/") {
+                    held.touch(ws, text.len());
+                }
+            }
+            for ws in &gone {
+                held.forget(ws);
+            }
+        }
         for batch in stale.chunks(BATCH_KEYS) {
             // Leftover chunks are unreachable from `meta`; failing to delete them loses nothing.
             let _ = storage.delete_multiple(batch.to_vec()).await;

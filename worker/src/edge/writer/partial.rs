@@ -1,0 +1,417 @@
+//! The writer's engine holds the org part, the org index and only the workspace parts calls
+//! need (issue 13): a command's parts come from `Engine::needs` (asset ids located through the
+//! locator buckets), a query's from the workspaces and assets it names. Parts stay in memory
+//! between calls within a byte budget (`part_cache.rs`), least recently used dropped first.
+//!
+//! Storage holds the org part, the index (part `index`, chunked and committed as any part) and
+//! each workspace part. A store written before the index existed gets it computed once, a batch
+//! of parts at a time, and stored.
+
+use super::store::{Meta, chunk_key, concat_texts, storage_error};
+use super::{OrgWriter, Record};
+use crate::api_error::ApiError;
+use crate::locators::{Bucket, bucket_of};
+use crate::queries::Query;
+use orgspace_core::snapshot::{OrgPart, WorkspacePart};
+use orgspace_core::{Command, Engine, OrgIndex, WorkspaceRefs};
+use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::JsValue;
+
+/// The stored name of the org index.
+pub const INDEX_PART: &str = "index";
+
+/// Part text read at once while computing a missing index.
+const INDEX_BATCH_BYTES: usize = 8 << 20;
+
+/// Rounds of `needs` a command may take (each loads what the last one found missing).
+const MAX_ROUNDS: usize = 8;
+
+fn load_error(e: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(format!("stored state does not load: {e}"))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| load_error(format!("{what}: {e}")))
+}
+
+impl OrgWriter {
+    /// The text of a stored part (`org`, `index`, `ws/{id}`) at the committed version.
+    pub(super) async fn stored_text(&self, name: &str) -> Result<Option<String>, ApiError> {
+        Ok(self.stored_text_at(name).await?.map(|(_, text)| text))
+    }
+
+    /// [`OrgWriter::stored_text`] with the version it was written at.
+    pub(super) async fn stored_text_at(
+        &self,
+        name: &str,
+    ) -> Result<Option<(u64, String)>, ApiError> {
+        let entry = self
+            .meta
+            .borrow()
+            .as_ref()
+            .and_then(|m| m.parts.get(name).copied());
+        let Some((version, n)) = entry else {
+            return Ok(None);
+        };
+        let keys: Vec<String> = (0..n).map(|i| chunk_key(name, version, i)).collect();
+        let text = concat_texts(&self.state.storage(), &keys, |key| {
+            ApiError::internal(format!("storage lost `{key}`"))
+        })
+        .await?;
+        Ok(Some((version, text)))
+    }
+
+    /// A workspace's stored part and its text's bytes.
+    async fn stored_part(&self, ws: &str) -> Result<(WorkspacePart, usize), ApiError> {
+        let text = self
+            .stored_text(&format!("ws/{ws}"))
+            .await?
+            .ok_or_else(|| ApiError::internal(format!("storage has no part `{ws}`")))?;
+        Ok((parse(&text, ws)?, text.len()))
+    }
+
+    /// Loads the org part and the index (no workspace part) unless an engine is loaded.
+    pub(super) async fn ensure_loaded(&self) -> Result<(), ApiError> {
+        if self.engine.borrow().is_some() {
+            return Ok(());
+        }
+        self.ensure_meta().await?;
+        let meta = self.meta.borrow().clone().unwrap_or_default();
+        if meta.parts.is_empty() {
+            *self.engine.borrow_mut() = Some(Engine::new());
+            return Ok(());
+        }
+        let org: OrgPart = match self.stored_text("org").await? {
+            Some(text) => parse(&text, "the org part")?,
+            None => return Err(ApiError::internal("storage has no org part")),
+        };
+        let index = match self.stored_text(INDEX_PART).await? {
+            Some(text) => parse(&text, "the org index")?,
+            None => self.compute_index(&org, &meta).await?,
+        };
+        let engine = Engine::from_parts_indexed(&org, &index, &[]).map_err(load_error)?;
+        *self.engine.borrow_mut() = Some(engine);
+        self.held.borrow_mut().set(Vec::new());
+        Ok(())
+    }
+
+    /// The index of a store written before it existed: each part's entry from an engine holding
+    /// a batch of parts (an entry depends on its own part only), then stored with `meta`.
+    async fn compute_index(&self, org: &OrgPart, meta: &Meta) -> Result<OrgIndex, ApiError> {
+        let blank = OrgIndex {
+            workspaces: org
+                .workspaces
+                .iter()
+                .map(|h| (h.id.clone(), WorkspaceRefs::default()))
+                .collect(),
+        };
+        let mut index = blank.clone();
+        let ids: Vec<String> = meta.workspaces.keys().cloned().collect();
+        let mut rest = ids.iter().peekable();
+        while rest.peek().is_some() {
+            let mut batch: Vec<WorkspacePart> = Vec::new();
+            let mut bytes = 0;
+            while let Some(ws) = rest.peek() {
+                if bytes >= INDEX_BATCH_BYTES && !batch.is_empty() {
+                    break;
+                }
+                let (part, n) = self.stored_part(ws).await?;
+                bytes += n;
+                batch.push(part);
+                rest.next();
+            }
+            let engine = Engine::from_parts_indexed(org, &blank, &batch).map_err(load_error)?;
+            let computed = engine
+                .index()
+                .ok_or_else(|| ApiError::internal("no organization to index"))?;
+            for part in &batch {
+                if let Some(refs) = computed.workspaces.get(&part.id) {
+                    index.workspaces.insert(part.id.clone(), refs.clone());
+                }
+            }
+        }
+        // Stored like any part, at the committed version, then named by `meta`.
+        let text = super::to_text(&index)?;
+        let pieces = crate::storage_layout::chunks(&text, super::store::CHUNK_BYTES);
+        let writes: Vec<(String, String)> = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (chunk_key(INDEX_PART, meta.version, i), (*p).to_string()))
+            .collect();
+        let storage = self.state.storage();
+        for batch in writes.chunks(super::store::BATCH_KEYS) {
+            super::store::put_texts(&storage, batch).await?;
+        }
+        let mut next = meta.clone();
+        next.parts
+            .insert(INDEX_PART.into(), (meta.version, pieces.len()));
+        let due = self.due.borrow().clone();
+        storage
+            .put_multiple(Record {
+                meta: &next,
+                due: &due,
+            })
+            .await
+            .map_err(storage_error)?;
+        *self.meta.borrow_mut() = Some(next);
+        Ok(index)
+    }
+
+    /// Makes the engine hold the parts of `wanted` (ids that are no workspace are left out),
+    /// keeping other held parts within the budget; `keep_all` keeps every held part (a command
+    /// whose `needs` may name only what is not held).
+    async fn hold(&self, wanted: &BTreeSet<String>, keep_all: bool) -> Result<(), ApiError> {
+        self.ensure_loaded().await?;
+        let wanted: Vec<String> = {
+            let meta = self.meta.borrow();
+            let Some(meta) = meta.as_ref() else {
+                return Ok(());
+            };
+            wanted
+                .iter()
+                .filter(|w| meta.workspaces.contains_key(*w))
+                .cloned()
+                .collect()
+        };
+        let missing: Vec<&String> = {
+            let held = self.held.borrow();
+            wanted.iter().filter(|w| !held.holds(w)).collect()
+        };
+        if missing.is_empty() {
+            let mut held = self.held.borrow_mut();
+            for w in &wanted {
+                let bytes = held.bytes_of(w);
+                held.touch(w, bytes);
+            }
+            return Ok(());
+        }
+        let mut loaded: Vec<(WorkspacePart, usize)> = Vec::new();
+        for ws in missing {
+            loaded.push(self.stored_part(ws).await?);
+        }
+        let wanted_held: Vec<(String, usize)> = {
+            let held = self.held.borrow();
+            wanted
+                .iter()
+                .filter(|w| held.holds(w))
+                .map(|w| (w.clone(), held.bytes_of(w)))
+                .collect()
+        };
+        let new_bytes: usize = loaded.iter().map(|(_, b)| b).sum::<usize>()
+            + wanted_held.iter().map(|(_, b)| b).sum::<usize>();
+        let kept: Vec<(String, usize)> = {
+            let held = self.held.borrow();
+            let others = if keep_all {
+                held.ids()
+                    .map(|w| (w.to_string(), held.bytes_of(w)))
+                    .collect()
+            } else {
+                held.keep(new_bytes, self.budget)
+            };
+            others
+                .into_iter()
+                .filter(|(w, _)| !wanted.contains(w))
+                .collect()
+        };
+        self.rebuild(kept.into_iter().chain(wanted_held), loaded)
+    }
+
+    /// Replaces the engine by one holding `keep` (taken from the engine) and `loaded`.
+    fn rebuild(
+        &self,
+        keep: impl Iterator<Item = (String, usize)>,
+        loaded: Vec<(WorkspacePart, usize)>,
+    ) -> Result<(), ApiError> {
+        let old = self
+            .engine
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
+        let org = old
+            .org_part()
+            .ok_or_else(|| ApiError::internal("no organization to load parts of"))?;
+        let index = old
+            .index()
+            .ok_or_else(|| ApiError::internal("no organization to load parts of"))?;
+        let mut parts: Vec<WorkspacePart> = Vec::new();
+        let mut order: Vec<(String, usize)> = Vec::new();
+        for (ws, bytes) in keep {
+            if let Some(part) = old.workspace_part(&ws) {
+                parts.push(part);
+                order.push((ws, bytes));
+            }
+        }
+        drop(old);
+        for (part, bytes) in loaded {
+            order.push((part.id.clone(), bytes));
+            parts.push(part);
+        }
+        // On failure the engine stays unloaded: the next call loads the last commit.
+        let engine = Engine::from_parts_indexed(&org, &index, &parts).map_err(load_error)?;
+        drop(parts);
+        *self.engine.borrow_mut() = Some(engine);
+        self.held.borrow_mut().set(order);
+        Ok(())
+    }
+
+    /// Drops held parts beyond the budget (after a call that needed more than it).
+    pub(super) fn trim(&self) -> Result<(), ApiError> {
+        let (over, keep) = {
+            let held = self.held.borrow();
+            (held.bytes() > self.budget, held.keep(0, self.budget))
+        };
+        if over && self.engine.borrow().is_some() {
+            self.rebuild(keep.into_iter(), Vec::new())?;
+        }
+        Ok(())
+    }
+
+    /// The workspaces holding `assets`, from the locator buckets (ids found nowhere are left
+    /// out).
+    async fn locate(&self, assets: &[&str]) -> Result<BTreeSet<String>, ApiError> {
+        let mut by_bucket: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
+        for a in assets {
+            by_bucket.entry(bucket_of(a)).or_default().push(a);
+        }
+        let storage = self.state.storage();
+        let mut out = BTreeSet::new();
+        let keys: Vec<(u32, String)> = by_bucket
+            .keys()
+            .map(|b| (*b, super::store::bucket_key(*b)))
+            .collect();
+        for batch in keys.chunks(super::store::BATCH_KEYS) {
+            let names: Vec<String> = batch.iter().map(|(_, k)| k.clone()).collect();
+            let values = storage.get_multiple(names).await.map_err(storage_error)?;
+            for (b, key) in batch {
+                let Some(text) = values.get(&JsValue::from_str(key)).as_string() else {
+                    continue;
+                };
+                let bucket: Bucket = parse(&text, key)?;
+                for a in by_bucket.get(b).into_iter().flatten() {
+                    if let Some(ws) = bucket.get(*a) {
+                        out.insert(ws.clone());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Loads the parts `actor`'s view reads (`Engine::view_needs`).
+    async fn hold_for_view(&self, actor: &str) -> Result<(), ApiError> {
+        let needs = match self.engine.borrow().as_ref() {
+            Some(engine) => engine.view_needs(actor),
+            None => return Err(ApiError::internal("the engine is not loaded")),
+        };
+        if needs.workspaces.is_empty() {
+            return Ok(());
+        }
+        // The parts held stay too (`view_needs` names only what is not held).
+        self.hold(&needs.workspaces.into_iter().collect(), true)
+            .await
+    }
+
+    /// Loads what `command` reads or writes: asks `needs`, loads, and asks again.
+    pub(super) async fn hold_for_command(&self, command: &Command) -> Result<(), ApiError> {
+        self.ensure_loaded().await?;
+        let mut wanted: BTreeSet<String> = BTreeSet::new();
+        for round in 0..MAX_ROUNDS {
+            let needs = match self.engine.borrow().as_ref() {
+                Some(engine) => engine.needs(command),
+                None => return Err(ApiError::internal("the engine is not loaded")),
+            };
+            let assets: Vec<&str> = needs.assets.iter().map(String::as_str).collect();
+            let mut missing: BTreeSet<String> = needs.workspaces.iter().cloned().collect();
+            missing.extend(self.locate(&assets).await?);
+            {
+                let held = self.held.borrow();
+                missing.retain(|w| !held.holds(w));
+            }
+            if missing.is_empty() {
+                return Ok(());
+            }
+            wanted.extend(missing);
+            // The first round may drop parts beyond the budget; later ones keep what the
+            // earlier rounds loaded.
+            self.hold(&wanted, round > 0).await?;
+        }
+        Err(ApiError::internal(
+            "the parts this command needs were not found in storage",
+        ))
+    }
+
+    /// Loads what `query` reads: the workspaces it names, those holding the assets it names
+    /// and, for a folder, the workspace the index lists it in; for a member's view, what
+    /// `Engine::view_needs` names (every part for an org admin). The access diff reads every
+    /// part (see ARCHITECTURE.md: not yet bounded).
+    pub(super) async fn hold_for_query(&self, actor: &str, query: &Query) -> Result<(), ApiError> {
+        self.ensure_loaded().await?;
+        let mut wanted: BTreeSet<String> = query
+            .workspaces()
+            .unwrap_or_default()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let mut assets: Vec<&str> = query.assets_to_locate();
+        match query {
+            Query::Check { checks, .. } => {
+                wanted.extend(checks.iter().filter_map(|c| c.workspace.clone()));
+                // A hint may name the wrong workspace: the asset is found where it is.
+                assets.extend(checks.iter().filter_map(|c| c.asset.as_deref()));
+            }
+            Query::Filter { assets: ids, .. } => assets.extend(ids.iter().map(String::as_str)),
+            Query::WhoSeesFolder { folder, .. } => {
+                let index = self.engine.borrow().as_ref().and_then(Engine::index);
+                wanted.extend(index.into_iter().flat_map(|i| i.workspaces).filter_map(
+                    |(ws, refs)| {
+                        refs.folders
+                            .binary_search_by(|f| f.as_str().cmp(folder))
+                            .is_ok()
+                            .then_some(ws)
+                    },
+                ));
+            }
+            Query::View => return self.hold_for_view(actor).await,
+            Query::AccessDiff { .. } => {
+                let all: BTreeSet<String> = self
+                    .meta
+                    .borrow()
+                    .as_ref()
+                    .map(|m| m.workspaces.keys().cloned().collect())
+                    .unwrap_or_default();
+                return self.hold(&all, false).await;
+            }
+            _ => {}
+        }
+        wanted.extend(self.locate(&assets).await?);
+        self.hold(&wanted, false).await
+    }
+}
+
+impl OrgWriter {
+    /// Tests only: drops the stored index (as a store written before it) and the engine, so
+    /// that the next call computes the index again; answers whether there was one.
+    pub(super) async fn legacy_store(&self) -> Result<(u16, serde_json::Value), ApiError> {
+        self.ensure_meta().await?;
+        let Some(mut meta) = self.meta.borrow().clone() else {
+            return Err(ApiError::internal("no commit record"));
+        };
+        let had = meta.parts.remove(INDEX_PART);
+        let due = self.due.borrow().clone();
+        let storage = self.state.storage();
+        storage
+            .put_multiple(Record {
+                meta: &meta,
+                due: &due,
+            })
+            .await
+            .map_err(storage_error)?;
+        if let Some((version, n)) = had {
+            let keys: Vec<String> = (0..n).map(|i| chunk_key(INDEX_PART, version, i)).collect();
+            storage.delete_multiple(keys).await.map_err(storage_error)?;
+        }
+        *self.meta.borrow_mut() = Some(meta);
+        *self.engine.borrow_mut() = None;
+        Ok((200, serde_json::json!({ "had_index": had.is_some() })))
+    }
+}
