@@ -132,10 +132,7 @@ impl Org {
             };
             // The list is sorted by id: a search, not a scan (2,500 folders in one workspace
             // made this loop quadratic, a tenth of a cold reader's load).
-            let id = self.folders.id(f);
-            let listed = ws
-                .folders
-                .binary_search_by(|x| self.folders.id(*x).cmp(id))
+            let listed = crate::apply::folders::position_by_id(&ws.folders, f, &self.folders)
                 .is_ok_and(|i| ws.folders.get(i) == Some(&f));
             if !listed {
                 report(
