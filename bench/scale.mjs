@@ -87,11 +87,15 @@ function wasmLoad(json) {
 }
 // A cold edge reader's load: the org part and one workspace part (the worker's reader calls the
 // same PartsLoader), after a warm-up on a small part, as in an isolate that has answered before.
-function partsLoad(org, part, small) {
+// With `binary`, the workspace parts in the encoding the edge writer stores in KV (as its
+// reader reads them), else as JSON text.
+function partsLoad(org, part, small, binary) {
   const files = [["org", org], ["part", part], ["small", small]].map(([name, value]) => {
     const file = `${scratch}/${name}.json`;
     writeFileSync(file, JSON.stringify(value));
-    return file;
+    if (!binary || name === "org") return file;
+    execFileSync(process.execPath, [`${root}bench/wasm-load.mjs`, "--encode", file, `${file}.bin`]);
+    return `${file}.bin`;
   });
   const args = [`${root}bench/wasm-load.mjs`, "--parts", files[0], files[1], "--warm", files[2], "--runs", "3"];
   return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
@@ -166,12 +170,14 @@ try {
   const whole = wasmLoad(text);
   row("whole engine load (what the writer loads today), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
   const small = snapshot.workspaces.find((w) => w.id === otherWs);
-  const reader = partsLoad(snapshot.org, big, small);
-  row(
-    `cold reader of ${BIG}: org part + its part, wasm in Node`,
-    `${ms(reader.ms)} (${ms(reader.cpu_ms)} CPU), ${reader.mb.toFixed(1)} MB`,
-    "npm Node entry's Engine.fromParts (PartsLoader, as the worker's reader), median of 3 after a warm-up; module memory above a fresh instance",
-  );
+  for (const binary of [true, false]) {
+    const reader = partsLoad(snapshot.org, big, small, binary);
+    row(
+      `cold reader of ${BIG}: org part + its part ${binary ? "(binary, as KV holds it)" : "as JSON"}, wasm in Node`,
+      `${ms(reader.ms)} (${ms(reader.cpu_ms)} CPU), ${reader.mb.toFixed(1)} MB`,
+      "npm Node entry's Engine.fromParts (PartsLoader, as the worker's reader), median of 3 after a warm-up; module memory above a fresh instance",
+    );
+  }
 
   worker = await startWorker({ port: PORT - Number(process.env.ORGSPACE_PORT_OFFSET ?? 0), persistTo });
 

@@ -4,14 +4,17 @@
 //
 //   node bench/wasm-load.mjs <snapshot.json>
 //     a whole snapshot, Engine.fromSnapshot in the browser module (what a page loads);
-//   node bench/wasm-load.mjs --parts <org.json> <part.json> [--warm <small-part.json>] [--runs N]
+//   node bench/wasm-load.mjs --encode <part.json> <part.bin>
+//     writes the part in the binary encoding the edge writer stores in KV (Engine.partToBinary);
+//   node bench/wasm-load.mjs --parts <org.json> <part.json|part.bin> [--warm <small-part>] [--runs N]
 //     the org part and one workspace part, Engine.fromParts in the Node entry: the load of a
-//     cold edge reader (the core's PartsLoader, which the worker's reader calls too). With
+//     cold edge reader (the core's PartsLoader, which the worker's reader calls too; a .bin
+//     part is read as the binary encoding, as the reader reads what KV holds). With
 //     --warm, the org part and that small part are loaded 20 times first, so the module runs
 //     optimized as in an isolate that has answered before; `mb` is then the whole memory the
 //     instance holds above a fresh one (warm-up included, since freed memory is reused), and
 //     `ms` the median of N runs (default 1: each run after the first reuses memory).
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -22,7 +25,14 @@ const arg = (name) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 
-if (argv[0] !== "--parts") {
+if (argv[0] === "--encode") {
+  // A part in the binary encoding the edge stores in KV (Engine.partToBinary, Node entry),
+  // written to a file for a later --parts run (a run of its own: memory only grows).
+  const { Engine } = createRequire(import.meta.url)(`${root}target/npm/orgspace/index.cjs`);
+  const bytes = Engine.partToBinary(readFileSync(argv[1]));
+  writeFileSync(argv[2], bytes);
+  console.log(JSON.stringify({ json: statSync(argv[1]).size, binary: bytes.length }));
+} else if (argv[0] !== "--parts") {
   const glue = await import(`${root}target/npm/orgspace/web/orgspace.js`);
   const wasm = glue.initSync({ module: readFileSync(`${root}target/npm/orgspace/web/orgspace_bg.wasm`) });
   const text = readFileSync(argv[0], "utf8");

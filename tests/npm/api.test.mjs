@@ -181,4 +181,15 @@ test("X5: fromParts reads parts as objects, JSON text or UTF-8 bytes, one at a t
   for (const parts of [[new Uint8Array([0x7b, 0xff, 0x7d])], [`${text} x`], [{ ...sales, color: 1 }]]) {
     assert.throws(() => Engine.fromParts(org, parts), (e) => e instanceof OrgspaceError && e.code === "invalid");
   }
+  // The binary encoding the edge stores in KV (issue 13): smaller, the same answers; cut short
+  // or of another encoding version, `invalid`.
+  const binary = Engine.partToBinary(sales);
+  assert.ok(binary instanceof Uint8Array && binary.length < bytes.length);
+  assert.deepEqual(Engine.partToBinary(text), binary);
+  assert.deepEqual(answers(Engine.fromParts(org, [binary])), want);
+  const newer = binary.slice();
+  newer[3] = 2;
+  for (const parts of [[binary.subarray(0, binary.length - 1)], [newer]]) {
+    assert.throws(() => Engine.fromParts(org, parts), (e) => e instanceof OrgspaceError && e.code === "invalid");
+  }
 });

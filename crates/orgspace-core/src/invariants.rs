@@ -130,7 +130,11 @@ impl Org {
                 report(Rule::X5, format!("folder `{fid}` is in no workspace"));
                 continue;
             };
-            if !ws.folders.contains(&f) {
+            // The list is sorted by id: a search, not a scan (2,500 folders in one workspace
+            // made this loop quadratic, a tenth of a cold reader's load).
+            let listed = crate::apply::folders::position_by_id(&ws.folders, f, &self.folders)
+                .is_ok_and(|i| ws.folders.get(i) == Some(&f));
+            if !listed {
                 report(
                     Rule::X5,
                     format!("folder `{fid}` is missing from its workspace's list"),

@@ -5,6 +5,8 @@
 //! groups, the list of workspaces) and one [`WorkspacePart`] per workspace (its members, roles,
 //! folders and assets). A check needs the org part and the part of the asset's workspace.
 
+#[cfg(feature = "parts")]
+pub mod binary;
 mod docs;
 mod load;
 mod save;

@@ -35,10 +35,14 @@ impl Engine {
         if js_sys::Array::is_array(&workspaces) {
             // One part at a time: each text is freed before the next is read, and sizes the
             // tables for its own assets.
+            // Bytes may be the binary encoding the edge stores (`partToBinary`) or JSON text.
             for part in js_sys::Array::from(&workspaces).iter() {
-                loader
-                    .add_json(&part_text(part, "workspace part")?)
-                    .map_err(|e| failed("workspace part", e))?;
+                let added = if part.is_instance_of::<js_sys::Uint8Array>() {
+                    loader.add_bytes(&js_sys::Uint8Array::from(part).to_vec())
+                } else {
+                    loader.add_json(&part_text(part, "workspace part")?)
+                };
+                added.map_err(|e| failed("workspace part", e))?;
             }
         } else {
             loader
@@ -49,6 +53,19 @@ impl Engine {
             .finish()
             .map(Engine::wrap)
             .map_err(|e| invalid(&e.to_string()))
+    }
+
+    /// A workspace part (an object, its JSON text or UTF-8 bytes) in the compact binary
+    /// encoding the edge stores in KV, which `fromParts` reads about twice as fast as JSON:
+    /// for hosts that store parts themselves.
+    #[wasm_bindgen(js_name = partToBinary)]
+    pub fn part_to_binary(
+        #[wasm_bindgen(unchecked_param_type = "WorkspacePart | string | Uint8Array")] part: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        let text = part_text(part, "workspace part")?;
+        let part: orgspace_core::snapshot::WorkspacePart = serde_json::from_str(&text)
+            .map_err(|e| invalid(&format!("workspace part is not valid: {e}")))?;
+        orgspace_core::snapshot::binary::part_to_binary(&part).map_err(|e| invalid(&e.to_string()))
     }
 
     /// The audit log as `actor` may read it (X4): the entries after version `after`, oldest

@@ -26,9 +26,10 @@ const ORG_FRESH_MS: u64 = 1_000;
 const CACHE_CAP: usize = 256;
 /// The bytes of built engines an isolate keeps (estimated by `engine_bytes`), so that the
 /// cache plus one cold build stay within an isolate's 128 MB: measured at the full benchmark
-/// org (bench/wasm-load.mjs --parts), the largest cold build holds its part's text twice (15 MB
-/// in JavaScript, 16.5 MB with the org part copied into WebAssembly) and its engine (24.6 MB):
-/// about 56 MB next to these 32 MB, and the engine it replaces is freed after it is built.
+/// org (bench/wasm-load.mjs --parts), the largest cold build holds its binary part twice (4.5
+/// MB in JavaScript and copied into WebAssembly) and the org part's text with its engine (25.5
+/// MB in all): about 35 MB next to these 32 MB, and the engine it replaces is freed after it
+/// is built.
 const ENGINE_BYTES: usize = 32 << 20;
 /// What a loaded engine holds per byte of workspace part text, in tenths (19 MB for ws000's
 /// 15 MB), and per member or workspace of the org part (5.4 MB for 10,000 and 10,200): the
@@ -36,7 +37,21 @@ const ENGINE_BYTES: usize = 32 << 20;
 const PART_TENTHS: usize = 13;
 const ORG_ENTRY_BYTES: usize = 270;
 
-/// The estimated bytes of an engine over `envelope`'s org part and parts of `text` bytes.
+/// What a binary part weighs against its JSON text, in tenths: ws000's is 4.5 MB for 15.0 MB.
+const BINARY_TEXT_TENTHS: usize = 33;
+
+/// A stored part's size as JSON text (what `PART_TENTHS` was measured against): the engine
+/// built is the same whichever encoding it was read from.
+fn part_weight(bytes: &[u8]) -> usize {
+    if orgspace_core::snapshot::binary::is_binary(bytes) {
+        bytes.len().saturating_mul(BINARY_TEXT_TENTHS) / 10
+    } else {
+        bytes.len()
+    }
+}
+
+/// The estimated bytes of an engine over `envelope`'s org part and parts of `text` bytes of
+/// JSON text (`part_weight`).
 fn engine_bytes(envelope: &OrgEnvelope, text: usize) -> usize {
     let entries = envelope.part.members.len() + envelope.part.workspaces.len();
     entries.saturating_mul(ORG_ENTRY_BYTES) + text.saturating_mul(PART_TENTHS) / 10
@@ -53,7 +68,7 @@ struct CachedEngine {
     /// The workspace parts it holds, with the versions they changed at.
     parts: Vec<(String, u64)>,
     engine: Rc<Engine>,
-    /// Its estimated size (`engine_bytes`), and the text of its parts.
+    /// Its estimated size (`engine_bytes`), and its parts' size as JSON text (`part_weight`).
     bytes: usize,
     text: usize,
     used: u64,
@@ -96,6 +111,26 @@ async fn read_sharded(kv: &KvStore, key: &str) -> Result<Option<(u64, String)>, 
         }
     }
     Ok(kv_shards::join(version, &values).map(|text| (version, text)))
+}
+
+/// A workspace part's stored bytes with their version: the binary encoding the writer stores,
+/// or the JSON text an older writer left (`kv_shards::join_bytes`); `None` as `read_sharded`.
+async fn read_part(kv: &KvStore, key: &str) -> Result<Option<(u64, Vec<u8>)>, ApiError> {
+    let Some(first) = kv_bytes(kv, key).await? else {
+        return Ok(None);
+    };
+    let Some(head) = kv_shards::decode_bytes(&first) else {
+        return Ok(None);
+    };
+    let (version, count) = (head.version, head.count);
+    let mut values = vec![first];
+    for i in 1..count {
+        match kv_bytes(kv, &shard_key(key, i)).await? {
+            Some(v) => values.push(v),
+            None => return Ok(None),
+        }
+    }
+    Ok(kv_shards::join_bytes(version, values).map(|bytes| (version, bytes)))
 }
 
 /// The envelope KV last held for `org`, fresh or not: it tells the gate whom the organization
@@ -297,15 +332,16 @@ async fn engine_for(
         if parts.iter().any(|(w, _)| w == ws) {
             continue;
         }
-        let Some((got, text)) = read_sharded(kv, &workspace_key(org, ws)).await? else {
+        let Some((got, bytes)) = read_part(kv, &workspace_key(org, ws)).await? else {
             return Ok(None);
         };
         if got != *version {
             // KV has not caught up with the org envelope (or is ahead of our copy of it).
             return Ok(None);
         }
-        text_bytes += text.len();
-        loader.add_json(&text).map_err(stored)?;
+        text_bytes += part_weight(&bytes);
+        loader.add_bytes(&bytes).map_err(stored)?;
+        drop(bytes);
         parts.push((ws.clone(), *version));
     }
     let engine = Rc::new(loader.finish().map_err(stored)?);
@@ -468,6 +504,14 @@ async fn kv_text(kv: &KvStore, key: &str) -> Result<Option<String>, ApiError> {
         return Ok(None);
     }
     kv.get(key).text().await.map_err(kv_error)
+}
+
+/// The bytes under `key`, as [`kv_text`].
+async fn kv_bytes(kv: &KvStore, key: &str) -> Result<Option<Vec<u8>>, ApiError> {
+    if key.len() > KV_KEY_MAX {
+        return Ok(None);
+    }
+    kv.get(key).bytes().await.map_err(kv_error)
 }
 
 fn kv_error(e: worker::kv::KvError) -> ApiError {

@@ -13,16 +13,25 @@ use hashbrown::HashSet;
 
 /// Inserts an index into a vector kept sorted by the entities' ids.
 pub(crate) fn insert_by_id<I: Index, T>(v: &mut Vec<I>, ix: I, table: &Table<I, T>) {
-    let id = table.id(ix);
-    if let Err(pos) = v.binary_search_by(|probe| table.id(*probe).cmp(id)) {
+    if let Err(pos) = position_by_id(v, ix, table) {
         v.insert(pos, ix);
     }
 }
 
+/// Where an index is, or would go, in a vector kept sorted by the entities' ids (one search
+/// shared by the functions here and the invariant check, so each table's costs code once).
+pub(crate) fn position_by_id<I: Index, T>(
+    v: &[I],
+    ix: I,
+    table: &Table<I, T>,
+) -> Result<usize, usize> {
+    let id = table.id(ix);
+    v.binary_search_by(|probe| table.id(*probe).cmp(id))
+}
+
 /// Removes an index from a vector kept sorted by the entities' ids.
 pub(crate) fn remove_by_id<I: Index, T>(v: &mut Vec<I>, ix: I, table: &Table<I, T>) {
-    let id = table.id(ix);
-    if let Ok(pos) = v.binary_search_by(|probe| table.id(*probe).cmp(id)) {
+    if let Ok(pos) = position_by_id(v, ix, table) {
         v.remove(pos);
     }
 }

@@ -757,6 +757,131 @@ impl Loader {
         }
     }
 
+    /// Folder `id` when it is a folder of workspace `wix` (X5).
+    #[cfg(feature = "parts")]
+    pub(super) fn folder_of(&self, wix: WorkspaceIx, id: &str) -> Option<crate::table::FolderIx> {
+        self.org.folders.find(id).filter(|fix| {
+            self.org
+                .folders
+                .get(*fix)
+                .is_some_and(|x| x.workspace == wix)
+        })
+    }
+
+    /// [`Loader::asset`] with the owner, folder and grantees already looked up (`Err` carries
+    /// the id that named nothing, for the problem): the binary part looks each id it lists up
+    /// once, not once per asset (`binary.rs`). The same checks and problems as `asset`, kept
+    /// apart from it so that the browser's module, which reads no binary part, does not grow;
+    /// `tests/parts_binary.rs` holds the two to the same engines and problems. The `owner`,
+    /// `folder` and `grants` fields of `a` are not read.
+    #[cfg(feature = "parts")]
+    pub(super) fn asset_resolved(
+        &mut self,
+        wix: WorkspaceIx,
+        ws_id: &str,
+        a: &AssetFields<'_>,
+        owner: Result<crate::table::UserIx, &str>,
+        folder: Option<Result<crate::table::FolderIx, &str>>,
+        grants_in: impl Iterator<Item = (Option<Grantee>, crate::vocab::Level, Option<u64>)>,
+    ) -> Option<crate::table::AssetIx> {
+        self.shape("asset", a.id, Some(a.name));
+        if let Some(sec) = a.security {
+            self.check_security(a.id, a.kind, sec);
+        }
+        if self.org.assets.contains(a.id) {
+            self.report(None, format!("asset `{}` appears twice", a.id));
+            return None;
+        }
+        let owner = match owner {
+            Ok(owner) => owner,
+            Err(name) => {
+                self.report(
+                    Some(Rule::R6),
+                    format!("asset `{}` is owned by unknown user `{name}`", a.id),
+                );
+                return None;
+            }
+        };
+        let folder = match folder {
+            Some(Ok(fix)) => Some(fix),
+            Some(Err(f)) => {
+                self.report(
+                    Some(Rule::X5),
+                    format!("asset `{}` is in `{f}`, not a folder of `{ws_id}`", a.id),
+                );
+                None
+            }
+            None => None,
+        };
+        let mut grants: Vec<Grant> = Vec::new();
+        for (to, level, expires_at) in grants_in {
+            match to {
+                Some(to) if grants.iter().all(|x| x.to != to) => {
+                    grants.push(Grant {
+                        to,
+                        level,
+                        expires_at,
+                    });
+                }
+                Some(_) => self.report(
+                    Some(Rule::A1),
+                    format!("asset `{}` has two grants for one target", a.id),
+                ),
+                None => self.report(
+                    Some(Rule::A1),
+                    format!("asset `{}` grants to an unknown user or group", a.id),
+                ),
+            }
+        }
+        let aix = self.org.assets.insert(
+            a.id,
+            Asset {
+                workspace: wix,
+                folder,
+                kind: a.kind,
+                owner,
+                public: a.public,
+                grants,
+                references: Vec::new(),
+                name: a.name.into(),
+                created_at: a.created_at,
+                security: a
+                    .security
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .map(alloc::boxed::Box::new),
+            },
+        );
+        self.org.ws_add_asset(aix);
+        Some(aix)
+    }
+
+    /// Links one asset of a binary part to the assets it references (W5: of its own
+    /// workspace), once its part is in: as [`Loader::link`], without copying an id.
+    #[cfg(feature = "parts")]
+    pub(super) fn link_one(&mut self, aix: crate::table::AssetIx, references: &[&str]) {
+        let Some(wix) = self.org.assets.get(aix).map(|x| x.workspace) else {
+            return;
+        };
+        let mut refs = Vec::with_capacity(references.len());
+        for r in references {
+            match self.org.assets.find(r) {
+                Some(rix) if self.org.assets.get(rix).map(|x| x.workspace) == Some(wix) => {
+                    crate::model::insert_sorted(&mut refs, rix);
+                }
+                _ => {
+                    let id = self.org.assets.id(aix);
+                    let message =
+                        format!("asset `{id}` references `{r}`, not an asset of its workspace");
+                    self.report(Some(Rule::W5), message);
+                }
+            }
+        }
+        if let Some(a) = self.org.assets.get_mut(aix) {
+            a.references = refs;
+        }
+    }
+
     fn link_references(&mut self, p: &super::WorkspacePart) {
         self.link(
             p.assets

@@ -42,10 +42,10 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 /// ```
 #[derive(Debug)]
 pub struct PartsLoader {
-    l: Loader,
-    loaded: HashSet<WorkspaceIx>,
+    pub(super) l: Loader,
+    pub(super) loaded: HashSet<WorkspaceIx>,
     /// Assets with references, linked in `finish` (they may name assets read after them).
-    references: Vec<(String, Vec<String>)>,
+    pub(super) references: Vec<(String, Vec<String>)>,
 }
 
 impl PartsLoader {

@@ -11,6 +11,7 @@ use crate::locators::locator_key;
 use crate::staleness::Attestation;
 use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
 use futures_util::future::join_all;
+use orgspace_core::snapshot::binary::part_to_binary;
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsValue;
 
@@ -37,8 +38,8 @@ fn phase_of(unit: &Unit) -> u8 {
 /// Durable Object storage key of the test-only switch that fails every KV write.
 pub const FAULT_KEY: &str = "test/kv_fault";
 
-/// One KV operation: a put (`Some`) or a delete (`None`).
-type Op = (String, Option<String>);
+/// One KV operation: a put (`Some`, text or a binary part's bytes) or a delete (`None`).
+type Op = (String, Option<Vec<u8>>);
 
 /// What a unit writes, and the version it writes, to check on success that nothing newer was
 /// committed meanwhile (a newer commit keeps the unit due).
@@ -175,7 +176,7 @@ impl OrgWriter {
                             Err(String::from("KV writes fail (test switch)"))
                         } else {
                             match value {
-                                Some(text) => match kv.put(key, *text) {
+                                Some(bytes) => match kv.put_bytes(key, bytes) {
                                     Ok(put) => put.execute().await.map_err(|e| e.to_string()),
                                     Err(e) => Err(e.to_string()),
                                 },
@@ -280,8 +281,7 @@ impl OrgWriter {
         let engine = guard.as_ref()?;
         let meta = self.meta.borrow();
         let meta = meta.as_ref()?;
-        let sharded = |name: &str, key: &str, version: u64, text: &str| {
-            let shards = kv_shards::encode(version, text, SHARD_BYTES);
+        let sharded = |name: &str, key: &str, version: u64, shards: Vec<Vec<u8>>| {
             let old = meta.kv_shards.get(name).copied().unwrap_or(0);
             let mut ops: Vec<Op> = shards
                 .iter()
@@ -300,11 +300,14 @@ impl OrgWriter {
                 // The version the text was stored at: a commit since keeps the unit due.
                 let (version, text) = part_texts.get(ws)?;
                 let version = *version;
+                // Binary, which readers load about twice as fast as JSON (`kv_shards.rs`).
+                let part = serde_json::from_str(text).ok()?;
+                let bytes = part_to_binary(&part).ok()?;
                 Some(sharded(
                     &format!("ws/{ws}"),
                     &workspace_key(org, ws),
                     version,
-                    text,
+                    kv_shards::encode_binary(version, &bytes, SHARD_BYTES),
                 ))
             }
             Unit::Bucket(b) => {
@@ -314,7 +317,7 @@ impl OrgWriter {
                 let op = match bucket_texts.get(b).cloned().flatten() {
                     Some(text) if text != "{}" => {
                         let value = kv_shards::encode(version, &text, usize::MAX);
-                        (key, value.into_iter().next())
+                        (key, value.into_iter().next().map(String::into_bytes))
                     }
                     _ => (key, None),
                 };
@@ -333,7 +336,9 @@ impl OrgWriter {
                     part: engine.org_part()?,
                 };
                 let text = to_text(&envelope).ok()?;
-                Some(sharded("org", &org_key(org), meta.version, &text))
+                let shards = kv_shards::encode(meta.version, &text, SHARD_BYTES);
+                let shards = shards.into_iter().map(String::into_bytes).collect();
+                Some(sharded("org", &org_key(org), meta.version, shards))
             }
             Unit::Head => {
                 let head = Attestation {
@@ -341,7 +346,7 @@ impl OrgWriter {
                     at: now,
                 };
                 Some(Prepared {
-                    ops: vec![(head_key(org), to_text(&head).ok())],
+                    ops: vec![(head_key(org), to_text(&head).ok().map(String::into_bytes))],
                     version: meta.version,
                     shards: None,
                 })
