@@ -8,14 +8,15 @@ use crate::command::Command;
 use crate::engine::{Answer, Engine};
 use crate::error::Refusal;
 use crate::queries::CheckRequest;
+use crate::queries::not_member;
 use crate::rule::Rule;
 use crate::vocab::Operation;
-use alloc::format;
+use alloc::string::String;
 
 impl Engine {
     /// May `actor` run `command` at `at`, as far as its authorization goes? The requirements
-    /// its handler checks of the actor (`authz/gate.rs`), asked without running it: a page
-    /// disables a form with this answer's rule and reason. Works on a member's view, for that
+    /// its handler checks of the actor's standing (`authz/gate.rs`), asked without running it:
+    /// a page disables a form with this answer's rule and reason (empty when allowed). Works on a member's view, for that
     /// member. An allowed answer does not promise the command is accepted: its input may be
     /// refused, and so may a rule about others (the last org admin, O5; a grantee outside the
     /// workspace, W4; ...). Ids it names that do not resolve are not checked further.
@@ -26,32 +27,23 @@ impl Engine {
     /// view.
     pub fn may_run(&self, actor: &str, command: &Command, at: u64) -> Result<Answer, Refusal> {
         let (org, user) = self.asked(actor)?;
-        let Some(user) = user else {
-            return Ok(Answer {
-                allowed: false,
-                rule: Rule::P1,
-                reason: format!("`{actor}` is not a member of the organization"),
-            });
+        let verdict = match user {
+            None => Err(not_member(actor)),
+            Some(user) => org.gate(user, command, at),
         };
-        Ok(match org.gate(user, command, at) {
-            Err(Refusal::Denied { rule, reason }) => Answer {
+        match verdict {
+            Ok(()) => Ok(Answer {
+                allowed: true,
+                rule: command.requirement_rule(),
+                reason: String::new(),
+            }),
+            Err(Refusal::Denied { rule, reason }) => Ok(Answer {
                 allowed: false,
                 rule,
                 reason,
-            },
-            Err(other) => return Err(other),
-            Ok(()) => match command
-                .check_request()
-                .and_then(|r| self.decide(actor, &r, at).ok())
-            {
-                Some(d) if d.allowed => self.answer(&d),
-                _ => Answer {
-                    allowed: true,
-                    rule: command.requirement_rule(),
-                    reason: format!("`{actor}` holds what `{}` requires", command.name()),
-                },
-            },
-        })
+            }),
+            Err(other) => Err(other),
+        }
     }
 }
 
