@@ -107,6 +107,24 @@ test("import and require share one module instance; orgspace/web starts from byt
   assert.throws(() => demo(web).as("carol").execute({ type: "delete_asset", asset: "q3" }, at), (err) => err instanceof web.OrgspaceError && err.rule === "R4");
 });
 
+test("O2, W1, R1, A7: mayRun answers a form's requirement as execute refuses it, changing nothing", () => {
+  const engine = demo(node);
+  const before = engine.toJSON();
+  const group = { type: "create_group", group: "g", name: "G" };
+  const denied = engine.mayRun("carol", group, at);
+  assert.deepEqual([denied.allowed, denied.rule], [false, "O2"]);
+  assert.ok(denied.reason.length > 0);
+  assert.throws(() => engine.execute("carol", group, at), (err) => node.isOrgspaceError(err, "denied") && err.rule === "O2");
+  const ws = engine.mayRun("carol", { type: "create_workspace", workspace: "w2", name: "W2", mode: "private" }, at);
+  assert.deepEqual([ws.allowed, ws.rule], [false, "W1"]);
+  const members = engine.mayRun("carol", { type: "add_workspace_member", workspace: "sales", user: "", roles: ["viewer"] }, at);
+  assert.deepEqual([members.allowed, members.rule], [false, "R1"]);
+  assert.equal(engine.mayRun("carol", { type: "create_folder", folder: "f2", workspace: "sales", name: "F2" }, at).allowed, false);
+  assert.equal(engine.mayRun("alice", group, at).allowed, true);
+  assert.equal(engine.toJSON(), before, "asking runs nothing");
+  assert.throws(() => engine.mayRun("alice", { type: "no_such_command" }, at), (err) => node.isOrgspaceError(err, "invalid"));
+});
+
 test("A3, X1, W9, R1: the access questions in the Node entry; the browser entry does not carry them", async () => {
   const engine = demo(node);
   const first = engine.whoHasAccess("alice", "q3", "view", null, 1, at);

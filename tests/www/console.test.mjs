@@ -474,6 +474,53 @@ async function main() {
     assert.equal(await page.$("[data-testid=access-members]"), null, "no list for the analyst");
   });
 
+  await test("a folder's page (W7, A3, X1): reached from the tree, its path and contents, who sees it and why a page at a time; an analyst gets the refusal", async () => {
+    const seenBoth = new Set((await listOf("ann", "sales")).folders);
+    await signInAs("ada");
+    await openWorkspace("sales");
+    // The first folder row drawn that the analyst sees too (the tree draws the rows in view).
+    const folder = await page.$$eval("[data-testid=tree] li.folder[data-folder]", (lis, both) =>
+      lis.map((li) => li.dataset.folder).find((id) => both.includes(id)), [...seenBoth]);
+    assert.ok(folder, "a folder both see is drawn at the top of the tree");
+    await page.click(`[data-testid="open-folder-${folder}"]`);
+    await page.waitForSelector(`[data-testid=folder-page][data-folder="${folder}"]`);
+    const salesPart = whole.workspaces.find((w) => w.id === "sales");
+    const doc = salesPart.folders.find((f) => f.id === folder);
+    assert.ok((await page.textContent("[data-testid=folder-path]")).includes(doc.name), "the path names the folder");
+    const contents = await page.$$eval("[data-testid=folder-contents] [data-asset]", (lis) => lis.map((li) => li.dataset.asset));
+    const mine = new Set((await listOf("ada", "sales")).assets);
+    const inIt = salesPart.assets.filter((a) => a.folder === folder && mine.has(a.id)).map((a) => a.id);
+    assert.deepEqual(sorted(contents), sorted(inIt), "the assets ada sees in it, as the list route answers");
+    const panel = (state) => page.waitForSelector(`[data-testid=who-sees-folder][data-state=${state}]`);
+    await panel("loaded");
+    while (await page.$("[data-testid=folder-access-more]")) {
+      const before = await page.$$eval("[data-testid=folder-access-members] tbody tr", (trs) => trs.length);
+      await page.click("[data-testid=folder-access-more]");
+      await page.waitForFunction((n) => document.querySelectorAll("[data-testid=folder-access-members] tbody tr").length > n
+        && document.querySelector("[data-testid=who-sees-folder]")?.dataset.state === "loaded", before);
+    }
+    const expected = (await get("ada", `/folders/${enc(folder)}/access?limit=1000`)).members;
+    const rows = await page.$$eval("[data-testid=folder-access-members] tbody tr", (trs) => trs.map((tr) => ({ user: tr.dataset.user, rule: tr.dataset.rule, text: tr.textContent })));
+    assert.deepEqual(rows.map(({ user, rule }) => ({ user, rule })), expected.map(({ user, rule }) => ({ user, rule })));
+    for (const [i, m] of expected.entries()) assert.ok(rows[i].text.includes(m.reason), `${m.user}: the API's reason`);
+    assert.ok(expected.some((m) => m.user === "ann"), "the analyst who sees it is listed");
+    await shot("04b-folder-page.png", true);
+
+    await signInAs("ann");
+    await page.evaluate((f) => (location.hash = `#/folder/sales/${encodeURIComponent(f)}`), folder);
+    await page.waitForSelector(`[data-testid=folder-page][data-folder="${folder}"]`);
+    await panel("refused");
+    let refusal;
+    try {
+      await get("ann", `/folders/${enc(folder)}/access`);
+      assert.fail("the API answered an analyst who sees the folder");
+    } catch (err) {
+      refusal = err;
+    }
+    assert.equal(await page.getAttribute("[data-testid=folder-access-refused]", "data-rule"), refusal.rule);
+    assert.ok((await page.textContent("[data-testid=folder-access-refused]")).includes(refusal.message), "the API's reason");
+  });
+
   await test("view as (R1, W7): a workspace admin sees the workspace as a member does, read only, and the audit log holds it", async () => {
     const before = (await get("ada", "/snapshot")).org.version;
     await signInAs("wes");

@@ -174,6 +174,12 @@ export class Api {
     return this.request("GET", `/assets/${enc(asset)}/access?operation=${enc(operation)}&limit=${limit}${from}&min_version=${minVersion}`);
   }
 
+  /** Who sees `folder` (W7), one page from `cursor` (its workspace's administrators only). */
+  whoSeesFolder(folder: string, cursor: string | undefined, limit: number, minVersion = 0): Promise<AccessPage> {
+    const from = cursor === undefined ? "" : `&cursor=${enc(cursor)}`;
+    return this.request("GET", `/folders/${enc(folder)}/access?limit=${limit}${from}&min_version=${minVersion}`);
+  }
+
   /** What `command` would grant and revoke, without running it; refused as the command would be. */
   accessDiff(command: Command, minVersion = 0): Promise<AccessDiff> {
     return this.request("POST", `/access-diff?min_version=${minVersion}`, command);

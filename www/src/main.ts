@@ -1,5 +1,5 @@
 // The orgspace console: boots the engine (WebAssembly), restores the session, and routes
-// `#/org`, `#/ws/{workspace}` and `#/ws/{workspace}/{asset}`.
+// `#/org`, `#/ws/{workspace}`, `#/ws/{workspace}/{asset}` and `#/folder/{workspace}/{folder}`.
 
 import init from "orgspace";
 import { activity, loadView, notice, savedSession, setRender, showNotice, signIn, signOut, state, view } from "./app";
@@ -10,6 +10,7 @@ import { signInAs, signinPage } from "./signin";
 import { closeDiff } from "./diff";
 import { clearViewAs } from "./viewas";
 import { workspacePage } from "./workspace";
+import { folderPage } from "./folder";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -24,7 +25,7 @@ function nav(current: string[]): HTMLElement {
   const groupWs = v.org.workspaces.filter((w) => w.kind === "group");
   const personal = v.org.workspaces.filter((w) => w.kind === "personal");
   const wsLink = (w: (typeof groupWs)[number]) =>
-    h("li", {}, link(`#/ws/${encodeURIComponent(w.id)}`, [document.createTextNode(w.kind === "personal" ? (w.owner === state.me ? "My workspace" : `${w.owner}'s workspace`) : w.name), h("span", { class: `dot ${w.mode}`, title: w.mode })], current[0] === "ws" && current[1] === w.id, { "data-testid": `nav-${w.id}` }));
+    h("li", {}, link(`#/ws/${encodeURIComponent(w.id)}`, [document.createTextNode(w.kind === "personal" ? (w.owner === state.me ? "My workspace" : `${w.owner}'s workspace`) : w.name), h("span", { class: `dot ${w.mode}`, title: w.mode })], (current[0] === "ws" || current[0] === "folder") && current[1] === w.id, { "data-testid": `nav-${w.id}` }));
   return h("nav", {},
     h("ul", {}, h("li", {}, link("#/org", "Organization", current[0] === "org", { "data-testid": "nav-org" }))),
     h("h4", {}, "Workspaces"),
@@ -75,6 +76,8 @@ function render(): void {
     page = signinPage();
   } else if (r[0] === "ws" && r[1]) {
     page = workspacePage(r[1], r[2]);
+  } else if (r[0] === "folder" && r[1] && r[2]) {
+    page = folderPage(r[1], r[2]);
   } else {
     page = orgPage();
   }

@@ -10,6 +10,7 @@ import { actAfterDiff } from "./diff";
 import { viewAsButton, viewAsPanel } from "./viewas";
 import { checkboxes, checked, field, h, idFrom, labelled, select, setChecked } from "./dom";
 import { PRESET_WS_ROLES } from "./org";
+import { folderHref } from "./folder";
 import { indent, layout, shown, virtualList } from "./tree";
 import type { Layout } from "./tree";
 
@@ -102,7 +103,8 @@ function treePanel(workspace: string, tree: Tree & { layout: Layout }, selected:
             else ui.folded.add(r.folder.id);
             draw(true);
           },
-        }, h("span", { class: "icon" }, open ? "▾" : "▸"), r.folder.name, h("span", { class: "count" }, String(matches ? matches[row] : r.count)))), r.depth);
+        }, h("span", { class: "icon" }, open ? "▾" : "▸"), r.folder.name, h("span", { class: "count" }, String(matches ? matches[row] : r.count))),
+        h("a", { href: folderHref(workspace, r.folder.id), class: "open", "data-testid": `open-folder-${r.folder.id}`, title: "The folder's page: contents, who sees it" }, "open")), r.depth);
     }, { "data-testid": "tree", "data-assets": String(assets), "data-query": ui.query });
     box.addEventListener("scroll", () => (ui.scrollTop = box.scrollTop), { passive: true });
     holder.replaceChildren(box);

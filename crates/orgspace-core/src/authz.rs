@@ -17,6 +17,7 @@
 
 mod access;
 mod commands;
+mod gate;
 mod reach;
 mod standing;
 mod verdict;

@@ -5,8 +5,47 @@
 //! refuses as `denied`.
 
 use crate::command::Command;
+use crate::engine::{Answer, Engine};
+use crate::error::Refusal;
 use crate::queries::CheckRequest;
+use crate::queries::not_member;
+use crate::rule::Rule;
 use crate::vocab::Operation;
+use alloc::string::String;
+
+impl Engine {
+    /// May `actor` run `command` at `at`, as far as its authorization goes? The requirements
+    /// its handler checks of the actor's standing (`authz/gate.rs`), asked without running it:
+    /// a page disables a form with this answer's rule and reason (empty when allowed). Works on a member's view, for that
+    /// member. An allowed answer does not promise the command is accepted: its input may be
+    /// refused, and so may a rule about others (the last org admin, O5; a grantee outside the
+    /// workspace, W4; ...). Ids it names that do not resolve are not checked further.
+    ///
+    /// # Errors
+    ///
+    /// `not_found` before an organization exists, [`Refusal::WrongView`] on another member's
+    /// view.
+    pub fn may_run(&self, actor: &str, command: &Command, at: u64) -> Result<Answer, Refusal> {
+        let (org, user) = self.asked(actor)?;
+        let verdict = match user {
+            None => Err(not_member(actor)),
+            Some(user) => org.gate(user, command, at),
+        };
+        match verdict {
+            Ok(()) => Ok(Answer {
+                allowed: true,
+                rule: command.requirement_rule(),
+                reason: String::new(),
+            }),
+            Err(Refusal::Denied { rule, reason }) => Ok(Answer {
+                allowed: false,
+                rule,
+                reason,
+            }),
+            Err(other) => Err(other),
+        }
+    }
+}
 
 impl Command {
     /// The check this command's handler makes on its asset (or, for `create_asset`, on creating
@@ -65,6 +104,56 @@ impl Command {
             | Command::UpgradeOrg(_) => return None,
         };
         Command::asset_operation(self.name()).map(|op| CheckRequest::asset(op, asset))
+    }
+
+    /// The rule that says who may run the command, named when it is allowed for a reason
+    /// other than one asset's decision.
+    #[must_use]
+    pub fn requirement_rule(&self) -> Rule {
+        match self {
+            Command::CreateOrg { .. } | Command::UpgradeOrg(_) => Rule::O1,
+            Command::RenameOrg { .. }
+            | Command::AddMember { .. }
+            | Command::RemoveMember { .. }
+            | Command::SetOrgRoles { .. }
+            | Command::SetAttributes { .. } => Rule::O3,
+            Command::DefineOrgRole { .. }
+            | Command::DeleteOrgRole { .. }
+            | Command::CreateGroup { .. }
+            | Command::DeleteGroup { .. }
+            | Command::AddGroupMember { .. }
+            | Command::RemoveGroupMember { .. } => Rule::O2,
+            Command::CreateWorkspace { .. }
+            | Command::ModifyWorkspace { .. }
+            | Command::DeleteWorkspace { .. }
+            | Command::SetDefaultWorkspace { .. } => Rule::W1,
+            Command::SetWorkspaceMode { .. } => Rule::W9,
+            Command::AddWorkspaceMember { .. }
+            | Command::RemoveWorkspaceMember { .. }
+            | Command::SetWorkspaceRoles { .. }
+            | Command::ViewAs { .. } => Rule::R1,
+            Command::DefineWorkspaceRole { .. } | Command::DeleteWorkspaceRole { .. } => Rule::R5,
+            Command::CreateFolder { .. }
+            | Command::RenameFolder { .. }
+            | Command::MoveFolder { .. }
+            | Command::DeleteFolder { .. } => Rule::A7,
+            Command::CreateAsset { .. } => Rule::A6,
+            Command::ModifyAsset { .. }
+            | Command::MoveAsset { .. }
+            | Command::DeleteAsset { .. }
+            | Command::Grant { .. }
+            | Command::Revoke { .. }
+            | Command::Share { .. }
+            | Command::SetPublic { .. }
+            | Command::TransferOwnership { .. } => Rule::A1,
+            Command::CreateDataSource { .. }
+            | Command::DeleteDataSource { .. }
+            | Command::GrantTable { .. }
+            | Command::RevokeTable { .. }
+            | Command::SetDatasetTable { .. } => Rule::D1,
+            Command::SetRowRules { .. } => Rule::D2,
+            Command::SetColumnRules { .. } => Rule::D3,
+        }
     }
 
     /// The operation on its asset that the command named `name` (its `type`) requires first,

@@ -27,7 +27,7 @@ mod reference;
 mod state;
 
 use gen_::{ASSETS, CREATOR, Case, DEFAULT_WS, Query, USERS, WORKSPACES};
-use orgspace_core::{Applied, Command, Engine, Kind, Operation, Refusal};
+use orgspace_core::{Applied, Command, Engine, Kind, Operation, Refusal, Rule};
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
 use reference::{Code, Outcome, Reference};
 
@@ -271,7 +271,35 @@ fn run(case: &Case, stats: bool) -> Result<(), String> {
             .command
             .check_request()
             .and_then(|r| engine.decide(&step.actor, &r, step.at).ok());
+        // The gate a host asks before offering any form (`Engine::may_run`, X2 and the rule of
+        // each requirement): when it denies, the command is refused by the same rule (or for
+        // its input first); when it allows, no requirement of the actor refuses it.
+        let gate = engine.may_run(&step.actor, &step.command, step.at).ok();
         let got = engine.execute(&step.actor, &step.command, step.at);
+        if let Some(g) = &gate {
+            match (&got, g.allowed) {
+                (Ok(_), false) => {
+                    return Err(at(format!(
+                        "X2: `may_run` denied by {} but the command was accepted",
+                        g.rule
+                    )));
+                }
+                (Err(Refusal::Denied { rule, .. }), false) if *rule != g.rule => {
+                    return Err(at(format!(
+                        "`may_run` denied by {} but the command was refused by {rule}",
+                        g.rule
+                    )));
+                }
+                (Err(Refusal::Denied { rule, reason }), true)
+                    if after_gate(&step.command).is_some_and(|r| !r.contains(rule)) =>
+                {
+                    return Err(at(format!(
+                        "`may_run` allowed but the command was refused by {rule}: {reason}"
+                    )));
+                }
+                _ => {}
+            }
+        }
         if let Some(d) = asked.filter(|d| !d.allowed) {
             match &got {
                 Ok(_) => {
@@ -313,6 +341,41 @@ fn run(case: &Case, stats: bool) -> Result<(), String> {
         before = after;
     }
     sweep(&engine, &model).map_err(|e| format!("final sweep: {e}"))
+}
+
+/// The rules a handler may still deny by after its actor passed the gate (`None`: any rule):
+/// rules about others or about the state (the last org admin, the default workspace, a grantee
+/// outside the workspace, a non-empty folder...), X3 on what is handed out (roles, a group's
+/// grants, a level), and the references a new version names, which `may_run` does not promise.
+fn after_gate(command: &Command) -> Option<&'static [Rule]> {
+    Some(match command {
+        Command::CreateAsset { references, .. } if !references.is_empty() => return None,
+        Command::ModifyAsset {
+            references: Some(_),
+            ..
+        } => return None,
+        _ => match command.name() {
+            "set_org_roles" => &[Rule::O5, Rule::X3],
+            "add_member"
+            | "delete_group"
+            | "add_group_member"
+            | "remove_group_member"
+            | "add_workspace_member"
+            | "set_workspace_roles" => &[Rule::X3],
+            "remove_member" => &[Rule::O5, Rule::X3, Rule::W4, Rule::O8],
+            "define_org_role" | "delete_org_role" => &[Rule::O2],
+            "create_group" => &[Rule::P2],
+            "delete_workspace" => &[Rule::W3, Rule::W2],
+            "set_default_workspace" => &[Rule::W2],
+            "remove_workspace_member" => &[Rule::O7],
+            "define_workspace_role" | "delete_workspace_role" => &[Rule::R5],
+            "delete_folder" => &[Rule::A7],
+            "grant" | "share" => &[Rule::W4, Rule::A2, Rule::X3],
+            "transfer_ownership" => &[Rule::W4, Rule::A6],
+            "set_dataset_table" => &[Rule::D1],
+            _ => &[],
+        },
+    })
 }
 
 thread_local! {

@@ -26,7 +26,7 @@ pub(crate) struct NewAsset<'a> {
 impl Org {
     /// Resolves the references of an asset in `ws` and checks the actor may build on each:
     /// `use` for data sources and datasets, `reference` for the rest (A8).
-    fn resolve_references(
+    pub(crate) fn resolve_references(
         &self,
         actor: UserIx,
         ws: WorkspaceIx,
@@ -133,19 +133,7 @@ pub(super) fn create_asset(org: &mut Org, actor: UserIx, new: &NewAsset<'_>, at:
     check_id("asset", new.id)?;
     check_name("asset", new.name)?;
     let ws = org.workspace(new.workspace)?;
-    let d = org.decide_create(actor, ws, new.kind);
-    if !d.allowed {
-        return Err(denied(
-            d.rule,
-            format!(
-                "`{}` may not create a {} in `{}`: {}",
-                org.members.id(actor),
-                new.kind,
-                new.workspace,
-                org.explain(&d)
-            ),
-        ));
-    }
+    org.require_create(actor, ws, new.kind)?;
     if org.assets.contains(new.id) {
         return Err(conflict(format!("asset `{}` already exists", new.id)));
     }
@@ -300,18 +288,9 @@ pub(super) fn grant(
             "the grant would expire before it starts",
         ));
     }
-    // X3: nobody grants what they do not hold; central authorizers hold authorization (O4),
-    // for grants to others (see below for grants that reach themselves).
+    // X3: nobody grants what they do not hold (see below for grants that reach themselves).
+    org.require_holds_level(actor, ix, level, at)?;
     let me = org.member(actor)?;
-    if !org.authorizes_centrally(me) && !org.decide(actor, level.operation(), ix, at).allowed {
-        return Err(denied(
-            Rule::X3,
-            format!(
-                "`{}` cannot grant `{level}` on `{asset}`: they do not hold it",
-                org.members.id(actor)
-            ),
-        ));
-    }
     let ws = org
         .workspaces
         .get(ws_ix)

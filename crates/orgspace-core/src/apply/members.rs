@@ -29,7 +29,7 @@ pub(crate) fn personal_id(user: &str) -> String {
 }
 
 impl Org {
-    fn parse_org_roles(&self, roles: &[String]) -> Result<OrgRoles, Refusal> {
+    pub(crate) fn parse_org_roles(&self, roles: &[String]) -> Result<OrgRoles, Refusal> {
         let mut out = OrgRoles::default();
         for id in roles {
             match id.as_str() {
@@ -275,14 +275,7 @@ pub(super) fn set_attributes(
 ) -> Outcome {
     org.require_point(actor, OrgPoint::ManageMembers, Rule::O3)?;
     let target = org.user(user)?;
-    // X3: attributes drive row rules (D2), so a member manager who is not an org admin sets
-    // the attributes of others only.
-    if target == actor && !org.member(actor)?.org_admin {
-        return Err(denied(
-            Rule::X3,
-            format!("`{user}` cannot set their own attributes"),
-        ));
-    }
+    org.require_not_own_attributes(actor, target, user)?;
     check_attributes(attributes)?;
     if let Some(m) = org.members.get_mut(target) {
         m.attributes = attributes.clone();
