@@ -54,6 +54,7 @@ node tests/npm/conformance.mjs
 
 step "npm package: its JavaScript layer (engine.as, OrgspaceError, one instance for import and require)"
 node --test tests/npm/api.test.mjs
+node --test tests/npm/views.test.mjs
 
 step "npm package as a new user gets it (npm pack, install, import, tsc)"
 bash tests/npm/consumer.sh
