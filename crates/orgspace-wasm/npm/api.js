@@ -39,7 +39,7 @@ const paged = (s) => !!s && typeof s === "object" && typeof s.view_of === "strin
 Engine.fromSnapshot = function fromSnapshot(snapshot) {
   const engine = loadSnapshot(snapshot);
   const view = typeof snapshot === "string" ? JSON.parse(snapshot) : snapshot;
-  if (paged(view)) views.set(engine, structuredClone(view));
+  if (view && typeof view === "object" && typeof view.view_of === "string") views.set(engine, structuredClone(view));
   return engine;
 };
 const views = new WeakMap();
@@ -80,11 +80,13 @@ function mergeView(view, more) {
 }
 Engine.prototype.addWorkspaceView = function addWorkspaceView(piece) {
   const view = views.get(this);
-  if (!view) throw refuse("this engine was not loaded from a first view, or holds all of it");
+  if (!paged(view)) throw refuse("this engine was not loaded from a first view, or holds all of it");
   const more = typeof piece === "string" ? JSON.parse(piece) : structuredClone(piece);
   const joined = structuredClone(view);
   mergeView(joined, more);
   this.replaceWith(loadSnapshot(joined));
-  if (paged(joined)) views.set(this, joined);
-  else views.delete(this);
+  views.set(this, joined);
+};
+Engine.prototype.loadedView = function loadedView() {
+  return views.get(this);
 };

@@ -19,6 +19,8 @@ export interface Engine extends Disposable {
    * (load the first view again), or an engine not loaded from a first view.
    */
   addWorkspaceView(view: Snapshot | string): void;
+  /** The member's view this engine was loaded from, with the workspace views added (what a page renders); `undefined` for an engine not loaded from a view. */
+  loadedView(): Snapshot | undefined;
 }
 
 /** `engine.as(user)`: one user's queries. Times are ms since the epoch, `Date.now()` if left out. */
