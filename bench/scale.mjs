@@ -224,11 +224,16 @@ try {
   row("GET /v1/health p50 / p99", `${ms(pct(health, 50))} / ${ms(pct(health, 99))}`, `${PAIRS} interleaved`);
   row("GET check p50 / p99", `${ms(pct(checks, 50))} / ${ms(pct(checks, 99))}`, `${(pct(checks, 50) / pct(health, 50)).toFixed(2)}x health at p50`);
 
-  // First views (what the npm package loads) for three kinds of user.
+  // First views (GET /views/first, what a page loads; issue 13) for three kinds of user, the
+  // largest workspace's view opened after it, and the whole view (GET /snapshot) beside them.
   for (const [who, user] of [["analyst", ANALYST], ["workspace admin", wsAdmin], ["org admin", ADMIN]]) {
-    const r = await ok(user, "GET", o("/snapshot"));
-    const load = wasmLoad(r.body.toString());
+    const r = await ok(user, "GET", o("/views/first"));
+    const load = wasmLoad(JSON.stringify(JSON.parse(r.body.toString()).view));
     row(`first view, ${who}`, `${kb(r.body.length)} (${kb(gzipSync(r.body).length)} gzipped), ${ms(r.ms)} to fetch`, `load ${ms(load.ms)} in wasm under Node`);
+    const big = await send(user, "GET", o(`/views/workspaces/${BIG}`));
+    if (big.status === 200) row(`  ${BIG}'s view, ${who}`, `${kb(big.body.length)} (${kb(gzipSync(big.body).length)} gzipped), ${ms(big.ms)} to fetch`);
+    const whole = await ok(user, "GET", o("/snapshot"));
+    row(`  whole view (GET /snapshot), ${who}`, `${kb(whole.body.length)} (${kb(gzipSync(whole.body).length)} gzipped), ${ms(whole.ms)} to fetch`);
   }
 
   // A member removal (every workspace part is rewritten) until the edge sees it.

@@ -52,8 +52,8 @@ fi
 step "conformance suite through the npm package (Node)"
 node tests/npm/conformance.mjs
 
-step "npm package: its JavaScript layer (engine.as, OrgspaceError, one instance for import and require; filter in any order = can)"
-node --test tests/npm/api.test.mjs tests/npm/filter.test.mjs
+step "npm package: its JavaScript layer (engine.as, OrgspaceError, one instance for import and require; filter in any order = can; views that page)"
+node --test tests/npm/api.test.mjs tests/npm/filter.test.mjs tests/npm/views.test.mjs
 
 step "npm package as a new user gets it (npm pack, install, import, tsc)"
 bash tests/npm/consumer.sh

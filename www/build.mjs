@@ -42,7 +42,8 @@ await build({
   platform: "browser",
   minify: true,
   legalComments: "none",
-  alias: { orgspace: join(pkg, "orgspace.js") },
+  // `orgspace-views`: the package's JavaScript layer (api.js), for `addWorkspaceView` (issue 13).
+  alias: { orgspace: join(pkg, "orgspace.js"), "orgspace-views": join(pkg, "../api.js") },
   logLevel: "warning",
 });
 

@@ -717,15 +717,29 @@ async function main() {
     const large = snapshot.org.id;
     // The org admin's view, as GET /snapshot answers it (tests/www/large.mjs says why not from
     // the worker); everything else of this organization is not served.
-    await context.route(`**/v1/orgs/${large}/**`, (route) =>
-      new URL(route.request().url()).pathname === `/v1/orgs/${large}/snapshot`
-        ? route.fulfill({ status: 200, contentType: "application/json", body: view })
-        : route.fulfill({ status: 404, contentType: "application/json", body: '{"error":{"code":"not_found","message":"not served by this test"}}' }));
+    // Views that page (issue 13): an org admin's first view is the org part with the current
+    // (personal) workspace's part; the large workspace comes as its own view when opened.
+    const personal = `personal:${LARGE_ADMIN}`;
+    const mine = snapshot.workspaces.filter((p) => p.id === personal);
+    const firstView = JSON.stringify({ ...(mine.length ? { current: personal } : {}), view: { ...snapshot, view_of: LARGE_ADMIN, workspaces: mine } });
+    const piece = JSON.stringify({ ...snapshot, view_of: LARGE_ADMIN, workspaces: [part] });
+    const served = {
+      [`/v1/orgs/${large}/snapshot`]: view,
+      [`/v1/orgs/${large}/views/first`]: firstView,
+      [`/v1/orgs/${encodeURIComponent(large)}/views/workspaces/${encodeURIComponent(LARGE_WS)}`]: piece,
+      [`/v1/orgs/${large}/views/workspaces/${LARGE_WS}`]: piece,
+    };
+    await context.route(`**/v1/orgs/${large}/**`, (route) => {
+      const body = served[new URL(route.request().url()).pathname];
+      return body
+        ? route.fulfill({ status: 200, contentType: "application/json", body })
+        : route.fulfill({ status: 404, contentType: "application/json", body: '{"error":{"code":"not_found","message":"not served by this test"}}' });
+    });
     devUsers = { org: large, users: [{ user: LARGE_ADMIN, role: "org admin", note: "100,000 assets", token: mint(LARGE_ADMIN, { ttl: 3600 }) }] };
     await page.click("[data-testid=signout]");
     await page.reload();
     await page.waitForSelector(`[data-testid=signin-${LARGE_ADMIN}]`);
-    // Sign-in: GET /snapshot (${(view.length / 1e6).toFixed(1)} MB) and Engine.fromSnapshot, then the org page.
+    // Sign-in: GET /views/first (${(firstView.length / 1e6).toFixed(1)} MB) and Engine.fromSnapshot, then the org page.
     const t0 = Date.now();
     await page.click(`[data-testid=signin-${LARGE_ADMIN}]`);
     await page.waitForFunction((u) => document.body.dataset.ready?.startsWith(`${u}@`), LARGE_ADMIN, { timeout: 180_000 });

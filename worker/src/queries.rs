@@ -89,6 +89,18 @@ pub enum Query {
     },
     /// The caller's view of the organization: a snapshot holding only what they may see.
     View,
+    /// The caller's first view (issue 13, `snapshot/paged.rs`): every workspace they see, and
+    /// the part of the current one (`workspace`, else their personal workspace) when small.
+    FirstView {
+        /// The current workspace asked for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workspace: Option<String>,
+    },
+    /// The caller's view of one workspace, to add to their first view.
+    WorkspaceView {
+        /// The workspace.
+        workspace: String,
+    },
     /// Who may perform `operation` on an asset, and why: one page (issue 15, A3).
     WhoHasAccess {
         /// The asset.
@@ -219,6 +231,7 @@ impl Query {
             Query::VisibleAssets { workspace }
             | Query::VisibleFolders { workspace }
             | Query::ViewAs { workspace, .. }
+            | Query::WorkspaceView { workspace }
             | Query::DryRun { workspace, .. } => Some(vec![workspace.as_str()]),
             Query::Filter {
                 workspace: Some(workspace),
@@ -258,6 +271,8 @@ impl Query {
         matches!(
             self,
             Query::View
+                // Which workspaces a member sees spans them all.
+                | Query::FirstView { .. }
                 | Query::AccessDiff { .. }
                 // Folders have no locators: the writer finds them.
                 | Query::WhoSeesFolder { .. }
@@ -347,6 +362,12 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
         Query::View => {
             let view = engine.snapshot_for(actor, now)?;
             serde_json::to_value(view).map_err(|e| ApiError::internal(e.to_string()))
+        }
+        Query::FirstView { workspace } => {
+            to_value(&engine.first_view(actor, workspace.as_deref(), now)?)
+        }
+        Query::WorkspaceView { workspace } => {
+            to_value(&engine.workspace_view(actor, workspace, now)?)
         }
         Query::WhoHasAccess {
             asset,

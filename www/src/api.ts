@@ -2,7 +2,7 @@
 // through its resource route (the same table as tests/worker/api.mjs). The API enforces every
 // command again; the page shows its answer.
 
-import type { Applied, Command, DryRun, Event, Kind, Level, Mode, Operation, Rule, Snapshot } from "orgspace";
+import type { Applied, Command, DryRun, Event, FirstView, Kind, Level, Mode, Operation, Rule, Snapshot } from "orgspace";
 
 // The answers of the access routes (docs/api.md, issue 15). The browser build of the npm
 // package does not carry the access methods (size cap), so their types are spelled here.
@@ -158,9 +158,20 @@ export class Api {
     return json as T;
   }
 
-  /** The caller's view of the organization (a snapshot with `view_of`), at least at `minVersion`. */
+  /** The caller's whole view of the organization (a snapshot with `view_of`), at least at `minVersion`. */
   view(minVersion = 0): Promise<Snapshot> {
     return this.request("GET", `/snapshot?min_version=${minVersion}`);
+  }
+
+  /** The caller's first view (issue 13): every workspace they see, the current one's part when small. */
+  firstView(minVersion = 0, workspace?: string): Promise<FirstView> {
+    const ws = workspace === undefined ? "" : `&workspace=${enc(workspace)}`;
+    return this.request("GET", `/views/first?min_version=${minVersion}${ws}`);
+  }
+
+  /** The caller's view of one workspace, for `Engine.addWorkspaceView`. */
+  workspaceView(workspace: string, minVersion = 0): Promise<Snapshot> {
+    return this.request("GET", `/views/workspaces/${enc(workspace)}?min_version=${minVersion}`);
   }
 
   /** Who would gain and lose sight of what if `workspace` switched to `mode` (W9). */

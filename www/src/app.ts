@@ -4,6 +4,8 @@
 // refused command changed nothing there either).
 
 import { Engine } from "orgspace";
+// Adds `addWorkspaceView` and `loadedView` to Engine (npm/api.js; views that page, issue 13).
+import "orgspace-views";
 import type { Command, Event, Rule, Snapshot, WorkspaceHeader, WorkspacePart } from "orgspace";
 import { Api, ApiError } from "./api";
 import { h, replace } from "./dom";
@@ -153,19 +155,64 @@ function rememberVersion(org: string, version: number): void {
   }
 }
 
-/** Fetches the caller's view (at least `minVersion`) and loads it into a new engine. */
+/** An engine loaded from a first view, with what npm/api.js adds to it (npm/types.d.ts). */
+type Paged = Engine & { addWorkspaceView(view: Snapshot): void; loadedView(): Snapshot | undefined };
+
+/** The workspace the page shows, if any (`#/ws/<id>`): the current one of a first view. */
+function shownWorkspace(): string | undefined {
+  const r = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  return r[0] === "ws" && r[1] ? r[1] : undefined;
+}
+
+/**
+ * Fetches the caller's first view (at least `minVersion`; issue 13: every workspace they see and
+ * the shown one's part) into a new engine; a part too large for the first view comes next.
+ */
 export async function loadView(minVersion: number): Promise<void> {
   if (!state.api) throw new ApiError(401, "unauthenticated", "not signed in");
   const started = performance.now();
-  const view = await state.api.view(Math.max(minVersion, seenVersion(state.api.org)));
+  const min = Math.max(minVersion, seenVersion(state.api.org));
+  const shown = shownWorkspace();
+  let first;
+  try {
+    first = await state.api.firstView(min, shown);
+  } catch (err) {
+    // A workspace in the address that the caller does not see: the first view without it.
+    if (!(err instanceof ApiError && err.code === "not_found" && shown !== undefined)) throw err;
+    first = await state.api.firstView(min);
+  }
+  const view = first.view;
   rememberVersion(state.api.org, view.org.version);
-  const engine = Engine.fromSnapshot(view);
+  const engine = Engine.fromSnapshot(view) as Paged;
+  if (first.current && !view.workspaces.some((p) => p.id === first.current)) {
+    engine.addWorkspaceView(await state.api.workspaceView(first.current, view.org.version));
+  }
   state.engine?.free();
   state.engine = engine;
-  state.view = view;
+  state.view = engine.loadedView() ?? view;
   state.me = view.view_of ?? "";
   state.version = view.org.version;
   state.loadMs = performance.now() - started;
+}
+
+/** Whether a workspace the caller sees has not been loaded yet. */
+export function unloaded(workspace: string): boolean {
+  return !!state.view && !!header(workspace) && !part(workspace);
+}
+
+/** Loads a workspace's view as the user opens it (issue 13); a newer organization reloads all. */
+export async function openWorkspace(workspace: string): Promise<void> {
+  if (!state.api || !state.engine || !unloaded(workspace)) return;
+  const started = performance.now();
+  const piece = await state.api.workspaceView(workspace, state.version);
+  if (piece.org.version !== state.version) {
+    await loadView(piece.org.version);
+  } else {
+    const engine = state.engine as Paged;
+    engine.addWorkspaceView(piece);
+    state.view = engine.loadedView() ?? state.view;
+    state.loadMs = performance.now() - started;
+  }
 }
 
 /** Now, in milliseconds: the time every decision is asked at. */

@@ -67,8 +67,9 @@ export function orgPage(): HTMLElement {
       let seen = "—";
       try {
         seen = String(engine().visibleAssets(me, w.id, t).length);
-      } catch {
-        seen = "none";
+      } catch (err) {
+        // A workspace of the first view not opened yet (issue 13): the engine does not guess.
+        seen = (err as { code?: string }).code === "invalid" ? "not loaded" : "none";
       }
       return h("tr", { "data-workspace": w.id },
         h("td", {}, h("a", { href: `#/ws/${encodeURIComponent(w.id)}`, "data-testid": `ws-link-${w.id}` }, w.name), " ", h("code", {}, w.id)),

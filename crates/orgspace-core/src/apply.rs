@@ -345,9 +345,16 @@ impl Org {
     }
 
     pub(crate) fn workspace(&self, id: &str) -> Result<WorkspaceIx, Refusal> {
-        self.workspaces
+        let ix = self
+            .workspaces
             .find(id)
-            .ok_or_else(|| not_found(format!("unknown workspace `{id}`")))
+            .ok_or_else(|| not_found(format!("unknown workspace `{id}`")))?;
+        if self.unloaded.binary_search(&ix).is_ok() {
+            if let Some(r) = self.not_loaded(&format!("workspace `{id}`")) {
+                return Err(r);
+            }
+        }
+        Ok(ix)
     }
 
     pub(crate) fn group_workspace(&self, id: &str) -> Result<WorkspaceIx, Refusal> {
@@ -368,9 +375,10 @@ impl Org {
     }
 
     pub(crate) fn asset(&self, id: &str) -> Result<AssetIx, Refusal> {
-        self.assets
-            .find(id)
-            .ok_or_else(|| not_found(format!("unknown asset `{id}`")))
+        self.assets.find(id).ok_or_else(|| {
+            self.not_loaded(&format!("asset `{id}`"))
+                .unwrap_or_else(|| not_found(format!("unknown asset `{id}`")))
+        })
     }
 
     pub(crate) fn grantee(&self, target: &Target) -> Result<Grantee, Refusal> {

@@ -29,6 +29,9 @@ pub struct Engine {
     org: Option<Org>,
     /// Loaded from some workspace parts only: answers queries on them, refuses commands.
     partial: bool,
+    /// Loaded from a view that lists workspaces it holds no part of (a first view,
+    /// `snapshot/paged.rs`): the view, to add workspace views to.
+    pub(crate) paged: crate::snapshot::Paged,
 }
 
 /// What an accepted command did.
@@ -117,12 +120,26 @@ impl Engine {
 
     /// Loads a whole organization, refusing a snapshot that breaks any invariant.
     pub fn from_snapshot(snapshot: &Snapshot) -> Result<Engine, SnapshotError> {
-        let org = Org::load(snapshot, false).map_err(SnapshotError::Problems)?;
+        // A member's view may list workspaces it holds no part of (a first view); queries
+        // about them are refused (`Org::not_loaded`).
+        let org =
+            Org::load(snapshot, snapshot.view_of.is_some()).map_err(SnapshotError::Problems)?;
         Ok(Engine {
             // A member's view answers that member's queries only.
             partial: org.view_of.is_some(),
+            paged: crate::snapshot::Paged::default(),
             org: Some(org),
         })
+    }
+
+    /// [`Engine::from_snapshot`], keeping a first view (`snapshot/paged.rs`) to add workspace
+    /// views to ([`Engine::add_view`]).
+    pub fn from_view(snapshot: Snapshot) -> Result<Engine, SnapshotError> {
+        let mut engine = Engine::from_snapshot(&snapshot)?;
+        if crate::snapshot::is_paged(&snapshot) {
+            engine.paged = crate::snapshot::Paged(Some(alloc::boxed::Box::new(snapshot)));
+        }
+        Ok(engine)
     }
 
     /// Loads the org part and some workspace parts, for answering queries about those
@@ -140,6 +157,7 @@ impl Engine {
         Engine {
             org: Some(org),
             partial: true,
+            paged: crate::snapshot::Paged::default(),
         }
     }
 
@@ -151,6 +169,7 @@ impl Engine {
             org => Err(alloc::boxed::Box::new(Engine {
                 org,
                 partial: self.partial,
+                paged: self.paged,
             })),
         }
     }
@@ -249,6 +268,7 @@ impl Engine {
         Engine {
             org: Some(org),
             partial: false,
+            paged: crate::snapshot::Paged::default(),
         }
     }
 
@@ -503,7 +523,19 @@ impl Engine {
             return Ok(Vec::new());
         }
         Ok(match self.asked(actor)? {
-            (org, Some(user)) => org.allowed_positions(user, op, assets, now),
+            (org, Some(user)) => {
+                // In a first view an id no loaded part holds may be in a workspace not loaded:
+                // leaving it out would be a wrong deny.
+                let unknown = || {
+                    assets
+                        .iter()
+                        .any(|&a| org.assets.get(AssetIx::from_raw(a)).is_none())
+                };
+                if let Some(r) = org.not_loaded("an asset asked about").filter(|_| unknown()) {
+                    return Err(r);
+                }
+                org.allowed_positions(user, op, assets, now)
+            }
             (_, None) => Vec::new(),
         })
     }

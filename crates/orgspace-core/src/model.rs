@@ -38,6 +38,9 @@ pub struct Org {
     pub(crate) audit: Vec<AuditEntry>,
     /// Loaded from a member's view (`Engine::snapshot_for`): whose view it is.
     pub(crate) view_of: Option<UserIx>,
+    /// Loaded from a member's first view: the workspaces it lists and holds no part of, sorted.
+    /// Questions about them, and about ids no loaded part holds, are refused (`Org::not_loaded`).
+    pub(crate) unloaded: Vec<WorkspaceIx>,
     /// Each member's role reach (A2 in personal workspaces; `authz/reach.rs`).
     pub(crate) reach: HashMap<UserIx, crate::authz::RoleReach>,
     /// Loaded from the org part, the index and some parts (`Engine::from_parts_indexed`):

@@ -9,12 +9,15 @@
 pub mod binary;
 mod docs;
 mod load;
+mod paged;
 mod save;
 mod stream;
 mod view;
 
 pub use load::Problem;
 pub(crate) use load::problem as load_problem;
+pub use paged::{CURRENT_PART_BUDGET, FirstView};
+pub(crate) use paged::{Paged, is_paged};
 pub use stream::PartsLoader;
 
 use crate::audit::AuditEntry;

@@ -26,6 +26,7 @@ mod common;
 #[allow(dead_code, reason = "the differential test uses more of the generator")]
 #[path = "differential/gen.rs"]
 mod gen_;
+mod paged;
 
 use common::{ALICE, Fixture, MAIN, cmd, personal, strings};
 use orgspace_core::data::{
@@ -169,6 +170,8 @@ fn verify_view(live: &Engine, user: &str, now: u64, later: &[u64]) -> Result<(),
     } else {
         leakage(&full, &whole_snapshot, &view, user, now)?;
     }
+    paged::verify_paged(live, &full, &view, user, now)?;
+    paged::verify_unseen(live, &view, user, now)?;
     // A view holds what its member sees at `now`; grants only expire, so it holds for later.
     for t in std::iter::once(now).chain(later.iter().copied().filter(|t| *t > now)) {
         fidelity(&full, &engine, &whole_snapshot, &view, user, t)

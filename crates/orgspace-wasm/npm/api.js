@@ -27,3 +27,66 @@ class Actor {
 Engine.prototype.as = function as(user) {
   return new Actor(this, user);
 };
+
+// Views that page (issue 13, crates/orgspace-core/src/snapshot/paged.rs): an engine loaded from
+// a first view keeps the view, so that `addWorkspaceView` joins a workspace's view to it and
+// reloads. The join is `Snapshot::merge_view`'s, here in JavaScript so that the browser module
+// carries none of it (tests/npm/views.test.mjs holds the two alike); every answer is still the
+// engine's.
+const loadSnapshot = Engine.fromSnapshot;
+const paged = (s) => !!s && typeof s === "object" && typeof s.view_of === "string" &&
+  s.org.workspaces.some((h) => !s.workspaces.some((p) => p.id === h.id));
+Engine.fromSnapshot = function fromSnapshot(snapshot) {
+  const engine = loadSnapshot(snapshot);
+  const view = typeof snapshot === "string" ? JSON.parse(snapshot) : snapshot;
+  if (view && typeof view === "object" && typeof view.view_of === "string") views.set(engine, structuredClone(view));
+  return engine;
+};
+const views = new WeakMap();
+const refuse = (message) => new OrgspaceError("invalid", undefined, message);
+/** Adds the entries of `more` that `list` lacks by `key`, keeping `list` sorted by it. */
+function join(list, more, key) {
+  const have = new Set(list.map((x) => x[key]));
+  for (const x of more ?? []) if (!have.has(x[key])) { have.add(x[key]); list.push(x); }
+  list.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0));
+}
+function mergeView(view, more) {
+  if (!more || typeof more !== "object" || more.view_of !== view.view_of) throw refuse("the piece is not of the same member's view");
+  if (more.org?.version !== view.org.version || more.org.id !== view.org.id) {
+    throw refuse("the piece is of another version of the organization: load the first view again");
+  }
+  const org = view.org;
+  join(org.workspaces, more.org.workspaces, "id");
+  join(org.members, more.org.members, "user");
+  join((org.org_roles ??= []), more.org.org_roles, "id");
+  for (const g of more.org.groups ?? []) {
+    const mine = (org.groups ??= []).find((x) => x.id === g.id);
+    if (mine) {
+      const members = (mine.members ??= []);
+      for (const m of g.members ?? []) if (!members.includes(m)) members.push(m);
+      members.sort();
+    } else join(org.groups, [g], "id");
+  }
+  for (const s of more.org.data_sources ?? []) {
+    const mine = (org.data_sources ??= []).find((x) => x.id === s.id);
+    if (!mine) { join(org.data_sources, [s], "id"); continue; }
+    for (const t of s.tables ?? []) {
+      const table = mine.tables.find((x) => x.name === t.name);
+      if (!table) { mine.tables.push(t); continue; }
+      for (const c of t.columns) if (!table.columns.some((x) => x.name === c.name)) table.columns.push(c);
+    }
+  }
+  join(view.workspaces, more.workspaces, "id");
+}
+Engine.prototype.addWorkspaceView = function addWorkspaceView(piece) {
+  const view = views.get(this);
+  if (!paged(view)) throw refuse("this engine was not loaded from a first view, or holds all of it");
+  const more = typeof piece === "string" ? JSON.parse(piece) : structuredClone(piece);
+  const joined = structuredClone(view);
+  mergeView(joined, more);
+  this.replaceWith(loadSnapshot(joined));
+  views.set(this, joined);
+};
+Engine.prototype.loadedView = function loadedView() {
+  return views.get(this);
+};

@@ -16,6 +16,7 @@ mod order;
 mod parts;
 #[cfg(feature = "node")]
 mod sql;
+mod views;
 #[cfg(feature = "node")]
 mod writer;
 

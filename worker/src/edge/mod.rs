@@ -146,6 +146,13 @@ fn router(config: Config) -> Router<'static, Config> {
             access::view_as,
         )
         .get_async("/v1/orgs/:org/snapshot", |req, ctx| query(req, ctx, view))
+        // Views that page (issue 13): the first view, then one workspace's as it is opened.
+        .get_async("/v1/orgs/:org/views/first", |req, ctx| {
+            query(req, ctx, first_view)
+        })
+        .get_async("/v1/orgs/:org/views/workspaces/:workspace", |req, ctx| {
+            query(req, ctx, workspace_view)
+        })
         .put_async("/v1/orgs/:org/snapshot", import)
         .get_async("/v1/orgs/:org/audit", audit)
         .put_async("/v1/orgs/:org/imports/:upload/chunks/:n", upload_chunk)
@@ -493,6 +500,35 @@ fn preview(ctx: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Que
 fn view(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
     no_body(body)?;
     Ok(Query::View)
+}
+
+/// `?workspace=` names the current workspace; nothing else but `min_version` is taken.
+fn first_view(_: &Ctx, pairs: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
+    no_body(body)?;
+    let mut workspace = None;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "workspace" if workspace.is_none() => workspace = Some(v.clone()),
+            "min_version" => {}
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "unknown or repeated parameter `{k}`"
+                )));
+            }
+        }
+    }
+    Ok(Query::FirstView { workspace })
+}
+
+fn workspace_view(
+    ctx: &Ctx,
+    _: &[(String, String)],
+    body: Option<Value>,
+) -> Result<Query, ApiError> {
+    no_body(body)?;
+    Ok(Query::WorkspaceView {
+        workspace: param(ctx, "workspace")?,
+    })
 }
 
 async fn import(mut req: Request, ctx: Ctx) -> worker::Result<Response> {

@@ -378,9 +378,10 @@ impl OrgWriter {
 }
 
 /// A query's answer with the version it was decided at (a JSON object gets a `version` field;
-/// a member's view carries it as `org.version` already and must stay a loadable snapshot).
+/// a member's view, whole or of one workspace, carries it as `org.version` already and must stay
+/// a loadable snapshot).
 pub fn with_version(mut value: Value, query: &Query, version: u64) -> Value {
-    if !matches!(query, Query::View) {
+    if !matches!(query, Query::View | Query::WorkspaceView { .. }) {
         if let Some(object) = value.as_object_mut() {
             object.insert("version".into(), json!(version));
         }

@@ -457,6 +457,16 @@ impl Loader {
                     ));
                 }
             }
+        } else if l.view {
+            // A first view (`paged.rs`): what it does not hold, it must not answer for.
+            // In index order, so ascending (no sort: none is in the browser module).
+            l.org.unloaded = l
+                .org
+                .workspaces
+                .iter()
+                .map(|(ix, _)| ix)
+                .filter(|ix| !loaded.contains(ix))
+                .collect();
         }
         let users: Vec<_> = l.org.members.iter().map(|(u, _)| u).collect();
         for u in users {

@@ -49,7 +49,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 /// What a view keeps of one workspace.
-enum Keep {
+pub(super) enum Keep {
     /// The whole part: the member administers the workspace.
     Whole,
     /// What the member sees in it.
@@ -62,7 +62,7 @@ enum Keep {
 }
 
 /// The member a view is for, with the ids a kept grant or rule may name.
-struct Viewer<'a> {
+pub(super) struct Viewer<'a> {
     ix: UserIx,
     id: &'a str,
     /// The member's groups and every group they nest in (P2).
@@ -109,38 +109,11 @@ impl Org {
                 view_of,
             });
         }
-        let viewer = Viewer {
-            ix: user,
-            id: self.members.id(user),
-            groups: member
-                .effective_groups
-                .iter()
-                .map(|g| self.groups.id(*g))
-                .collect(),
-        };
-        let mut kept = self.kept_workspaces(user, member, now);
-        if let Some(d) = self.default_workspace {
-            if !kept.iter().any(|(w, _)| *w == d) {
-                kept.push((d, Keep::Nothing));
-                crate::sort::sort_by(&mut kept, |a, b| {
-                    self.workspaces.id(a.0).cmp(self.workspaces.id(b.0))
-                });
-            }
-        }
+        let viewer = self.viewer(user, member);
+        let kept = self.kept_with_default(user, member, now);
         let parts: Vec<WorkspacePart> = kept
             .iter()
-            .filter_map(|(w, keep)| match keep {
-                Keep::Whole => self.workspace_part(*w),
-                Keep::Seen { assets, folders } => self.seen_part(&viewer, *w, assets, folders),
-                Keep::Nothing => Some(WorkspacePart {
-                    id: self.workspaces.id(*w).into(),
-                    members: Vec::new(),
-                    roles: Vec::new(),
-                    folders: Vec::new(),
-                    assets: Vec::new(),
-                    table_grants: Vec::new(),
-                }),
-            })
+            .filter_map(|(w, keep)| self.kept_part(&viewer, *w, keep))
             .collect();
         let headers: Vec<WorkspaceIx> = kept.iter().map(|(w, _)| *w).collect();
         let org = self.view_org_part(&viewer, member, &headers, &parts);
@@ -153,44 +126,105 @@ impl Org {
         })
     }
 
+    /// The member a view is for, with their groups.
+    pub(super) fn viewer<'a>(&'a self, user: UserIx, member: &Member) -> Viewer<'a> {
+        Viewer {
+            ix: user,
+            id: self.members.id(user),
+            groups: member
+                .effective_groups
+                .iter()
+                .map(|g| self.groups.id(*g))
+                .collect(),
+        }
+    }
+
+    /// [`Org::kept_workspaces`] with the default workspace, which the org part names (W2),
+    /// kept empty when the member is not in it.
+    pub(super) fn kept_with_default(
+        &self,
+        user: UserIx,
+        member: &Member,
+        now: u64,
+    ) -> Vec<(WorkspaceIx, Keep)> {
+        let mut kept = self.kept_workspaces(user, member, now);
+        if let Some(d) = self.default_workspace {
+            if !kept.iter().any(|(w, _)| *w == d) {
+                kept.push((d, Keep::Nothing));
+                crate::sort::sort_by(&mut kept, |a, b| {
+                    self.workspaces.id(a.0).cmp(self.workspaces.id(b.0))
+                });
+            }
+        }
+        kept
+    }
+
+    /// The part of one kept workspace.
+    pub(super) fn kept_part(
+        &self,
+        viewer: &Viewer<'_>,
+        w: WorkspaceIx,
+        keep: &Keep,
+    ) -> Option<WorkspacePart> {
+        match keep {
+            Keep::Whole => self.workspace_part(w),
+            Keep::Seen { assets, folders } => self.seen_part(viewer, w, assets, folders),
+            Keep::Nothing => Some(WorkspacePart {
+                id: self.workspaces.id(w).into(),
+                members: Vec::new(),
+                roles: Vec::new(),
+                folders: Vec::new(),
+                assets: Vec::new(),
+                table_grants: Vec::new(),
+            }),
+        }
+    }
+
     /// The workspaces a (non-admin) member's view holds, sorted by id, and what of each.
     fn kept_workspaces(&self, user: UserIx, member: &Member, now: u64) -> Vec<(WorkspaceIx, Keep)> {
-        let grantees: Vec<Grantee> = core::iter::once(Grantee::User(user))
-            .chain(member.effective_groups.iter().map(|g| Grantee::Group(*g)))
-            .collect();
-        let mut out = Vec::new();
-        for w in self.workspaces.sorted() {
-            let Some(ws) = self.workspaces.get(w) else {
-                continue;
-            };
-            if self.administers(user, w) {
-                out.push((w, Keep::Whole));
-                continue;
-            }
-            let member_of = ws.members.contains_key(&user);
-            // Another member's personal workspace: only through an active grant (W4). The
-            // grant index answers without building the list for each of them.
-            let granted = || {
-                ws.kind == WorkspaceKind::Personal
-                    && grantees.iter().any(|g| {
-                        ws.grant_index
-                            .get(g)
-                            .is_some_and(|l| l.iter().any(|e| e.expires_at.is_none_or(|t| now < t)))
-                    })
-            };
-            if !member_of && !granted() {
-                continue;
-            }
-            let assets = self
-                .visible_assets_in(user, w, ws.mode, now)
-                .unwrap_or_default();
-            if !member_of && assets.is_empty() {
-                continue;
-            }
-            let folders = self.visible_folders_in(user, w, now).unwrap_or_default();
-            out.push((w, Keep::Seen { assets, folders }));
+        let grantees = grantees(user, member);
+        self.workspaces
+            .sorted()
+            .into_iter()
+            .filter_map(|w| Some((w, self.keep_of(user, &grantees, w, now)?)))
+            .collect()
+    }
+
+    /// What a (non-admin) member's view keeps of workspace `w`; `None` when it leaves it out.
+    /// `grantees` are the member and their effective groups.
+    pub(super) fn keep_of(
+        &self,
+        user: UserIx,
+        grantees: &[Grantee],
+        w: WorkspaceIx,
+        now: u64,
+    ) -> Option<Keep> {
+        let ws = self.workspaces.get(w)?;
+        if self.administers(user, w) {
+            return Some(Keep::Whole);
         }
-        out
+        let member_of = ws.members.contains_key(&user);
+        // Another member's personal workspace: only through an active grant (W4). The
+        // grant index answers without building the list for each of them.
+        let granted = || {
+            ws.kind == WorkspaceKind::Personal
+                && grantees.iter().any(|g| {
+                    ws.grant_index
+                        .get(g)
+                        .is_some_and(|l| l.iter().any(|e| e.expires_at.is_none_or(|t| now < t)))
+                })
+        };
+        if !member_of && !granted() {
+            return None;
+        }
+        let assets = self
+            .visible_assets_in(user, w, ws.mode, now)
+            .unwrap_or_default();
+        if !member_of && assets.is_empty() {
+            return None;
+        }
+        let folders = self.visible_folders_in(user, w, now).unwrap_or_default();
+        Some(Keep::Seen { assets, folders })
     }
 
     /// What a member who does not administer a workspace sees of it.
@@ -258,7 +292,7 @@ impl Org {
     }
 
     /// The org part of a view: the members, groups, roles and data sources the parts name.
-    fn view_org_part(
+    pub(super) fn view_org_part(
         &self,
         viewer: &Viewer<'_>,
         member: &Member,
@@ -441,6 +475,13 @@ impl Org {
                 .collect(),
         }
     }
+}
+
+/// The member and their effective groups, as grantees.
+pub(super) fn grantees(user: UserIx, member: &Member) -> Vec<Grantee> {
+    core::iter::once(Grantee::User(user))
+        .chain(member.effective_groups.iter().map(|g| Grantee::Group(*g)))
+        .collect()
 }
 
 /// Records that the view names `columns` (`None`: every column) and `more` of `table`: only

@@ -1,0 +1,199 @@
+//! Views that page (`snapshot/paged.rs`, issue 13), checked against the member's whole view
+//! from `snapshot_view.rs`'s states: the first view lists the workspaces of the whole view and
+//! holds only the current one's part; an engine loaded from it answers for what it holds as the
+//! whole engine does and refuses (`invalid`) every question about what it has not loaded; each
+//! workspace view added brings exactly that workspace's part of the whole view, and the pieces
+//! together are the whole view (so no piece holds what the member may not see, W7/W8/D2).
+
+use orgspace_core::snapshot::FirstView;
+use orgspace_core::{Engine, Operation, Refusal, Snapshot};
+use std::collections::BTreeSet;
+
+/// A view with every table's columns sorted by name: pieces joined list a table's columns in
+/// the order they arrived.
+fn normalized(mut s: Snapshot) -> Snapshot {
+    for source in &mut s.org.data_sources {
+        for t in &mut source.tables {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    s
+}
+
+fn assets(s: &Snapshot) -> BTreeSet<String> {
+    s.workspaces
+        .iter()
+        .flat_map(|p| p.assets.iter().map(|a| a.id.clone()))
+        .collect()
+}
+
+fn not_loaded<T: std::fmt::Debug>(r: Result<T, Refusal>, what: &str) -> Result<(), String> {
+    match r {
+        Err(Refusal::Invalid { message, .. }) if message.contains("not in the workspaces") => {
+            Ok(())
+        }
+        other => Err(format!("{what}: not refused as not loaded: {other:?}")),
+    }
+}
+
+/// The paged views of `user` at `now` against `whole_view` (their `snapshot_for`); `full` is
+/// the whole engine reloaded from its snapshot.
+pub fn verify_paged(
+    live: &Engine,
+    full: &Engine,
+    whole_view: &Snapshot,
+    user: &str,
+    now: u64,
+) -> Result<(), String> {
+    let first: FirstView = live
+        .first_view(user, None, now)
+        .map_err(|e| format!("first_view {user}: {e}"))?;
+    let json = serde_json::to_string(&first).map_err(|e| e.to_string())?;
+    let first: FirstView = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    if first.view.org.workspaces != whole_view.org.workspaces {
+        return Err(format!("first view of {user} lists other workspaces"));
+    }
+    if first.view.org.version != whole_view.org.version || first.view.view_of != whole_view.view_of
+    {
+        return Err(format!("first view of {user} is not their view"));
+    }
+    for p in &first.view.workspaces {
+        let whole_part = whole_view.workspaces.iter().find(|w| w.id == p.id);
+        if whole_part != Some(p) {
+            return Err(format!("first view of {user}: part {} differs", p.id));
+        }
+    }
+    let mut engine = Engine::from_view(first.view.clone())
+        .map_err(|e| format!("first view of {user} does not load: {e}"))?;
+    let loaded: BTreeSet<&str> = first
+        .view
+        .workspaces
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    let held = assets(&first.view);
+    for a in &held {
+        for &op in Operation::ALL {
+            let (got, want) = (
+                engine.check(user, op, a, now).map(|d| (d.allowed, d.rule)),
+                full.check(user, op, a, now).map(|d| (d.allowed, d.rule)),
+            );
+            if got != want {
+                return Err(format!(
+                    "first view of {user}: check {op} {a}: {got:?}, whole {want:?}"
+                ));
+            }
+        }
+    }
+    for a in assets(whole_view).difference(&held) {
+        not_loaded(engine.check(user, Operation::View, a, now), a)?;
+        not_loaded(engine.filter(user, Operation::View, &[a.as_str()], now), a)?;
+    }
+    for h in &whole_view.org.workspaces {
+        if !loaded.contains(h.id.as_str()) {
+            not_loaded(engine.visible_assets(user, &h.id, now), &h.id)?;
+            not_loaded(engine.visible_folders(user, &h.id, now), &h.id)?;
+        }
+    }
+    // Every workspace view: that workspace's part of the whole view, and what it names.
+    for h in &whole_view.org.workspaces {
+        let piece = live
+            .workspace_view(user, &h.id, now)
+            .map_err(|e| format!("workspace_view {user} {}: {e}", h.id))?;
+        let whole_part = whole_view.workspaces.iter().find(|w| w.id == h.id);
+        if piece.workspaces.len() != 1 || piece.workspaces.first() != whole_part {
+            return Err(format!("workspace view of {} for {user} differs", h.id));
+        }
+        if !loaded.contains(h.id.as_str()) {
+            engine
+                .add_view(piece)
+                .map_err(|e| format!("add_view {} for {user}: {e}", h.id))?;
+        }
+        // As a first view naming it, the current part is the same part (when it fits).
+        let named = live
+            .first_view(user, Some(&h.id), now)
+            .map_err(|e| format!("first_view {user} {}: {e}", h.id))?;
+        if named.current.as_deref() != Some(h.id.as_str())
+            || named
+                .view
+                .workspaces
+                .iter()
+                .any(|p| whole_view.workspaces.iter().all(|w| w != p))
+        {
+            return Err(format!("first view of {user} naming {} differs", h.id));
+        }
+    }
+    let joined = engine.snapshot().ok_or("no organization")?;
+    // A piece lists a group's members among those it names; the whole view, those among all
+    // it names. The pieces' lists are within the whole view's, which the rest must equal.
+    let mut joined = joined;
+    for g in &mut joined.org.groups {
+        let whole = whole_view.org.groups.iter().find(|x| x.id == g.id);
+        let whole = whole.ok_or_else(|| format!("group {} is not in {user}'s view", g.id))?;
+        if g.members.iter().any(|m| !whole.members.contains(m)) {
+            return Err(format!(
+                "group {} lists members {user}'s view does not",
+                g.id
+            ));
+        }
+        g.members.clone_from(&whole.members);
+    }
+    let (a, b) = (normalized(joined), normalized(whole_view.clone()));
+    if a != b {
+        let (a, b) = (
+            serde_json::to_string_pretty(&a).unwrap_or_default(),
+            serde_json::to_string_pretty(&b).unwrap_or_default(),
+        );
+        let at = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
+        let near = |t: &str| {
+            t.lines()
+                .skip(at.saturating_sub(8))
+                .take(16)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        return Err(format!(
+            "the pieces of {user}'s view are not their whole view:\n{}\n----\n{}",
+            near(&a),
+            near(&b)
+        ));
+    }
+    Ok(())
+}
+
+/// Workspaces `user` does not see answer as unknown ones.
+pub fn verify_unseen(
+    live: &Engine,
+    whole_view: &Snapshot,
+    user: &str,
+    now: u64,
+) -> Result<(), String> {
+    let Some(all) = live.snapshot() else {
+        return Ok(());
+    };
+    for h in &all.org.workspaces {
+        if whole_view.org.workspaces.iter().any(|x| x.id == h.id) {
+            continue;
+        }
+        if !matches!(
+            live.workspace_view(user, &h.id, now),
+            Err(Refusal::NotFound { .. })
+        ) {
+            return Err(format!(
+                "{user} gets a view of {}, which they do not see",
+                h.id
+            ));
+        }
+        if !matches!(
+            live.first_view(user, Some(&h.id), now),
+            Err(Refusal::NotFound { .. })
+        ) {
+            return Err(format!("{user} gets a first view naming {}", h.id));
+        }
+    }
+    Ok(())
+}
