@@ -503,6 +503,13 @@ impl Engine {
             .map_or_else(crate::table::Ids::default, |o| o.assets.ids())
     }
 
+    /// Whether every part of the organization this engine knows of is loaded: false for a
+    /// first view (`snapshot/paged.rs`) that lists workspaces it does not hold, whose unknown
+    /// ids may be in them. Hosts that skip the per-id lookup for speed ask it first.
+    pub fn holds_every_part(&self) -> bool {
+        self.org.as_ref().is_none_or(|o| o.unloaded.is_empty())
+    }
+
     /// [`Engine::filter`] by index: the positions in `assets` (indexes into
     /// [`Engine::asset_ids`]; any other number, `u32::MAX` say, is an unknown asset) of the
     /// assets on which `actor` may perform `op` at `now`, ascending. Removed and unknown

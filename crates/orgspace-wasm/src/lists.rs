@@ -233,8 +233,10 @@ impl Engine {
         // A list of at least half the engine's assets, out of order: every asset is decided
         // (in index order) and, when few are allowed, JavaScript keeps the caller's ids found
         // in the set of their ids, with no id-to-index lookup (module docs).
+        // Not on a first view: an id it does not hold must be refused, not left out.
         let total = known + new.len();
-        let code = indexes_of(&self.ids, assets, &mut ixs, n.saturating_mul(2) >= total);
+        let whole_list = n.saturating_mul(2) >= total && self.inner.holds_every_part();
+        let code = indexes_of(&self.ids, assets, &mut ixs, whole_list);
         if code == 2 {
             let all: Vec<u32> = (0u32..).take(total).collect();
             let allowed = self
