@@ -441,6 +441,15 @@ test("every query route", async (t) => {
     assertError(await call("zoe", "GET", p(`/snapshot${q}`)), 403, "denied", "a non-member");
   });
 
+  await t.test("views that page: a first view, then a workspace view (tests/worker/views.test.mjs has them at length)", async () => {
+    const first = await ok("bob", "GET", p(`/views/first${q}&workspace=main`));
+    assert.equal(first.view.view_of, "bob");
+    assert.equal(first.current, "main");
+    const ws = await ok("bob", "GET", p(`/views/workspaces/main${q}`));
+    assert.equal(ws.view_of, "bob");
+    assert.ok(!JSON.stringify(ws).includes('"secret"'), JSON.stringify(ws));
+  });
+
   await t.test("audit log: pages, and only for those who may read it (X4)", async () => {
     const entries = [];
     let after = 0;
