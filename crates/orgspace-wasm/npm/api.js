@@ -31,8 +31,9 @@ Engine.prototype.as = function as(user) {
 // Views that page (issue 13, crates/orgspace-core/src/snapshot/paged.rs): an engine loaded from
 // a first view keeps the view, so that `addWorkspaceView` joins a workspace's view to it and
 // reloads. The join is `Snapshot::merge_view`'s, here in JavaScript so that the browser module
-// carries none of it (tests/npm/views.test.mjs holds the two alike); every answer is still the
-// engine's.
+// carries none of it; every answer is still the engine's. tests/npm/views.test.mjs holds every
+// answer of an engine grown by workspace views to the whole engine's (the Rust join is held to
+// the whole view by crates/orgspace-core/tests/paged).
 const loadSnapshot = Engine.fromSnapshot;
 const paged = (s) => !!s && typeof s === "object" && typeof s.view_of === "string" &&
   s.org.workspaces.some((h) => !s.workspaces.some((p) => p.id === h.id));
