@@ -6,9 +6,9 @@
 import type { Operation, Rule } from "orgspace";
 import { ApiError } from "./api";
 import type { Access } from "./api";
-import { ruleBadge, state } from "./app";
+import { state } from "./app";
 import { h, labelled, select } from "./dom";
-import { groupName } from "./org";
+import { membersBody } from "./members";
 
 const OPERATIONS: Operation[] = ["view", "use", "modify", "delete", "share", "authorize", "export", "transfer", "reference", "publish"];
 
@@ -29,15 +29,6 @@ interface Loaded {
 
 /** The panel's last answer; kept across redraws of the same asset, operation and version. */
 let shown: Loaded | null = null;
-
-function basisText(m: Access): string {
-  const parts = [m.basis === "role" && m.role ? `role ${m.role}` : m.basis.replace(/_/g, " ")];
-  if (m.level) parts.push(`level ${m.level}`);
-  if (m.group) parts.push(`through group ${groupName(m.group)}`);
-  if (m.role && m.basis !== "role") parts.push(`with role ${m.role}`);
-  if (m.through) parts.push(`through ${m.through}`);
-  return parts.join(", ");
-}
 
 function redraw(asset: string): void {
   document.querySelector("[data-testid=who-has-access]")?.replaceWith(accessPanel(asset));
@@ -79,19 +70,5 @@ export function accessPanel(asset: string): HTMLElement {
     h("h3", {}, "Who has access, and why"),
     labelled("Operation", picker),
     h("p", { class: "muted" }, "The members who may perform it, and why, as the engine decides (X1)."),
-    current?.refused
-      ? h("p", { class: "denied", "data-testid": "access-refused", "data-rule": current.refused.rule ?? "" },
-        "The API does not show you who has access: ", ruleBadge(current.refused.rule), " ", current.refused.message)
-      : [
-        current && current.members.length
-          ? h("table", { "data-testid": "access-members" },
-            h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Because of"), h("th", {}, "Rule"), h("th", {}, "Why"))),
-            h("tbody", {}, current.members.map((m) => h("tr", { "data-user": m.user, "data-basis": m.basis, "data-rule": m.rule },
-              h("td", {}, m.user), h("td", {}, basisText(m)), h("td", {}, ruleBadge(m.rule)), h("td", { class: "reason" }, m.reason)))))
-          : current && !current.loading ? h("p", { class: "muted" }, "Nobody.") : null,
-        current?.loading ? h("p", { class: "muted" }, "Asking the API…") : null,
-        current && !current.loading && current.next !== undefined
-          ? h("button", { type: "button", class: "link", "data-testid": "access-more", onclick: () => void load(asset, operation, true) }, `More (after ${current.next})`)
-          : null,
-      ]);
+    membersBody(current, "access", "who has access", () => void load(asset, operation, true)));
 }

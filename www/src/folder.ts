@@ -6,9 +6,9 @@
 import type { Rule } from "orgspace";
 import { ApiError } from "./api";
 import type { Access } from "./api";
-import { ruleBadge, state } from "./app";
+import { state } from "./app";
 import { h } from "./dom";
-import { groupName } from "./org";
+import { membersBody } from "./members";
 import { seen } from "./workspace";
 
 /** Members per request; "more" asks for the next page from the cursor. */
@@ -54,14 +54,6 @@ async function load(folder: string, more: boolean): Promise<void> {
   redraw(folder);
 }
 
-function basis(m: Access): string {
-  const parts = [m.basis === "role" && m.role ? `role ${m.role}` : m.basis.replace(/_/g, " ")];
-  if (m.level) parts.push(`level ${m.level}`);
-  if (m.group) parts.push(`through group ${groupName(m.group)}`);
-  if (m.through) parts.push(`through ${m.through}`);
-  return parts.join(", ");
-}
-
 /** "Who sees this folder, and why": asks the API when it has no answer for this version. */
 export function whoSeesPanel(folder: string): HTMLElement {
   const current = shown && shown.user === state.me && shown.folder === folder && shown.version === state.version ? shown : null;
@@ -70,21 +62,7 @@ export function whoSeesPanel(folder: string): HTMLElement {
   return h("div", { class: "card", "data-testid": "who-sees-folder", "data-state": status },
     h("h3", {}, "Who sees this folder, and why"),
     h("p", { class: "muted" }, "The members whose folder list shows it (W7), as the engine decides."),
-    current?.refused
-      ? h("p", { class: "denied", "data-testid": "folder-access-refused", "data-rule": current.refused.rule ?? "" },
-        "The API does not show you who sees it: ", ruleBadge(current.refused.rule), " ", current.refused.message)
-      : [
-        current && current.members.length
-          ? h("table", { "data-testid": "folder-access-members" },
-            h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Because of"), h("th", {}, "Rule"), h("th", {}, "Why"))),
-            h("tbody", {}, current.members.map((m) => h("tr", { "data-user": m.user, "data-basis": m.basis, "data-rule": m.rule },
-              h("td", {}, m.user), h("td", {}, basis(m)), h("td", {}, ruleBadge(m.rule)), h("td", { class: "reason" }, m.reason)))))
-          : current && !current.loading ? h("p", { class: "muted" }, "Nobody.") : null,
-        current?.loading ? h("p", { class: "muted" }, "Asking the API…") : null,
-        current && !current.loading && current.next !== undefined
-          ? h("button", { type: "button", class: "link", "data-testid": "folder-access-more", onclick: () => void load(folder, true) }, `More (after ${current.next})`)
-          : null,
-      ]);
+    membersBody(current, "folder-access", "who sees it", () => void load(folder, true)));
 }
 
 /** The folder's page: path, its subfolders and assets as the user sees them, who sees it. */

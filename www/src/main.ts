@@ -74,8 +74,9 @@ function render(): void {
   let page: HTMLElement;
   if (!state.view) {
     page = signinPage();
-  } else if (r[0] === "ws" && r[1] && unloaded(r[1])) {
-    // Views that page (issue 13): the workspace's view is fetched as it is opened.
+  } else if ((r[0] === "ws" || r[0] === "folder") && r[1] && unloaded(r[1])) {
+    // Views that page (issue 13): the workspace's view is fetched as it, or a folder of it, is
+    // opened.
     const ws = r[1];
     page = h("p", { class: "loading", "data-testid": "ws-loading" }, "Loading the workspace…");
     void openWorkspace(ws).then(render, (err: Error) => notice("error", "The workspace did not load", err.message));
@@ -93,7 +94,7 @@ function render(): void {
     h("div", { class: state.view ? "body" : "body bare" }, state.view ? nav(r) : null, h("main", {}, page)),
     h("footer", {}, state.view ? `View version ${state.version}, loaded and filtered in ${state.loadMs.toFixed(0)} ms. ` : "", "All decisions in this page come from the orgspace engine; the API decides again on every change."));
   showNotice();
-  const loading = r[0] === "ws" && !!r[1] && unloaded(r[1]);
+  const loading = (r[0] === "ws" || r[0] === "folder") && !!r[1] && unloaded(r[1]);
   if (loading) delete document.body.dataset.ready;
   else document.body.dataset.ready = state.view ? `${state.me}@${state.version}` : "signin";
   if (r[0] === "ws" && r[2]) window.scrollTo({ top: Math.min(scrollY, 0) });
