@@ -46,7 +46,17 @@ const REQUEST_MS = 10 * 60_000; // one request (the commit of a full-scale impor
 // ------------------------------------------------------------------ the snapshot
 const snapshots = `${root}target/bench-snapshots`;
 const path = `${snapshots}/${SCALE}.json`;
-if (!existsSync(path)) {
+// `--parts DIR`: the org already written in parts (`ORGSPACE_BENCH_PARTS` of the engine bench:
+// org.json, ws/*.json), joined into the snapshot here instead of generating it again.
+const PARTS = arg("parts");
+if (PARTS) {
+  const org = JSON.parse(readFileSync(`${PARTS}/org.json`, "utf8"));
+  // The org part's per-member `reach` is derived (the engine computes it); a snapshot has none.
+  for (const m of org.members) delete m.reach;
+  const parts = org.workspaces.map((h) => readFileSync(`${PARTS}/ws/${h.id}.json`, "utf8"));
+  mkdirSync(snapshots, { recursive: true });
+  writeFileSync(path, `{"format":1,"org":${JSON.stringify(org)},"workspaces":[${parts.join(",")}]}`);
+} else if (!existsSync(path)) {
   mkdirSync(snapshots, { recursive: true });
   console.error(`generating the ${SCALE} workload (once) ...`);
   execFileSync("cargo", ["bench", "-q", "-p", "orgspace-core", "--bench", "engine", "--locked"], {
@@ -167,11 +177,13 @@ const row = (what, value, note = "") => {
 
 try {
   row("organization", `${snapshot.org.members.length} members, ${snapshot.workspaces.length} workspaces, ${assets} assets`, `${(text.length / 1e6).toFixed(1)} MB of snapshot JSON`);
-  const whole = wasmLoad(text);
-  row("whole engine load (what the writer loads today), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
+  // `--no-wasm` leaves out the two WebAssembly-under-Node rows (half a minute at full scale).
+  const WASM = !argv.includes("--no-wasm");
+  const whole = WASM ? wasmLoad(text) : { ms: NaN, mb: NaN };
+  row("whole engine load (what an import builds), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
   const small = snapshot.workspaces.find((w) => w.id === otherWs);
   for (const binary of [true, false]) {
-    const reader = partsLoad(snapshot.org, big, small, binary);
+    const reader = WASM ? partsLoad(snapshot.org, big, small, binary) : { ms: NaN, cpu_ms: NaN, mb: NaN };
     row(
       `cold reader of ${BIG}: org part + its part ${binary ? "(binary, as KV holds it)" : "as JSON"}, wasm in Node`,
       `${ms(reader.ms)} (${ms(reader.cpu_ms)} CPU), ${reader.mb.toFixed(1)} MB`,
@@ -179,7 +191,8 @@ try {
     );
   }
 
-  worker = await startWorker({ port: PORT - Number(process.env.ORGSPACE_PORT_OFFSET ?? 0), persistTo });
+  // `--log`: wrangler's own log (the worker's console) on stderr.
+  worker = await startWorker({ port: PORT - Number(process.env.ORGSPACE_PORT_OFFSET ?? 0), persistTo, log: argv.includes("--log") });
 
   // Import in chunks.
   const bytes = Buffer.from(text, "utf8");
@@ -229,6 +242,9 @@ try {
   for (const [who, user] of [["analyst", ANALYST], ["workspace admin", wsAdmin], ["org admin", ADMIN]]) {
     const r = await ok(user, "GET", o("/views/first"));
     const load = wasmLoad(JSON.stringify(JSON.parse(r.body.toString()).view));
+    // wasmLoad blocks the event loop: an idle socket the server closed meanwhile is still
+    // pooled, and the next request on it hangs up.
+    agent.destroy();
     row(`first view, ${who}`, `${kb(r.body.length)} (${kb(gzipSync(r.body).length)} gzipped), ${ms(r.ms)} to fetch`, `load ${ms(load.ms)} in wasm under Node`);
     const big = await send(user, "GET", o(`/views/workspaces/${BIG}`));
     if (big.status === 200) row(`  ${BIG}'s view, ${who}`, `${kb(big.body.length)} (${kb(gzipSync(big.body).length)} gzipped), ${ms(big.ms)} to fetch`);

@@ -102,16 +102,21 @@ impl OrgWriter {
         if self.due.borrow().is_empty() {
             return None;
         }
-        let bucket_texts = match self.bucket_texts().await {
+        // The parts written come from storage (the engine holds only some), read up to a
+        // bound per round; the envelope waits for a round that holds every due part.
+        let (part_texts, mut due) = match self.part_texts().await {
             Ok(t) => t,
             Err(e) => {
                 worker::console_error!("orgspace writer `{org}`: {}", e.message);
                 return Some(now.saturating_add(COALESCE_MS));
             }
         };
-        // The parts written come from storage (the engine holds only some), read up to a
-        // bound per round; the envelope waits for a round that holds every due part.
-        let (part_texts, due) = match self.part_texts().await {
+        // Only the buckets the budget left by the parts can write this round are read (all
+        // due buckets at full scale are 40 MB).
+        let bucket_texts = match self
+            .bucket_texts(&mut due, FLUSH_BUDGET.saturating_sub(part_texts.len()))
+            .await
+        {
             Ok(t) => t,
             Err(e) => {
                 worker::console_error!("orgspace writer `{org}`: {}", e.message);
@@ -368,25 +373,21 @@ impl OrgWriter {
         }
     }
 
-    /// The stored text of the due workspace parts, in id order up to [`ROUND_BYTES`], and the
-    /// debt this round pays: when some parts are left for the next round, neither the
-    /// envelope (which names them) nor deletions go now.
+    /// The stored text of the due workspace parts, in id order up to [`ROUND_BYTES`] (read in
+    /// batches, `read_batches.rs`), and the debt this round pays: when some parts are left for
+    /// the next round, neither the envelope (which names them) nor deletions go now.
     async fn part_texts(&self) -> Result<(PartTexts, crate::flush_plan::Due), ApiError> {
         let mut due = self.due.borrow().clone();
+        let names: Vec<String> = due.workspaces.iter().map(|w| format!("ws/{w}")).collect();
+        let (texts, consumed) = self.stored_texts(&names, ROUND_BYTES, FLUSH_BUDGET).await?;
         let mut out = BTreeMap::new();
-        let mut bytes = 0;
-        let mut left = BTreeSet::new();
-        for ws in &due.workspaces {
-            if bytes >= ROUND_BYTES || out.len() >= FLUSH_BUDGET {
-                left.insert(ws.clone());
-                continue;
-            }
-            if let Some((version, text)) = self.stored_text_at(&format!("ws/{ws}")).await? {
-                bytes += text.len();
-                out.insert(ws.clone(), (version, text));
+        for (name, version, text) in texts {
+            if let Some(ws) = name.strip_prefix("ws/") {
+                out.insert(ws.to_string(), (version, text));
             }
         }
-        if !left.is_empty() {
+        if consumed < names.len() {
+            let left: BTreeSet<String> = due.workspaces.iter().skip(consumed).cloned().collect();
             due.workspaces.retain(|w| !left.contains(w));
             due.org = false;
             due.deleted.clear();
@@ -394,9 +395,20 @@ impl OrgWriter {
         Ok((out, due))
     }
 
-    /// The stored text of every bucket that is due (`None`: the bucket is empty).
-    async fn bucket_texts(&self) -> Result<BTreeMap<u32, Option<String>>, ApiError> {
-        let wanted: Vec<u32> = self.due.borrow().buckets.iter().copied().collect();
+    /// The stored text of the first `max` buckets `due` names (`None`: the bucket is empty);
+    /// the others are left for a later round, and so are the envelope that names their
+    /// versions and the deletions that wait for it.
+    async fn bucket_texts(
+        &self,
+        due: &mut crate::flush_plan::Due,
+        max: usize,
+    ) -> Result<BTreeMap<u32, Option<String>>, ApiError> {
+        let wanted: Vec<u32> = due.buckets.iter().take(max).copied().collect();
+        if wanted.len() < due.buckets.len() {
+            due.buckets = wanted.iter().copied().collect();
+            due.org = false;
+            due.deleted.clear();
+        }
         let storage = self.state.storage();
         let mut out = BTreeMap::new();
         for batch in wanted.chunks(BATCH_KEYS) {

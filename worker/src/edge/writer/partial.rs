@@ -23,6 +23,9 @@ pub const INDEX_PART: &str = "index";
 /// Part text read at once while computing a missing index.
 const INDEX_BATCH_BYTES: usize = 8 << 20;
 
+/// Part text one storage read of [`OrgWriter::hold`] brings in at most (past one part larger).
+const LOAD_BATCH_BYTES: usize = 8 << 20;
+
 /// Rounds of `needs` a command may take (each loads what the last one found missing).
 const MAX_ROUNDS: usize = 8;
 
@@ -185,9 +188,25 @@ impl OrgWriter {
             }
             return Ok(());
         }
-        let mut loaded: Vec<(WorkspacePart, usize)> = Vec::new();
-        for ws in missing {
-            loaded.push(self.stored_part(ws).await?);
+        // Read a few parts per storage call (an org admin's view reads all 10,200 at full
+        // scale), parsed batch by batch so that at most LOAD_BATCH_BYTES of text is held.
+        let names: Vec<String> = missing.iter().map(|w| format!("ws/{w}")).collect();
+        let mut loaded: Vec<(WorkspacePart, usize)> = Vec::with_capacity(names.len());
+        let mut start = 0;
+        while let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
+            let (texts, consumed) = self
+                .stored_texts(rest, LOAD_BATCH_BYTES, usize::MAX)
+                .await?;
+            for (name, _, text) in texts {
+                let ws = name.strip_prefix("ws/").unwrap_or(&name);
+                loaded.push((parse(&text, ws)?, text.len()));
+            }
+            start += consumed.max(1);
+        }
+        if loaded.len() < names.len() {
+            return Err(ApiError::internal(
+                "storage has no part of a workspace `meta` lists",
+            ));
         }
         let wanted_held: Vec<(String, usize)> = {
             let held = self.held.borrow();

@@ -11,6 +11,7 @@ use super::{OrgWriter, to_text};
 use crate::api_error::ApiError;
 use crate::flush_plan::Due;
 use crate::locators::{self, Bucket};
+use crate::read_batches;
 use crate::storage_layout::{Dirty, chunks};
 use orgspace_core::{AuditEntry, Engine};
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,7 @@ use worker::js_sys;
 /// Durable Object storage caps a value at 2 MB (key included); parts are cut well below.
 pub const CHUNK_BYTES: usize = 1 << 20;
 /// Durable Object storage takes at most 128 keys per batch call.
-pub const BATCH_KEYS: usize = 128;
+pub const BATCH_KEYS: usize = read_batches::MAX_KEYS;
 
 /// The commit record in Durable Object storage.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -278,6 +279,75 @@ pub async fn concat_texts(
         }
     }
     Ok(text)
+}
+
+impl OrgWriter {
+    /// The stored texts of the parts `names` lists (`org`, `ws/{id}`; names `meta` does not
+    /// list are skipped), in order with the version each was written at, read in few storage
+    /// calls (`read_batches.rs`): up to `bytes` of text (the part that passes it is the last)
+    /// and `max` parts. Also answers how many of `names` were consumed.
+    pub(super) async fn stored_texts(
+        &self,
+        names: &[String],
+        bytes: usize,
+        max: usize,
+    ) -> Result<(Vec<(String, u64, String)>, usize), ApiError> {
+        let entries: Vec<Option<(u64, usize)>> = {
+            let meta = self.meta.borrow();
+            names
+                .iter()
+                .map(|n| meta.as_ref().and_then(|m| m.parts.get(n).copied()))
+                .collect()
+        };
+        let chunks: Vec<Option<usize>> = entries.iter().map(|e| e.map(|(_, n)| n)).collect();
+        let storage = self.state.storage();
+        let mut out = Vec::new();
+        let mut read = 0usize;
+        let mut start = 0;
+        while start < names.len() && read < bytes && out.len() < max {
+            let room = read_batches::room(bytes.saturating_sub(read), CHUNK_BYTES);
+            let end = read_batches::batch_end(&chunks, start, room, max.saturating_sub(out.len()));
+            let batch: Vec<(&String, u64, usize)> = names
+                .iter()
+                .zip(&entries)
+                .take(end)
+                .skip(start)
+                .filter_map(|(name, e)| e.map(|(v, n)| (name, v, n)))
+                .collect();
+            start = end;
+            let keys: Vec<String> = batch
+                .iter()
+                .flat_map(|(name, v, n)| (0..*n).map(|i| chunk_key(name, *v, i)))
+                .collect();
+            let mut pieces = get_texts(&storage, &keys).await?.into_iter();
+            for (name, v, n) in batch {
+                let text: String = pieces.by_ref().take(n).collect();
+                read = read.saturating_add(text.len());
+                out.push((name.clone(), v, text));
+            }
+        }
+        Ok((out, start))
+    }
+}
+
+/// The text values under `keys`, in order, in calls of [`BATCH_KEYS`] keys; a missing key is
+/// an error (`meta` names only what was stored).
+async fn get_texts(storage: &worker::Storage, keys: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut out = Vec::with_capacity(keys.len());
+    for batch in keys.chunks(BATCH_KEYS) {
+        let values = storage
+            .get_multiple(batch.to_vec())
+            .await
+            .map_err(storage_error)?;
+        for key in batch {
+            let piece = values
+                .get(&JsValue::from_str(key))
+                .as_string()
+                .ok_or_else(|| ApiError::internal(format!("storage lost `{key}`")))?;
+            out.push(piece);
+        }
+    }
+    Ok(out)
 }
 
 /// Writes text values in one batch call.
