@@ -378,13 +378,23 @@ async function main() {
       await signInAs(user);
       await page.evaluate(() => (location.hash = "#/org"));
       await page.waitForSelector("[data-testid=org-page]");
-      await expectGates(user, orgForms, denied);
+      const orgShown = await expectGates(user, orgForms, denied);
+      // Deleting a custom org role (O2), on each row of the roles the view holds.
+      const orgRoleDeletes = orgShown.filter((g) => g.name.startsWith("delete-org-role-"));
+      if (!denied) assert.deepEqual(sorted(orgRoleDeletes.map((g) => g.name)), sorted(whole.org.org_roles.map((r) => `delete-org-role-${r.id}`)), "one per custom org role");
+      if (!denied) assert.ok(orgRoleDeletes.length > 0, "the demo has a custom org role");
+      for (const g of orgRoleDeletes) assert.deepEqual([g.disabled, g.rule], denied ? [true, "O2"] : [false, null], `${user}: ${g.name}`);
       await shot(`04-${user}-org-forms.png`, true);
       await openWorkspace("finance");
       const shown = await expectGates(user, wsForms, denied);
       const removes = shown.filter((g) => g.name.startsWith("remove-") && g.name !== "remove-member");
       assert.ok(removes.length > 0, `${user} sees the members' remove buttons`);
       for (const g of removes) assert.deepEqual([g.disabled, g.rule], denied ? [true, "R1"] : [false, null], `${user}: ${g.name}`);
+      // Deleting a custom workspace role (R5), on each row of the roles the view holds.
+      const wsRoleDeletes = shown.filter((g) => g.name.startsWith("delete-ws-role-"));
+      if (!denied) assert.deepEqual(sorted(wsRoleDeletes.map((g) => g.name)), sorted(financePart.roles.map((r) => `delete-ws-role-${r.id}`)), "one per custom workspace role");
+      if (!denied) assert.ok(wsRoleDeletes.length > 0, "the demo has a custom workspace role");
+      for (const g of wsRoleDeletes) assert.deepEqual([g.disabled, g.rule], denied ? [true, "R5"] : [false, null], `${user}: ${g.name}`);
       // Creating a folder needs creating something here (A7): the API's own answer for a dashboard.
       const create = await api.request(user, "POST", `/v1/orgs/${enc(org)}/check?min_version=${version}`, { operation: "create", workspace: "finance", kind: "dashboard" });
       const folder = shown.find((g) => g.name === "create-folder");
