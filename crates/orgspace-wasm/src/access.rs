@@ -4,7 +4,7 @@
 //!
 //! Only the Node entry carries them (feature `node`): they are an administrator's questions,
 //! which a server (the edge API, a BI backend) answers, and together they would add about 14 KB
-//! gzipped to the module every page downloads (149.7 KB without them, 150 KB its cap).
+//! gzipped to the module every page downloads (about 149.6 KB without them, 150 KB its cap).
 
 use crate::convert::{from_js, time, to_js};
 use crate::engine::Engine;
