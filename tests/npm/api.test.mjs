@@ -52,6 +52,8 @@ test("W7, R4: engine.as(user) answers as the engine does for that user", () => {
     assert.deepEqual(answers(() => me.visibleAssets("sales", at)), answers(() => engine.visibleAssets(user, "sales", at)));
     assert.deepEqual(answers(() => me.visibleFolders("sales", at)), answers(() => engine.visibleFolders(user, "sales", at)));
     assert.deepEqual(answers(() => me.checkCreate("sales", "dashboard")), answers(() => engine.checkCreate(user, "sales", "dashboard")));
+    const group = { type: "create_group", group: "g", name: "G" };
+    assert.deepEqual(answers(() => me.mayRun(group, at)), answers(() => engine.mayRun(user, group, at)));
     assert.deepEqual(answers(() => me.dataScope("q3", at)), answers(() => engine.dataScope(user, "q3", at)));
   }
   assert.deepEqual(engine.as("carol").visibleAssets("sales", at), ["q3"]);
@@ -107,22 +109,31 @@ test("import and require share one module instance; orgspace/web starts from byt
   assert.throws(() => demo(web).as("carol").execute({ type: "delete_asset", asset: "q3" }, at), (err) => err instanceof web.OrgspaceError && err.rule === "R4");
 });
 
-test("O2, W1, R1, A7: mayRun answers a form's requirement as execute refuses it, changing nothing", () => {
-  const engine = demo(node);
-  const before = engine.toJSON();
+// Both entries: the console asks mayRun for every form (www/src/gate.ts), so the browser module
+// carries it (issue 15).
+const mayRunCases = (entryName, load) => test(`O2, W1, R1, A7: mayRun in the ${entryName} entry answers a form's requirement as execute refuses it, changing nothing`, async () => {
+  const lib = await load();
+  const engine = demo(lib);
+  const before = engine.version;
   const group = { type: "create_group", group: "g", name: "G" };
   const denied = engine.mayRun("carol", group, at);
   assert.deepEqual([denied.allowed, denied.rule], [false, "O2"]);
   assert.ok(denied.reason.length > 0);
-  assert.throws(() => engine.execute("carol", group, at), (err) => node.isOrgspaceError(err, "denied") && err.rule === "O2");
+  assert.throws(() => engine.execute("carol", group, at), (err) => lib.isOrgspaceError(err, "denied") && err.rule === "O2");
   const ws = engine.mayRun("carol", { type: "create_workspace", workspace: "w2", name: "W2", mode: "private" }, at);
   assert.deepEqual([ws.allowed, ws.rule], [false, "W1"]);
   const members = engine.mayRun("carol", { type: "add_workspace_member", workspace: "sales", user: "", roles: ["viewer"] }, at);
   assert.deepEqual([members.allowed, members.rule], [false, "R1"]);
   assert.equal(engine.mayRun("carol", { type: "create_folder", folder: "f2", workspace: "sales", name: "F2" }, at).allowed, false);
   assert.equal(engine.mayRun("alice", group, at).allowed, true);
-  assert.equal(engine.toJSON(), before, "asking runs nothing");
-  assert.throws(() => engine.mayRun("alice", { type: "no_such_command" }, at), (err) => node.isOrgspaceError(err, "invalid"));
+  assert.equal(engine.version, before, "asking runs nothing (toJSON is Node only)");
+  assert.throws(() => engine.mayRun("alice", { type: "no_such_command" }, at), (err) => lib.isOrgspaceError(err, "invalid"));
+});
+mayRunCases("Node", async () => node);
+mayRunCases("browser", async () => {
+  const web = await entry("web.js");
+  web.initSync(readFileSync(join(pkg, "web/orgspace_bg.wasm")));
+  return web;
 });
 
 test("A3, X1, W9, R1: the access questions in the Node entry; the browser entry does not carry them", async () => {
@@ -150,6 +161,7 @@ test("A3, X1, W9, R1: the access questions in the Node entry; the browser entry 
 
   const web = await entry("index.js");
   assert.equal(typeof web.Engine.prototype.whoHasAccess, "undefined", "the browser module stays small (feature node)");
+  assert.equal(typeof web.Engine.prototype.mayRun, "function", "the console's question for every form (issue 15)");
 });
 
 test("X5: a writer over some parts (fromPartsIndexed, needs, executeTracked) runs a command as the whole engine", () => {

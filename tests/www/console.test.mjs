@@ -214,7 +214,10 @@ async function main() {
     const before = Number(await page.evaluate(() => document.body.dataset.notices ?? 0));
     await action();
     await page.waitForFunction((n) => Number(document.body.dataset.notices ?? 0) > n, before);
-    await page.waitForSelector(`[data-testid=notice][data-kind="${kind}"]:not([hidden])`, { timeout: 1000 });
+    await page.waitForSelector(`[data-testid=notice][data-kind="${kind}"]:not([hidden])`, { timeout: 1000 }).catch(async (err) => {
+      const shown = await page.evaluate(() => { const n = document.querySelector("[data-testid=notice]"); return `${n?.dataset.kind}: ${n?.textContent}`; });
+      throw new Error(`expected a notice of kind ${kind}, the page shows ${shown}`, { cause: err });
+    });
     // The version of the view the page reloaded after the change: reads below ask for at least it.
     const ready = await page.evaluate(() => document.body.dataset.ready ?? "");
     version = Math.max(version, Number(ready.split("@")[1]) || 0);
@@ -335,6 +338,111 @@ async function main() {
       }
       await shot(`04-${user}-actions.png`, true);
     }
+  });
+
+  await test("forms about no asset ask the engine (mayRun): an analyst's and a visitor's are disabled with the rule, an org admin's enabled (O2, O3, W1, D1, R1, R5, W9)", async () => {
+    // Each gated control (data-gate) and the rule the engine names when the member holds no
+    // standing for it: the requirement rule of its command (the core's Command::requirement_rule).
+    const orgForms = {
+      "add-member": "O3", "org-roles": "O3", "remove-member": "O3", attributes: "O3",
+      "define-org-role": "O2", "create-group": "O2", "add-to-group": "O2", "remove-from-group": "O2",
+      "create-workspace": "W1", "workspace-rename": "W1", "workspace-delete": "W1", "workspace-default": "W1",
+      "create-data-source": "D1", "delete-data-source": "D1",
+    };
+    const wsForms = { "ws-add-member": "R1", "ws-roles": "R1", "define-ws-role": "R5", "mode-switch": "W9" };
+    const gates = () => page.$$eval("[data-gate]", (els) => els.map((e) => ({
+      name: e.dataset.gate, disabled: e.disabled, rule: e.dataset.denied ?? null, title: e.getAttribute("title"),
+    })));
+    const whyOf = async (name) => {
+      const why = await page.$(`[data-testid="why-${name}"]`);
+      return why ? { rule: await why.getAttribute("data-rule"), text: await why.textContent() } : null;
+    };
+    const expectGates = async (user, expected, denied) => {
+      const shown = await gates();
+      for (const [name, rule] of Object.entries(expected)) {
+        const g = shown.find((x) => x.name === name);
+        assert.ok(g, `${user} sees the ${name} control`);
+        const why = await whyOf(name);
+        if (denied) {
+          assert.deepEqual([g.disabled, g.rule], [true, rule], `${user}: ${name} disabled by ${rule}`);
+          assert.ok(g.title.startsWith(`${rule}: `) && g.title.length > rule.length + 2, `${user}: ${name} tells why on hover`);
+          assert.equal(why?.rule, rule, `${user}: ${name} names its rule beside it`);
+          assert.ok(why.text.includes(g.title.slice(rule.length + 2)), `${user}: ${name} shows the reason beside it`);
+        } else {
+          assert.deepEqual([g.disabled, g.title, why], [false, null, null], `${user}: ${name} enabled, no reason shown`);
+        }
+      }
+      return shown;
+    };
+    for (const [user, denied] of [["ann", true], ["vic", true], ["ada", false]]) {
+      await signInAs(user);
+      await page.evaluate(() => (location.hash = "#/org"));
+      await page.waitForSelector("[data-testid=org-page]");
+      const orgShown = await expectGates(user, orgForms, denied);
+      // Deleting a custom org role (O2), on each row of the roles the view holds.
+      const orgRoleDeletes = orgShown.filter((g) => g.name.startsWith("delete-org-role-"));
+      if (!denied) assert.deepEqual(sorted(orgRoleDeletes.map((g) => g.name)), sorted(whole.org.org_roles.map((r) => `delete-org-role-${r.id}`)), "one per custom org role");
+      if (!denied) assert.ok(orgRoleDeletes.length > 0, "the demo has a custom org role");
+      for (const g of orgRoleDeletes) assert.deepEqual([g.disabled, g.rule], denied ? [true, "O2"] : [false, null], `${user}: ${g.name}`);
+      await shot(`04-${user}-org-forms.png`, true);
+      await openWorkspace("finance");
+      const shown = await expectGates(user, wsForms, denied);
+      const removes = shown.filter((g) => g.name.startsWith("remove-") && g.name !== "remove-member");
+      assert.ok(removes.length > 0, `${user} sees the members' remove buttons`);
+      for (const g of removes) assert.deepEqual([g.disabled, g.rule], denied ? [true, "R1"] : [false, null], `${user}: ${g.name}`);
+      // Deleting a custom workspace role (R5), on each row of the roles the view holds.
+      const wsRoleDeletes = shown.filter((g) => g.name.startsWith("delete-ws-role-"));
+      if (!denied) assert.deepEqual(sorted(wsRoleDeletes.map((g) => g.name)), sorted(financePart.roles.map((r) => `delete-ws-role-${r.id}`)), "one per custom workspace role");
+      if (!denied) assert.ok(wsRoleDeletes.length > 0, "the demo has a custom workspace role");
+      for (const g of wsRoleDeletes) assert.deepEqual([g.disabled, g.rule], denied ? [true, "R5"] : [false, null], `${user}: ${g.name}`);
+      // Creating a folder needs creating something here (A7): the API's own answer for a dashboard.
+      const create = await api.request(user, "POST", `/v1/orgs/${enc(org)}/check?min_version=${version}`, { operation: "create", workspace: "finance", kind: "dashboard" });
+      const folder = shown.find((g) => g.name === "create-folder");
+      assert.deepEqual([folder.disabled, folder.rule], create.allowed ? [false, null] : [true, create.rule], `${user}: create folder as the API decides creating`);
+      await shot(`04-${user}-ws-forms.png`, true);
+    }
+    // The forms added for this (workspaces, data sources, attributes) send their commands.
+    await signInAs("ada");
+    await page.evaluate(() => (location.hash = "#/org"));
+    await page.waitForSelector("[data-testid=create-workspace-form]");
+    await page.fill("[data-testid=create-workspace-form] input[name=workspace]", "lab");
+    await page.fill("[data-testid=create-workspace-form] input[name=name]", "Lab");
+    await result("ok", () => page.click("[data-gate=create-workspace]"));
+    await page.selectOption("[data-testid=workspace-form] select[name=workspace]", "lab");
+    await page.fill("[data-testid=workspace-form] input[name=name]", "Lab two");
+    await result("ok", () => page.click("[data-gate=workspace-rename]"));
+    assert.equal((await get("ada", "/snapshot")).org.workspaces.find((w) => w.id === "lab")?.name, "Lab two");
+    await page.selectOption("[data-testid=workspace-form] select[name=workspace]", "lab");
+    await result("ok", () => page.click("[data-gate=workspace-delete]"));
+    await page.fill("[data-testid=create-data-source-form] input[name=source]", "scratch");
+    await page.fill("[data-testid=create-data-source-form] input[name=name]", "Scratch");
+    await page.fill("[data-testid=create-data-source-form] input[name=table]", "t");
+    await page.fill("[data-testid=create-data-source-form] input[name=columns]", "region:string, amount:number");
+    await result("ok", () => page.click("[data-gate=create-data-source]"));
+    const scratch = (await get("ada", "/snapshot")).org.data_sources.find((d) => d.id === "scratch");
+    assert.deepEqual(scratch?.tables, [{ name: "t", columns: [{ name: "region", type: "string" }, { name: "amount", type: "number" }] }]);
+    await page.selectOption("[data-testid=delete-data-source-form] select[name=source]", "scratch");
+    await result("ok", () => page.click("[data-gate=delete-data-source]"));
+    await page.selectOption("[data-testid=attributes-form] select[name=user]", "pat");
+    await page.fill("[data-testid=attributes-form] textarea[name=attributes]", "team: lab, ops");
+    await result("ok", () => page.click("[data-gate=attributes]"));
+    const after = await get("ada", "/snapshot");
+    assert.equal(after.org.workspaces.find((w) => w.id === "lab"), undefined, "lab deleted");
+    assert.equal(after.org.data_sources.find((d) => d.id === "scratch"), undefined, "scratch deleted");
+    assert.deepEqual(after.org.members.find((m) => m.user === "pat").attributes, { team: ["lab", "ops"] });
+
+    // A refused form sent anyway (a page older than the view) meets the API's refusal by the
+    // same rule, and the page's reason is the engine's: asked as vic, the API answers alike.
+    await signInAs("vic");
+    await page.evaluate(() => (location.hash = "#/org"));
+    await page.waitForSelector("[data-testid=create-group-form]");
+    await page.fill("[data-testid=create-group-form] input[name=group]", "vics");
+    await page.fill("[data-testid=create-group-form] input[name=name]", "Vic's");
+    const title = await page.getAttribute("[data-gate=create-group]", "title");
+    const before = (await get("ada", "/snapshot")).org.version;
+    const text = await result("denied", () => page.$eval("[data-testid=create-group-form]", (f) => f.requestSubmit()));
+    assert.ok(text.includes("O2") && text.includes(title.slice("O2: ".length)), `the API refuses as the page said (${title}): ${text}`);
+    assert.equal((await get("ada", "/snapshot")).org.version, before, "nothing changed");
   });
 
   await test("sharing an asset with the other user makes it appear in their list after reload", async () => {
@@ -676,11 +784,14 @@ async function main() {
     await result("ok", () => page.click("[data-testid=diff-apply]"));
     assert.equal((await get("ada", "/snapshot")).org.members.find((m) => m.user === "zoe"), undefined, "zoe is gone");
 
-    // An analyst's removal from a workspace: the diff is refused as the command would be.
+    // An analyst's removal from a workspace: the engine refuses it on the page (disabled, with
+    // its rule and reason), as the API refuses its diff; sent anyway, nothing is sent.
     await signInAs("ann");
     await openWorkspace("sales");
     const before = (await get("ada", "/snapshot")).org.version;
-    const text = await result("denied", () => page.click("[data-testid=remove-vic]"));
+    assert.equal(await page.isDisabled("[data-testid=remove-vic]"), true, "ann may not remove vic");
+    const title = await page.getAttribute("[data-testid=remove-vic]", "title");
+    const text = await result("denied", () => page.$eval("[data-testid=remove-vic]", (b) => { b.disabled = false; b.click(); }));
     let refusal;
     try {
       await api.request("ann", "POST", `/v1/orgs/${enc(org)}/access-diff?min_version=${version}`, { type: "remove_workspace_member", workspace: "sales", user: "vic" });
@@ -689,6 +800,7 @@ async function main() {
       refusal = err;
     }
     assert.ok(text.includes(refusal.rule) && text.includes(refusal.message), `the notice shows the API's ${refusal.rule}: ${text}`);
+    assert.equal(title, `${refusal.rule}: ${refusal.message}`, "the page's reason is the API's");
     assert.equal(await page.$("[data-testid=diff]"), null, "no diff to apply");
     assert.equal((await get("ada", "/snapshot")).org.version, before, "nothing sent");
   });

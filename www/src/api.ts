@@ -123,6 +123,8 @@ const ROUTES: Record<string, (c: any) => Route> = {
   share: (c) => ["POST", `/assets/${enc(c.asset)}/share`, ["asset"]],
   set_public: (c) => ["PUT", `/assets/${enc(c.asset)}/public`, ["asset"]],
   transfer_ownership: (c) => ["POST", `/assets/${enc(c.asset)}/transfer`, ["asset"]],
+  create_data_source: (c) => ["PUT", `/data-sources/${enc(c.source)}`, ["source"]],
+  delete_data_source: (c) => ["DELETE", `/data-sources/${enc(c.source)}`, ["source"]],
 };
 
 export class Api {

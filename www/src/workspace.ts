@@ -2,13 +2,14 @@
 // by the engine from the user's view; members, custom roles, creating folders and assets, and the
 // mode switch with its dry run (W9).
 
-import type { AssetDoc, FolderDoc, Kind, Mode, Operation, Point, Rule } from "orgspace";
+import type { AssetDoc, Command, FolderDoc, Kind, Mode, Operation, Point, Rule } from "orgspace";
 import { act, engine, header, notice, now, part, render, ruleBadge, state, view } from "./app";
 import { ApiError } from "./api";
 import { assetPanel, KINDS, kindLabel } from "./asset";
 import { actAfterDiff } from "./diff";
 import { viewAsButton, viewAsPanel } from "./viewas";
 import { checkboxes, checked, field, h, idFrom, labelled, select, setChecked } from "./dom";
+import { gated, gateForm } from "./gate";
 import { PRESET_WS_ROLES } from "./org";
 import { folderHref } from "./folder";
 import { indent, layout, shown, virtualList } from "./tree";
@@ -190,12 +191,13 @@ function modeSection(workspace: string): HTMLElement | null {
               h("td", { "data-testid": "loses" }, listOf(c.loses))))))
           : null,
         h("div", { class: "buttons" },
-          h("button", {
+          gated(h("button", {
             type: "button", class: "primary", "data-testid": "mode-apply",
             onclick: () => void act(`Switch ${w.name} to ${run.mode}`, { type: "set_workspace_mode", workspace, mode: run.mode as Mode }, () => (state.dryRun = null)),
-          }, `Apply: switch to ${run.mode}`),
+          }, `Apply: switch to ${run.mode}`), { type: "set_workspace_mode", workspace, mode: run.mode as Mode }, "mode-apply"),
           h("button", { type: "button", class: "link", "data-testid": "mode-cancel", onclick: () => { state.dryRun = null; render(); } }, "Cancel")))
-      : h("button", { type: "button", "data-testid": "mode-dry-run", onclick: () => void startDryRun(workspace, other) }, `Switch to ${other}…`),
+      : gated(h("button", { type: "button", "data-testid": "mode-dry-run", onclick: () => void startDryRun(workspace, other) }, `Switch to ${other}…`),
+        { type: "set_workspace_mode", workspace, mode: other }, "mode-switch"),
   );
 }
 
@@ -262,22 +264,33 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
   hint,
   createButton);
 
-  const createFolder = h("form", {
+  const folderCommand = (f: HTMLFormElement): Command => {
+    const [name, parent] = [field(f, "name"), field(f, "parent")];
+    return { type: "create_folder", folder: idFrom(name), workspace, name, ...(parent ? { parent } : {}) };
+  };
+  const folderButton = h("button", { type: "submit" }, "Create folder");
+  const createFolder = gateForm(h("form", {
     class: "card action", "data-testid": "create-folder-form",
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      const name = field(f, "name");
-      const parent = field(f, "parent");
-      void act(`Create folder "${name}"`, { type: "create_folder", folder: idFrom(name), workspace, name, ...(parent ? { parent } : {}) });
+      void act(`Create folder "${field(f, "name")}"`, folderCommand(f));
     },
   },
   h("h3", {}, "Create a folder"),
   labelled("Name", h("input", { name: "name", required: true, autocomplete: "off" })),
   labelled("Inside", select("parent", folderOptions)),
   w?.mode === "private" ? h("p", { class: "muted" }, "Private mode: a new folder is seen only by admins until it holds an asset others see (W8).") : null,
-  h("button", { type: "submit" }, "Create folder"));
+  folderButton), [[folderButton, "create-folder", folderCommand]]);
 
+  const removeButton = (user: string) => {
+    const command: Command = { type: "remove_workspace_member", workspace, user };
+    const button = h("button", {
+      type: "button", class: "link", "data-testid": `remove-${user}`,
+      onclick: () => void actAfterDiff(`Remove ${user} from ${w?.name}`, command),
+    }, "remove");
+    return gated(button, command, `remove-${user}`);
+  };
   const memberTable = isGroup
     ? h("table", { "data-testid": "ws-members" },
       h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Roles"), h("th", {}, ""))),
@@ -285,32 +298,32 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
         h("td", {}, m.user === state.me ? h("strong", {}, `${m.user} (you)`) : m.user),
         h("td", {}, m.roles.length ? m.roles.map((r) => roleName(workspace, r)).join(", ") : h("span", { class: "muted" }, "a custom role you do not hold")),
         // The API decides both (R1 for view as, W6 and O3 for removal); the diff comes first.
-        h("td", {}, viewAsButton(workspace, m.user), " ",
-          h("button", {
-            type: "button", class: "link", "data-testid": `remove-${m.user}`,
-            onclick: () => void actAfterDiff(`Remove ${m.user} from ${w?.name}`, { type: "remove_workspace_member", workspace, user: m.user }),
-          }, "remove"))))))
+        h("td", {}, viewAsButton(workspace, m.user), " ", removeButton(m.user))))))
     : h("p", { class: "muted" }, `A personal workspace holds only its owner, ${w?.owner} (W3).`);
 
-  const addMember = isGroup ? h("form", {
+  const addCommand = (f: HTMLFormElement): Command => ({ type: "add_workspace_member", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+  const addButton = h("button", { type: "submit" }, "Add member");
+  const addMember = isGroup ? gateForm(h("form", {
     class: "card action", "data-testid": "ws-add-member-form",
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      void actAfterDiff(`Add ${field(f, "user")} to ${w?.name}`, { type: "add_workspace_member", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+      void actAfterDiff(`Add ${field(f, "user")} to ${w?.name}`, addCommand(f));
     },
   },
   h("h3", {}, "Add a member"),
   labelled("Member of the organization", select("user", orgUsers.filter((u) => !members.some((m) => m.user === u)).map((u): [string, string] => [u, u]))),
   labelled("Roles", checkboxes("roles", roleOptions, ["visitor"])),
-  h("button", { type: "submit" }, "Add member")) : null;
+  addButton), [[addButton, "ws-add-member", addCommand]]) : null;
 
-  const setRoles = isGroup && members.length ? h("form", {
+  const rolesCommand = (f: HTMLFormElement): Command => ({ type: "set_workspace_roles", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+  const rolesButton = h("button", { type: "submit" }, "Set roles");
+  const setRoles = isGroup && members.length ? gateForm(h("form", {
     class: "card action", "data-testid": "ws-roles-form",
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      void actAfterDiff(`Set roles of ${field(f, "user")} in ${w?.name}`, { type: "set_workspace_roles", workspace, user: field(f, "user"), roles: checked(f, "roles") });
+      void actAfterDiff(`Set roles of ${field(f, "user")} in ${w?.name}`, rolesCommand(f));
     },
   },
   h("h3", {}, "Set a member's roles"),
@@ -322,24 +335,37 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
     },
   })),
   labelled("Roles", checkboxes("roles", roleOptions, members[0]?.roles ?? [])),
-  h("button", { type: "submit" }, "Set roles")) : null;
+  rolesButton), [[rolesButton, "ws-roles", rolesCommand]]) : null;
 
+  const deleteRoleButton = (role: string, name: string) => {
+    const command: Command = { type: "delete_workspace_role", workspace, role };
+    const button = h("button", {
+      type: "button", class: "link", "data-testid": `delete-ws-role-${role}`,
+      onclick: () => void actAfterDiff(`Delete role ${name} in ${w?.name}`, command),
+    }, "delete");
+    return gated(button, command, `delete-ws-role-${role}`);
+  };
+  const defineCommand = (f: HTMLFormElement): Command => {
+    const points: Point[] = checked(f, "points").map((v) => {
+      const [kind, operation] = v.split(":");
+      return { kind: kind as Kind, operation: operation as Operation };
+    });
+    return { type: "define_workspace_role", workspace, role: field(f, "role"), name: field(f, "name"), points };
+  };
+  const defineButton = h("button", { type: "submit" }, "Define role");
   const roles = isGroup ? h("div", {},
     customRoles.length
       ? h("table", { "data-testid": "ws-roles" },
         h("thead", {}, h("tr", {}, h("th", {}, "Custom role"), h("th", {}, "Points"))),
-        h("tbody", {}, customRoles.map((r) => h("tr", {}, h("td", {}, r.name, " ", h("code", {}, r.id)), h("td", {}, r.points.map((pt) => `${pt.operation} ${kindLabel(pt.kind)}`).join(", "))))))
+        h("tbody", {}, customRoles.map((r) => h("tr", { "data-role": r.id }, h("td", {}, r.name, " ", h("code", {}, r.id)), h("td", {}, r.points.map((pt) => `${pt.operation} ${kindLabel(pt.kind)}`).join(", ")),
+          h("td", {}, deleteRoleButton(r.id, r.name))))))
       : h("p", { class: "muted" }, "No custom roles in your view of this workspace."),
-    h("form", {
+    gateForm(h("form", {
       class: "card action", "data-testid": "define-ws-role-form",
       onsubmit: (ev: Event) => {
         ev.preventDefault();
         const f = ev.target as HTMLFormElement;
-        const points: Point[] = checked(f, "points").map((v) => {
-          const [kind, operation] = v.split(":");
-          return { kind: kind as Kind, operation: operation as Operation };
-        });
-        void act(`Define role ${field(f, "name")} in ${w?.name}`, { type: "define_workspace_role", workspace, role: field(f, "role"), name: field(f, "name"), points });
+        void act(`Define role ${field(f, "name")} in ${w?.name}`, defineCommand(f));
       },
     },
     h("h3", {}, "Define a custom role"),
@@ -349,7 +375,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
       h("thead", {}, h("tr", {}, h("th", {}, ""), OPERATIONS.map((o) => h("th", {}, o)))),
       h("tbody", {}, KINDS.map((k) => h("tr", {}, h("th", {}, kindLabel(k)),
         OPERATIONS.map((o) => h("td", {}, h("input", { type: "checkbox", name: "points", value: `${k}:${o}`, title: `${o} ${kindLabel(k)}` }))))))),
-    h("button", { type: "submit" }, "Define role"))) : null;
+    defineButton), [[defineButton, "define-ws-role", defineCommand]])) : null;
 
   const grants = p?.table_grants ?? [];
   return h("div", { class: "ws-panel" },

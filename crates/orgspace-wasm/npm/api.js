@@ -19,6 +19,7 @@ class Actor {
   visibleAssets(workspace, at = Date.now()) { return this.engine.visibleAssets(this.user, workspace, at); }
   visibleFolders(workspace, at = Date.now()) { return this.engine.visibleFolders(this.user, workspace, at); }
   checkCreate(workspace, kind) { return this.engine.checkCreate(this.user, workspace, kind); }
+  mayRun(command, at = Date.now()) { return this.engine.mayRun(this.user, command, at); }
   dataScope(dataset, at = Date.now()) { return this.engine.dataScope(this.user, dataset, at); }
   previewRows(dataset, rows, at = Date.now()) { return this.engine.previewRows(this.user, dataset, rows, at); }
   execute(command, at = Date.now()) { return this.engine.execute(this.user, command, at); }

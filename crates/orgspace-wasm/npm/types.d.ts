@@ -33,6 +33,7 @@ export interface Actor {
   visibleAssets(workspace: string, at?: number): string[];
   visibleFolders(workspace: string, at?: number): string[];
   checkCreate(workspace: string, kind: Kind): Answer;
+  mayRun(command: Command, at?: number): Answer;
   dataScope(dataset: string, at?: number): DataScope;
   previewRows(dataset: string, rows: readonly Readonly<Record<string, unknown>>[], at?: number): Record<string, unknown>[];
   execute(command: Command, at?: number): Applied;

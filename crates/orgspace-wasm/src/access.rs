@@ -4,12 +4,12 @@
 //!
 //! Only the Node entry carries them (feature `node`): they are an administrator's questions,
 //! which a server (the edge API, a BI backend) answers, and together they would add about 14 KB
-//! gzipped to the module every page downloads (148.4 KB without them, 150 KB its cap).
+//! gzipped to the module every page downloads (about 149.6 KB without them, 150 KB its cap).
 
 use crate::convert::{from_js, time, to_js};
 use crate::engine::Engine;
 use crate::error::{invalid, refusal};
-use orgspace_core::{Command, Operation};
+use orgspace_core::Operation;
 use wasm_bindgen::prelude::*;
 
 /// A page size from JavaScript: a whole number from 1, or nothing for the default.
@@ -31,26 +31,6 @@ fn limit(limit: Option<f64>) -> Result<Option<usize>, JsValue> {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Whether `actor` holds what `command` requires of their standing at `at`, asked without
-    /// running it: `{allowed, rule, reason}` (the reason empty when allowed), for a page that
-    /// disables the command's form. Allowed does not promise the command is accepted (its
-    /// input, X3 on what it hands out and rules about others are checked when it runs). In the
-    /// Node entry until the browser module has room for it (about 1.3 KB gzipped).
-    #[wasm_bindgen(js_name = mayRun, unchecked_return_type = "Answer")]
-    pub fn may_run(
-        &self,
-        actor: &str,
-        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
-        at: f64,
-    ) -> Result<JsValue, JsValue> {
-        let command: Command = from_js(command, "command")?;
-        let answer = self
-            .inner
-            .may_run(actor, &command, time(at)?)
-            .map_err(|r| refusal(&r))?;
-        to_js(&answer)
-    }
-
     /// Who may perform `operation` on `asset`, and why: `{members, next?}`, one page by user
     /// id after `cursor` (the previous page's `next`), at most `limit` (default 100, at most
     /// 1000). Asked by the asset's owner, workspace and org admins and permission admins (A3).

@@ -166,6 +166,26 @@ impl Engine {
         to_js(&self.inner.answer(&d))
     }
 
+    /// Whether `actor` holds what `command` requires of their standing at `at`, asked without
+    /// running it: `{allowed, rule, reason}` (the reason empty when allowed), for a page that
+    /// disables the command's form. Allowed does not promise the command is accepted (its
+    /// input, X3 on what it hands out and rules about others are checked when it runs). In
+    /// both entries: the console gates every form with it (about 1.3 KB gzipped).
+    #[wasm_bindgen(js_name = mayRun, unchecked_return_type = "Answer")]
+    pub fn may_run(
+        &self,
+        actor: &str,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        at: f64,
+    ) -> Result<JsValue, JsValue> {
+        let command: Command = from_js(command, "command")?;
+        let answer = self
+            .inner
+            .may_run(actor, &command, time(at)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&answer)
+    }
+
     // `visibleAssets` and `filter` are in lists.rs.
 
     /// The ids of the folders `actor` sees in `workspace`.

@@ -249,3 +249,29 @@ fn x1_the_query_api_crosses_the_boundary() {
     assert_eq!(code(v.check("alice", "view", "q3", AT)), "wrong_view");
     assert_eq!(code(v.org_summary("alice")), "wrong_view");
 }
+
+/// O2, R1: `mayRun` (in both entries: the console gates its forms with it) answers what a
+/// command requires of its actor as `execute` refuses it, and runs nothing.
+#[wasm_bindgen_test]
+fn o2_may_run_answers_a_forms_requirement_without_running_it() {
+    let mut e = demo();
+    let group = r#"{"type":"create_group","group":"g","name":"G"}"#;
+    let denied = e.may_run("carol", js(group), AT).expect("may_run");
+    assert_eq!(get(&denied, "allowed"), JsValue::FALSE);
+    assert_eq!(get(&denied, "rule").as_string().as_deref(), Some("O2"));
+    let version = e.version();
+    let refused = e.execute("carol", js(group), AT).expect_err("refused");
+    assert_eq!(get(&refused, "rule").as_string().as_deref(), Some("O2"));
+    let roles =
+        r#"{"type":"set_workspace_roles","workspace":"sales","user":"carol","roles":["admin"]}"#;
+    let ws = e.may_run("carol", js(roles), AT).expect("may_run");
+    assert_eq!(get(&ws, "rule").as_string().as_deref(), Some("R1"));
+    assert_eq!(
+        get(
+            &e.may_run("alice", js(group), AT).expect("may_run"),
+            "allowed"
+        ),
+        JsValue::TRUE
+    );
+    assert_eq!(e.version(), version, "asking runs nothing");
+}
