@@ -3,28 +3,23 @@
 // API's cursor. The API answers only the asset's administrators (A3); anyone else sees its
 // refusal, rule and reason, instead of the list. The page decides nothing itself.
 
-import type { Operation, Rule } from "orgspace";
+import type { Operation } from "orgspace";
 import { ApiError } from "./api";
-import type { Access } from "./api";
 import { state } from "./app";
 import { h, labelled, select } from "./dom";
-import { membersBody } from "./members";
+import { membersBody, type MembersState } from "./members";
 
 const OPERATIONS: Operation[] = ["view", "use", "modify", "delete", "share", "authorize", "export", "transfer", "reference", "publish"];
 
 /** Members per request; "more" asks for the next page from the cursor. */
 export const PAGE = 20;
 
-interface Loaded {
+interface Loaded extends MembersState {
   /** Who asked: another sign-in asks again (the answer is theirs). */
   user: string;
   asset: string;
   operation: Operation;
   version: number;
-  members: Access[];
-  next?: string;
-  refused?: { rule?: Rule; message: string };
-  loading: boolean;
 }
 
 /** The panel's last answer; kept across redraws of the same asset, operation and version. */

@@ -3,25 +3,19 @@
 // time (its workspace's administrators only; anyone else sees the refusal, rule and reason).
 // Reached from the folder rows of the workspace tree. The page decides nothing itself.
 
-import type { Rule } from "orgspace";
 import { ApiError } from "./api";
-import type { Access } from "./api";
 import { state } from "./app";
 import { h } from "./dom";
-import { membersBody } from "./members";
+import { membersBody, type MembersState } from "./members";
 import { seen } from "./workspace";
 
 /** Members per request; "more" asks for the next page from the cursor. */
 export const PAGE = 20;
 
-interface Loaded {
+interface Loaded extends MembersState {
   user: string;
   folder: string;
   version: number;
-  members: Access[];
-  next?: string;
-  refused?: { rule?: Rule; message: string };
-  loading: boolean;
 }
 
 let shown: Loaded | null = null;

@@ -258,13 +258,14 @@ impl OrgWriter {
     }
 }
 
-/// The text values under `keys`, in order, as one string; `missing` names an absent key.
-pub async fn concat_texts(
+/// Each text value under `keys`, in order, handed to `take`, in calls of [`BATCH_KEYS`] keys;
+/// `missing` names an absent key.
+async fn each_text(
     storage: &worker::Storage,
     keys: &[String],
     missing: impl Fn(&str) -> ApiError,
-) -> Result<String, ApiError> {
-    let mut text = String::new();
+    mut take: impl FnMut(String),
+) -> Result<(), ApiError> {
     for batch in keys.chunks(BATCH_KEYS) {
         let values = storage
             .get_multiple(batch.to_vec())
@@ -275,9 +276,20 @@ pub async fn concat_texts(
                 .get(&JsValue::from_str(key))
                 .as_string()
                 .ok_or_else(|| missing(key))?;
-            text.push_str(&piece);
+            take(piece);
         }
     }
+    Ok(())
+}
+
+/// The text values under `keys`, in order, as one string; `missing` names an absent key.
+pub async fn concat_texts(
+    storage: &worker::Storage,
+    keys: &[String],
+    missing: impl Fn(&str) -> ApiError,
+) -> Result<String, ApiError> {
+    let mut text = String::new();
+    each_text(storage, keys, missing, |piece| text.push_str(&piece)).await?;
     Ok(text)
 }
 
@@ -330,23 +342,12 @@ impl OrgWriter {
     }
 }
 
-/// The text values under `keys`, in order, in calls of [`BATCH_KEYS`] keys; a missing key is
-/// an error (`meta` names only what was stored).
+/// The text values under `keys`, in order; a missing key is an error (`meta` names only what
+/// was stored).
 async fn get_texts(storage: &worker::Storage, keys: &[String]) -> Result<Vec<String>, ApiError> {
     let mut out = Vec::with_capacity(keys.len());
-    for batch in keys.chunks(BATCH_KEYS) {
-        let values = storage
-            .get_multiple(batch.to_vec())
-            .await
-            .map_err(storage_error)?;
-        for key in batch {
-            let piece = values
-                .get(&JsValue::from_str(key))
-                .as_string()
-                .ok_or_else(|| ApiError::internal(format!("storage lost `{key}`")))?;
-            out.push(piece);
-        }
-    }
+    let lost = |key: &str| ApiError::internal(format!("storage lost `{key}`"));
+    each_text(storage, keys, lost, |piece| out.push(piece)).await?;
     Ok(out)
 }
 
