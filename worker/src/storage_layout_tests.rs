@@ -149,6 +149,50 @@ fn envelopes_round_trip() {
     assert_eq!(serde_json::from_str::<OrgEnvelope>(&text).unwrap(), org);
 }
 
+/// A reader refreshing the envelope every second reuses its parse while the version is the
+/// same (a version names one envelope), and parses again, or refuses torn shards, otherwise.
+#[test]
+fn an_unchanged_envelope_is_not_parsed_again() {
+    let mut engine = Engine::new();
+    engine
+        .execute(
+            "alice",
+            &serde_json::from_value(serde_json::json!({"type": "create_org", "org": "acme",
+                "name": "Acme", "default_workspace": "main"}))
+            .unwrap(),
+            1,
+        )
+        .unwrap();
+    let org = OrgEnvelope {
+        version: engine.version(),
+        org_changed: 1,
+        workspaces: [("main".to_string(), 1)].into_iter().collect(),
+        buckets: BTreeMap::new(),
+        part: engine.org_part().unwrap(),
+    };
+    let text = serde_json::to_string(&org).unwrap();
+    let v = org.version;
+    let first = envelope_at(None, v, &text).unwrap().unwrap();
+    assert_eq!(*first, org);
+    // Same version: the cached parse, even where the text could not be parsed.
+    let again = envelope_at(Some(&first), v, "not json").unwrap().unwrap();
+    assert!(std::rc::Rc::ptr_eq(&first, &again));
+    // A newer version is parsed, and a text naming another version than its shards is refused.
+    let mut newer = org.clone();
+    newer.version = v + 1;
+    let newer_text = serde_json::to_string(&newer).unwrap();
+    let next = envelope_at(Some(&first), v + 1, &newer_text)
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.version, v + 1);
+    assert!(
+        envelope_at(Some(&first), v + 2, &newer_text)
+            .unwrap()
+            .is_none()
+    );
+    assert!(envelope_at(None, v + 1, "not json").is_err());
+}
+
 fn scenario_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
 }

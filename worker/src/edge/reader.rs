@@ -10,7 +10,9 @@ use crate::kv_shards::{self, shard_key};
 use crate::locators::{Bucket, bucket_of, locator_key};
 use crate::queries::{Query, run_query};
 use crate::staleness::{Attestation, Verdict, verdict};
-use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
+use crate::storage_layout::{
+    KV_KEY_MAX, OrgEnvelope, envelope_at, head_key, org_key, workspace_key,
+};
 use orgspace_core::{Engine, PartsLoader};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -161,12 +163,12 @@ async fn org_envelope(
     let Some((version, text)) = read_sharded(kv, &org_key(org)).await? else {
         return Ok(None);
     };
-    let envelope: OrgEnvelope = serde_json::from_str(&text)
-        .map_err(|e| ApiError::internal(format!("bad envelope: {e}")))?;
-    if envelope.version != version {
+    let cached = CACHE.with(|c| c.borrow().orgs.get(org).map(|o| Rc::clone(&o.envelope)));
+    let Some(envelope) = envelope_at(cached.as_ref(), version, &text)
+        .map_err(|e| ApiError::internal(format!("bad envelope: {e}")))?
+    else {
         return Ok(None);
-    }
-    let envelope = Rc::new(envelope);
+    };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         cap(&mut c.orgs);
