@@ -14,6 +14,7 @@ pub mod locators;
 pub mod outsiders;
 pub mod part_cache;
 pub mod queries;
+pub mod query_rounds;
 pub mod read_batches;
 pub mod routes;
 pub mod staleness;

@@ -24,6 +24,12 @@ use worker::kv::KvStore;
 /// How long an isolate keeps its copy of an org envelope before asking KV again. Within the
 /// bound, which is what readers promise: a newer attestation makes them ask again at once.
 const ORG_FRESH_MS: u64 = 1_000;
+
+/// The most locator buckets, and workspace parts, one answer at the edge reads: a few dozen KV
+/// reads, well inside an invocation's operations (1,000 on the paid plan). A batch past either
+/// goes to the writer.
+const READER_MAX_BUCKETS: usize = 64;
+const READER_MAX_PARTS: usize = 32;
 /// Organizations, attestations and buckets an isolate keeps before starting over.
 const CACHE_CAP: usize = 256;
 /// The bytes of built engines an isolate keeps (estimated by `engine_bytes`), so that the
@@ -461,6 +467,12 @@ pub async fn answer(
         workspaces.extend(checks.iter().filter_map(|c| c.workspace.clone()));
     }
     let located = query.assets_to_locate();
+    // A list spread over many buckets or parts costs one KV read each, against the runtime's
+    // cap of operations per invocation: the writer answers it, in rounds (`query_rounds.rs`).
+    let buckets: BTreeSet<u32> = located.iter().map(|a| bucket_of(a)).collect();
+    if buckets.len() > READER_MAX_BUCKETS {
+        return Ok(None);
+    }
     for asset in &located {
         match locate(kv, org, &envelope, asset).await? {
             Some(ws) => {
@@ -474,6 +486,9 @@ pub async fn answer(
         .into_iter()
         .filter(|w| envelope.workspaces.contains_key(w))
         .collect();
+    if names.len() > READER_MAX_PARTS {
+        return Ok(None);
+    }
     let Some(engine) = engine_for(kv, org, &envelope, names).await? else {
         return Ok(None);
     };

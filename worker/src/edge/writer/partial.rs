@@ -163,7 +163,11 @@ impl OrgWriter {
     /// Makes the engine hold the parts of `wanted` (ids that are no workspace are left out),
     /// keeping other held parts within the budget; `keep_all` keeps every held part (a command
     /// whose `needs` may name only what is not held).
-    async fn hold(&self, wanted: &BTreeSet<String>, keep_all: bool) -> Result<(), ApiError> {
+    pub(super) async fn hold(
+        &self,
+        wanted: &BTreeSet<String>,
+        keep_all: bool,
+    ) -> Result<(), ApiError> {
         self.ensure_loaded().await?;
         let wanted: Vec<String> = {
             let meta = self.meta.borrow();
@@ -288,12 +292,20 @@ impl OrgWriter {
     /// The workspaces holding `assets`, from the locator buckets (ids found nowhere are left
     /// out).
     async fn locate(&self, assets: &[&str]) -> Result<BTreeSet<String>, ApiError> {
+        Ok(self.locate_each(assets).await?.into_values().collect())
+    }
+
+    /// The workspace holding each of `assets` found in the locator buckets.
+    pub(super) async fn locate_each(
+        &self,
+        assets: &[&str],
+    ) -> Result<BTreeMap<String, String>, ApiError> {
         let mut by_bucket: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
         for a in assets {
             by_bucket.entry(bucket_of(a)).or_default().push(a);
         }
         let storage = self.state.storage();
-        let mut out = BTreeSet::new();
+        let mut out = BTreeMap::new();
         let keys: Vec<(u32, String)> = by_bucket
             .keys()
             .map(|b| (*b, super::store::bucket_key(*b)))
@@ -308,7 +320,7 @@ impl OrgWriter {
                 let bucket: Bucket = parse(&text, key)?;
                 for a in by_bucket.get(b).into_iter().flatten() {
                     if let Some(ws) = bucket.get(*a) {
-                        out.insert(ws.clone());
+                        out.insert((*a).to_string(), ws.clone());
                     }
                 }
             }
