@@ -252,6 +252,12 @@ try {
     row(`  whole view (GET /snapshot), ${who}`, `${kb(whole.body.length)} (${kb(gzipSync(whole.body).length)} gzipped), ${ms(whole.ms)} to fetch`);
   }
 
+  // A filter spread over many workspaces (the writer answers it a bounded set of parts at a time,
+  // worker/src/query_rounds.rs): one asset of each of up to 1,000 workspaces, for the analyst.
+  const spread = snapshot.workspaces.filter((w) => w.assets?.length).slice(0, 1000).map((w) => w.assets[0].id);
+  const filtered = await ok(ANALYST, "POST", o("/filter"), JSON.stringify({ operation: "view", assets: spread }));
+  row(`filter of ${spread.length} ids over ${spread.length} workspaces, analyst`, ms(filtered.ms), `answered by ${filtered.source}, ${JSON.parse(filtered.body).assets.length} kept`);
+
   // A member removal (every workspace part is rewritten) until the edge sees it.
   t0 = Date.now();
   await ok(ADMIN, "DELETE", o(`/members/${leaver}?new_owner=${ADMIN}`));
