@@ -126,8 +126,8 @@ fn chunks_of_only_wide_characters() {
     assert_eq!(chunks("日本語", 2), vec!["日", "本", "語"]);
 }
 
-#[test]
-fn envelopes_round_trip() {
+/// The envelope of `acme` just created (alice, the default workspace `main`).
+fn acme_envelope() -> OrgEnvelope {
     let mut engine = Engine::new();
     engine
         .execute(
@@ -138,13 +138,18 @@ fn envelopes_round_trip() {
             1,
         )
         .unwrap();
-    let org = OrgEnvelope {
+    OrgEnvelope {
         version: engine.version(),
         org_changed: 1,
         workspaces: [("main".to_string(), 1)].into_iter().collect(),
         buckets: [(7, 1)].into_iter().collect(),
         part: engine.org_part().unwrap(),
-    };
+    }
+}
+
+#[test]
+fn envelopes_round_trip() {
+    let org = acme_envelope();
     let text = serde_json::to_string(&org).unwrap();
     assert_eq!(serde_json::from_str::<OrgEnvelope>(&text).unwrap(), org);
 }
@@ -153,23 +158,7 @@ fn envelopes_round_trip() {
 /// same (a version names one envelope), and parses again, or refuses torn shards, otherwise.
 #[test]
 fn an_unchanged_envelope_is_not_parsed_again() {
-    let mut engine = Engine::new();
-    engine
-        .execute(
-            "alice",
-            &serde_json::from_value(serde_json::json!({"type": "create_org", "org": "acme",
-                "name": "Acme", "default_workspace": "main"}))
-            .unwrap(),
-            1,
-        )
-        .unwrap();
-    let org = OrgEnvelope {
-        version: engine.version(),
-        org_changed: 1,
-        workspaces: [("main".to_string(), 1)].into_iter().collect(),
-        buckets: BTreeMap::new(),
-        part: engine.org_part().unwrap(),
-    };
+    let org = acme_envelope();
     let text = serde_json::to_string(&org).unwrap();
     let v = org.version;
     let first = envelope_at(None, v, &text).unwrap().unwrap();
