@@ -149,8 +149,10 @@ async function main() {
   const page = await context.newPage();
   const outside = [];
   const pageErrors = [];
+  const apiRequests = [];
   page.on("request", (r) => {
     if (!r.url().startsWith(base) && !r.url().startsWith("data:")) outside.push(r.url());
+    else if (new URL(r.url()).pathname.startsWith("/v1/orgs/")) apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
   });
   page.on("pageerror", (e) => pageErrors.push(e.message));
   page.setDefaultTimeout(20_000);
@@ -407,25 +409,25 @@ async function main() {
     await page.waitForSelector("[data-testid=create-workspace-form]");
     await page.fill("[data-testid=create-workspace-form] input[name=workspace]", "lab");
     await page.fill("[data-testid=create-workspace-form] input[name=name]", "Lab");
-    await result("ok", () => page.click("[data-gate=create-workspace]"));
+    await result("ok", throughDiff("[data-gate=create-workspace]"));
     await page.selectOption("[data-testid=workspace-form] select[name=workspace]", "lab");
     await page.fill("[data-testid=workspace-form] input[name=name]", "Lab two");
-    await result("ok", () => page.click("[data-gate=workspace-rename]"));
+    await result("ok", throughDiff("[data-gate=workspace-rename]"));
     assert.equal((await get("ada", "/snapshot")).org.workspaces.find((w) => w.id === "lab")?.name, "Lab two");
     await page.selectOption("[data-testid=workspace-form] select[name=workspace]", "lab");
-    await result("ok", () => page.click("[data-gate=workspace-delete]"));
+    await result("ok", throughDiff("[data-gate=workspace-delete]"));
     await page.fill("[data-testid=create-data-source-form] input[name=source]", "scratch");
     await page.fill("[data-testid=create-data-source-form] input[name=name]", "Scratch");
     await page.fill("[data-testid=create-data-source-form] input[name=table]", "t");
     await page.fill("[data-testid=create-data-source-form] input[name=columns]", "region:string, amount:number");
-    await result("ok", () => page.click("[data-gate=create-data-source]"));
+    await result("ok", throughDiff("[data-gate=create-data-source]"));
     const scratch = (await get("ada", "/snapshot")).org.data_sources.find((d) => d.id === "scratch");
     assert.deepEqual(scratch?.tables, [{ name: "t", columns: [{ name: "region", type: "string" }, { name: "amount", type: "number" }] }]);
     await page.selectOption("[data-testid=delete-data-source-form] select[name=source]", "scratch");
-    await result("ok", () => page.click("[data-gate=delete-data-source]"));
+    await result("ok", throughDiff("[data-gate=delete-data-source]"));
     await page.selectOption("[data-testid=attributes-form] select[name=user]", "pat");
     await page.fill("[data-testid=attributes-form] textarea[name=attributes]", "team: lab, ops");
-    await result("ok", () => page.click("[data-gate=attributes]"));
+    await result("ok", throughDiff("[data-gate=attributes]"));
     const after = await get("ada", "/snapshot");
     assert.equal(after.org.workspaces.find((w) => w.id === "lab"), undefined, "lab deleted");
     assert.equal(after.org.data_sources.find((d) => d.id === "scratch"), undefined, "scratch deleted");
@@ -689,13 +691,13 @@ async function main() {
     await signInAs("dan");
     await openWorkspace("ops");
     await page.fill("[data-testid=create-folder-form] input[name=name]", "Browser tests");
-    await result("ok", () => page.click("[data-testid=create-folder-form] button[type=submit]"));
+    await result("ok", throughDiff("[data-testid=create-folder-form] button[type=submit]"));
     const folder = (await get("dan", "/workspaces/ops/folders")).folders.find((f) => f.name === "Browser tests");
     assert.ok(folder, "the folder exists");
     await page.selectOption("[data-testid=create-asset-form] select[name=kind]", "dashboard");
     await page.fill("[data-testid=create-asset-form] input[name=name]", "Made in the browser");
     await page.selectOption("[data-testid=create-asset-form] select[name=folder]", folder.id);
-    await result("ok", () => page.click("[data-testid=create-asset-form] button[type=submit]"));
+    await result("ok", throughDiff("[data-testid=create-asset-form] button[type=submit]"));
     const asset = (await get("dan", "/workspaces/ops/assets")).assets.find((a) => a.name === "Made in the browser");
     assert.ok(asset && asset.folder === folder.id && asset.owner === "dan");
     await page.waitForSelector(`[data-testid=tree] li.folder[data-folder="${folder.id}"]`);
@@ -713,14 +715,14 @@ async function main() {
     await page.selectOption(`${form("add-member-form")} select[name=workspace]`, "research");
     await page.check(`${form("add-member-form")} input[name=workspace_roles][value=analyst]`);
     await page.uncheck(`${form("add-member-form")} input[name=workspace_roles][value=visitor]`);
-    await result("ok", () => page.click(`${form("add-member-form")} button[type=submit]`));
+    await result("ok", throughDiff(`${form("add-member-form")} button[type=submit]`));
     await page.fill(`${form("define-org-role-form")} input[name=role]`, "auditors");
     await page.fill(`${form("define-org-role-form")} input[name=name]`, "Auditors");
     await page.check(`${form("define-org-role-form")} input[name=points][value=view_audit_log]`);
-    await result("ok", () => page.click(`${form("define-org-role-form")} button[type=submit]`));
+    await result("ok", throughDiff(`${form("define-org-role-form")} button[type=submit]`));
     await page.selectOption(`${form("org-roles-form")} select[name=user]`, "zoe");
     await page.check(`${form("org-roles-form")} input[name=roles][value=auditors]`);
-    await result("ok", () => page.click(`${form("org-roles-form")} button[type=submit]`));
+    await result("ok", throughDiff(`${form("org-roles-form")} button[type=submit]`));
     await page.selectOption(`${form("group-member-form")} select[name=group]`, "analysts");
     await page.selectOption(`${form("group-member-form")} select[name=user]`, "zoe");
     await result("ok", throughDiff(`${form("group-member-form")} button[type=submit]`));
@@ -734,7 +736,7 @@ async function main() {
     await page.fill(`${form("define-ws-role-form")} input[name=name]`, "Reviewer");
     await page.check(`${form("define-ws-role-form")} input[value="dashboard:view"]`);
     await page.check(`${form("define-ws-role-form")} input[value="workbook:view"]`);
-    await result("ok", () => page.click(`${form("define-ws-role-form")} button[type=submit]`));
+    await result("ok", throughDiff(`${form("define-ws-role-form")} button[type=submit]`));
     await page.selectOption(`${form("ws-roles-form")} select[name=user]`, "zoe");
     await page.check(`${form("ws-roles-form")} input[name=roles][value=reviewer]`);
     await result("ok", throughDiff(`${form("ws-roles-form")} button[type=submit]`));
@@ -916,6 +918,17 @@ async function main() {
   await test("no request left the local server, and the page raised no error", async () => {
     assert.deepEqual(outside, []);
     assert.deepEqual(pageErrors, []);
+  });
+
+  await test("every change the page sent was shown as its access diff first (issue 15), the mode switch as its dry run (W9)", async () => {
+    // Questions the page asks by POST are not changes.
+    const question = /\/(access-diff|filter|check|preview|view-as\/[^/]+)$/;
+    const changes = apiRequests.map((r, i) => [r, i]).filter(([r]) => !r.startsWith("GET ") && !question.test(r));
+    assert.ok(changes.length >= 15, `only ${changes.length} changes were sent`);
+    for (const [r, i] of changes) {
+      const previous = apiRequests.slice(0, i).filter((p) => !p.startsWith("GET ") || p.endsWith("/mode-dry-run")).at(-1) ?? "";
+      assert.match(previous, /^POST .*\/access-diff$|\/mode-dry-run$/, `${r} was sent without its access diff first (last: ${previous})`);
+    }
   });
 }
 

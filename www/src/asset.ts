@@ -2,7 +2,7 @@
 // its grants, the commands on it, and for a dataset its rows as this user sees them (D4).
 
 import type { AssetDoc, Kind, Level, Operation, Predicate, Target } from "orgspace";
-import { act, engine, header, now, part, render, ruleBadge, state, view } from "./app";
+import { engine, header, now, part, render, ruleBadge, state, view } from "./app";
 import { checked, field, h, labelled, select } from "./dom";
 import { accessPanel } from "./access";
 import { actAfterDiff } from "./diff";
@@ -127,7 +127,7 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      void act(`Rename ${label}`, { type: "modify_asset", asset: id, name: field(f, "name") });
+      void actAfterDiff(`Rename ${label}`, { type: "modify_asset", asset: id, name: field(f, "name") });
     },
   }, h("input", { name: "name", required: true, value: a.name, "aria-label": "New name" }), renameButton);
 
@@ -196,7 +196,7 @@ export function assetPanel(workspace: string, id: string): HTMLElement {
         return;
       }
       armedDelete = null;
-      void act(`Delete ${label}`, { type: "delete_asset", asset: id }, () => (location.hash = `#/ws/${encodeURIComponent(workspace)}`));
+      void actAfterDiff(`Delete ${label}`, { type: "delete_asset", asset: id }, () => (location.hash = `#/ws/${encodeURIComponent(workspace)}`));
     },
   }, armedDelete === id ? "Click again to delete" : "Delete");
   const deleteWhy = gate(deleteButton, decision("delete_asset", id), "delete");

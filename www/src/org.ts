@@ -2,7 +2,7 @@
 // change them.
 
 import type { ColumnDef, Command, GroupDoc, Mode, OrgPoint } from "orgspace";
-import { act, engine, now, state, view } from "./app";
+import { engine, now, state, view } from "./app";
 import { actAfterDiff } from "./diff";
 import { checkboxes, checked, field, h, labelled, select, setChecked } from "./dom";
 import { gated, gateForm } from "./gate";
@@ -120,7 +120,7 @@ export function orgPage(): HTMLElement {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Add member ${field(f, "user")}`, addCommand(f));
+      void actAfterDiff(`Add member ${field(f, "user")}`, addCommand(f));
     },
   },
   h("h3", {}, "Add a member"),
@@ -137,7 +137,7 @@ export function orgPage(): HTMLElement {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Set organization roles of ${field(f, "user")}`, rolesCommand(f));
+      void actAfterDiff(`Set organization roles of ${field(f, "user")}`, rolesCommand(f));
     },
   },
   h("h3", {}, "Set organization roles"),
@@ -159,7 +159,7 @@ export function orgPage(): HTMLElement {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Define role ${field(f, "name")}`, defineCommand(f));
+      void actAfterDiff(`Define role ${field(f, "name")}`, defineCommand(f));
     },
   },
   h("h3", {}, "Define a custom organization role"),
@@ -178,7 +178,7 @@ export function orgPage(): HTMLElement {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Create group ${field(f, "name")}`, groupCommand(f));
+      void actAfterDiff(`Create group ${field(f, "name")}`, groupCommand(f));
     },
   },
   h("h3", {}, "Create a group"),
@@ -257,7 +257,7 @@ function attributesForm(users: string[]): HTMLFormElement {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Set attributes of ${field(f, "user")}`, command(f));
+      void actAfterDiff(`Set attributes of ${field(f, "user")}`, command(f));
     },
   },
   h("h3", {}, "Set a member's attributes"),
@@ -276,7 +276,7 @@ function workspaceForms(workspaces: [string, string][]): HTMLFormElement[] {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Create workspace ${field(f, "name")}`, create(f));
+      void actAfterDiff(`Create workspace ${field(f, "name")}`, create(f));
     },
   },
   h("h3", {}, "Create a workspace"),
@@ -297,7 +297,7 @@ function workspaceForms(workspaces: [string, string][]): HTMLFormElement[] {
       const f = e.target as HTMLFormElement;
       const op = (e as SubmitEvent).submitter?.dataset.op ?? "rename";
       const [label, command] = ops[op] ?? ops.rename;
-      void act(`${label}: ${field(f, "workspace")}`, command(f));
+      void actAfterDiff(`${label}: ${field(f, "workspace")}`, command(f));
     },
   },
   h("h3", {}, "Change a workspace"),
@@ -323,7 +323,7 @@ function dataSourceForms(): HTMLFormElement[] {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Create data source ${field(f, "name")}`, create(f));
+      void actAfterDiff(`Create data source ${field(f, "name")}`, create(f));
     },
   },
   h("h3", {}, "Create a data source"),
@@ -341,7 +341,7 @@ function dataSourceForms(): HTMLFormElement[] {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const f = e.target as HTMLFormElement;
-      void act(`Delete data source ${field(f, "source")}`, remove(f));
+      void actAfterDiff(`Delete data source ${field(f, "source")}`, remove(f));
     },
   },
   h("h3", {}, "Delete a data source"),

@@ -252,7 +252,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
       const f = ev.target as HTMLFormElement;
       const name = field(f, "name");
       const folder = field(f, "folder");
-      void act(`Create ${kindLabel(field(f, "kind") as Kind)} "${name}"`, {
+      void actAfterDiff(`Create ${kindLabel(field(f, "kind") as Kind)} "${name}"`, {
         type: "create_asset", asset: idFrom(name), workspace, kind: field(f, "kind") as Kind, name, ...(folder ? { folder } : {}),
       });
     },
@@ -274,7 +274,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
     onsubmit: (ev: Event) => {
       ev.preventDefault();
       const f = ev.target as HTMLFormElement;
-      void act(`Create folder "${field(f, "name")}"`, folderCommand(f));
+      void actAfterDiff(`Create folder "${field(f, "name")}"`, folderCommand(f));
     },
   },
   h("h3", {}, "Create a folder"),
@@ -365,7 +365,7 @@ function workspacePanel(workspace: string, tree: Tree): HTMLElement {
       onsubmit: (ev: Event) => {
         ev.preventDefault();
         const f = ev.target as HTMLFormElement;
-        void act(`Define role ${field(f, "name")} in ${w?.name}`, defineCommand(f));
+        void actAfterDiff(`Define role ${field(f, "name")} in ${w?.name}`, defineCommand(f));
       },
     },
     h("h3", {}, "Define a custom role"),
