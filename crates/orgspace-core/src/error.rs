@@ -126,3 +126,30 @@ pub(crate) fn conflict(message: impl Into<String>) -> Refusal {
         message: message.into(),
     }
 }
+
+/// A refusal of a check that reads workspace parts, with its place in the order the command
+/// checks in (a stage, then a workspace's position or an id): a host that checks some parts at
+/// a time keeps the first of their refusals, the one the whole organization gives (`span.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Keyed {
+    pub(crate) key: (u8, u64, String),
+    pub(crate) refusal: Refusal,
+}
+
+impl Keyed {
+    /// At `id` within `stage`.
+    pub(crate) fn at(stage: u8, id: &str, refusal: Refusal) -> Keyed {
+        Keyed {
+            key: (stage, 0, id.into()),
+            refusal,
+        }
+    }
+
+    /// At position `pos` within `stage`.
+    pub(crate) fn pos(stage: u8, pos: u64, refusal: Refusal) -> Keyed {
+        Keyed {
+            key: (stage, pos, String::new()),
+            refusal,
+        }
+    }
+}
