@@ -100,6 +100,6 @@ pub use roles::{Point, PointTable, PresetRole, Scope};
 pub use rule::Rule;
 pub use snapshot::{PartsLoader, Problem, Snapshot};
 #[cfg(feature = "parts")]
-pub use span::{Span, SpanRun};
+pub use span::{Span, SpanDone, SpanRun};
 pub use table::{AssetIx, FolderIx, GroupIx, OrgRoleIx, RoleIx, UserIx, WorkspaceIx};
 pub use vocab::{Kind, Level, Mode, Operation, OrgPoint, WorkspaceKind};

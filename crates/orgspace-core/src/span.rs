@@ -150,6 +150,8 @@ pub struct SpanRun {
     /// The org part after the command (the first round's: the same in every round).
     after: Option<OrgPart>,
     events: Vec<Event>,
+    /// The events the actor may learn of (`Engine::events_for`, asked in each round).
+    told: Vec<Event>,
     changed: BTreeSet<String>,
     deleted: BTreeSet<String>,
     /// Index entries of the parts the rounds held, after the command.
@@ -173,6 +175,7 @@ impl SpanRun {
             refused: None,
             after: None,
             events: Vec::new(),
+            told: Vec::new(),
             changed: BTreeSet::new(),
             deleted: BTreeSet::new(),
             refs: BTreeMap::new(),
@@ -242,19 +245,25 @@ impl SpanRun {
                 self.refs.insert(w.clone(), org.workspace_refs(ix));
             }
         }
-        self.events.extend(
-            applied
-                .events
-                .into_iter()
-                .filter(|e| event_workspace(e).map_or(first, |w| own.contains(w))),
+        let mine: Vec<Event> = applied
+            .events
+            .into_iter()
+            .filter(|e| event_workspace(e).map_or(first, |w| own.contains(w)))
+            .collect();
+        // What the actor may learn of an event depends on the part it names, held here.
+        self.told.extend(
+            engine
+                .events_for(&self.actor, &mine, self.at)
+                .unwrap_or_default(),
         );
+        self.events.extend(mine);
         Ok(out)
     }
 
     /// After every round: the engine to keep (the org part and the index after the command, no
     /// workspace part, its audit log the command's entry) and what the command did; or the
     /// refusal the whole organization gives.
-    pub fn finish(self) -> Result<(Engine, Executed), Refusal> {
+    pub fn finish(self) -> Result<SpanDone, Refusal> {
         if let Some(k) = self.refused {
             return Err(k.refusal);
         }
@@ -277,18 +286,18 @@ impl SpanRun {
                 .binary_search_by(|h| h.id.as_str().cmp(w))
                 .unwrap_or(usize::MAX)
         };
+        let key = |e: &Event| match e {
+            Event::OwnerChanged { asset, .. } => (0, 0, asset.clone()),
+            Event::GrantRemoved { asset, .. } => (1, 0, asset.clone()),
+            Event::WorkspaceMemberRemoved { workspace, .. } => {
+                (2, position(workspace), String::new())
+            }
+            _ => (3, 0, String::new()),
+        };
         let mut events = self.events;
-        crate::sort::sort_by(&mut events, |a, b| {
-            let key = |e: &Event| match e {
-                Event::OwnerChanged { asset, .. } => (0, 0, asset.clone()),
-                Event::GrantRemoved { asset, .. } => (1, 0, asset.clone()),
-                Event::WorkspaceMemberRemoved { workspace, .. } => {
-                    (2, position(workspace), String::new())
-                }
-                _ => (3, 0, String::new()),
-            };
-            key(a).cmp(&key(b))
-        });
+        crate::sort::sort_by(&mut events, |a, b| key(a).cmp(&key(b)));
+        let mut told = self.told;
+        crate::sort::sort_by(&mut told, |a, b| key(a).cmp(&key(b)));
         let version = after.version;
         if let Some(org) = engine.org_mut() {
             org.audit.push(AuditEntry {
@@ -299,15 +308,28 @@ impl SpanRun {
                 events: events.clone(),
             });
         }
-        Ok((
+        Ok(SpanDone {
             engine,
-            Executed {
+            executed: Executed {
                 applied: Applied { version, events },
                 changed: Changed {
                     workspaces: self.changed.into_iter().collect(),
                     deleted: self.deleted.into_iter().collect(),
                 },
             },
-        ))
+            told,
+        })
     }
+}
+
+/// A command spanning workspaces, run.
+pub struct SpanDone {
+    /// The org part and the index after the command (no workspace part), its audit log the
+    /// command's entry.
+    pub engine: Engine,
+    /// What the command did, as [`Engine::execute_tracked`] says it.
+    pub executed: Executed,
+    /// Its events cut to those the actor may learn of, as [`Engine::events_for`] on the whole
+    /// organization after it gives them (none for an actor who removed themselves).
+    pub told: Vec<Event>,
 }

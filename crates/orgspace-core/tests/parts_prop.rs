@@ -16,7 +16,7 @@ mod gen_;
 
 use gen_::{Case, USERS};
 use orgspace_core::snapshot::WorkspacePart;
-use orgspace_core::{Engine, Executed, Operation, SpanRun};
+use orgspace_core::{Engine, Executed, Operation, SpanDone, SpanRun};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -182,7 +182,7 @@ fn views_agree(
 /// from the org part and the index, the `every` parts in each round and the spread ones in
 /// batches of `batch`. Gives the outcome, the engine after it and the parts staged.
 type Spanned = (
-    Result<(Engine, Executed), orgspace_core::Refusal>,
+    Result<SpanDone, orgspace_core::Refusal>,
     BTreeMap<String, WorkspacePart>,
 );
 
@@ -245,10 +245,17 @@ fn span_agrees(
     };
     match (whole, outcome) {
         (Err(a), Err(b)) if a == &b => Ok(()),
-        (Ok(a), Ok((engine, b))) => {
+        (Ok(a), Ok(done)) => {
+            let (engine, b) = (&done.engine, &done.executed);
             let fail = |what: &str| Err(TestCaseError::fail(format!("{step:?}\nspan: {what}")));
-            if a != &b {
+            if a != b {
                 return fail(&format!("executed differs:\n  whole: {a:?}\n  span: {b:?}"));
+            }
+            let told = full
+                .events_for(&step.actor, &a.applied.events, step.at)
+                .unwrap_or_default();
+            if told != done.told {
+                return fail(&format!("told {:?}, whole told {told:?}", done.told));
             }
             if engine.org_part() != full.org_part() {
                 return fail("org part differs");
@@ -273,7 +280,7 @@ fn span_agrees(
         }
         (w, s) => Err(TestCaseError::fail(format!(
             "{step:?}\nspan outcome differs:\n  whole: {w:?}\n  span: {:?}",
-            s.map(|(_, e)| e)
+            s.map(|d| d.executed)
         ))),
     }
 }
