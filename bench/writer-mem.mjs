@@ -36,7 +36,7 @@ function build() {
 }
 
 const KINDS = ["load", "asset_in_ws000", "remove_member", "delete_group", "org_role", "delete_data_source",
-  "remove_member_rounds", "delete_group_rounds", "delete_data_source_rounds"];
+  "remove_member_rounds", "delete_group_rounds", "delete_data_source_rounds", "add_group_member_rounds"];
 // `*_rounds`: the same command run part by part as the writer runs a command spanning
 // workspaces (`SpanRun`, worker/src/edge/writer/span.rs): the org part and the index, then
 // rounds of at most ROUND_BYTES of part text (past one larger part), each round's changed
@@ -88,6 +88,14 @@ function command() {
       const parents = new Set(org.groups.map((g) => g.parent).filter(Boolean));
       return [{ type: "delete_group", group: org.groups.find((g) => !parents.has(g.id)).id }, {}];
     }
+    case "add_group_member": {
+      // An org admin adds someone to the group above: X3 holds nothing back from them, so no
+      // part is read (with another actor every part naming the group chain is, in rounds).
+      const parents = new Set(org.groups.map((g) => g.parent).filter(Boolean));
+      const group = org.groups.find((g) => !parents.has(g.id));
+      const user = plain.find((u) => !(group.members ?? []).includes(u));
+      return [{ type: "add_group_member", group: group.id, user }, {}];
+    }
     case "org_role":
       return [{ type: "set_org_roles", user: plain[1], roles: ["permission_admin"] }, {}];
     case "delete_data_source":
@@ -109,7 +117,7 @@ if (cmd && kind.endsWith("_rounds")) {
     engine.executeTracked(admin, { type: "create_data_source", source: "bench_src", name: "Bench",
       tables: [{ name: "t", columns: [{ name: "c", type: "string" }] }] }, 1);
   }
-  const span = engine.span(cmd);
+  const span = engine.span(admin, cmd);
   if (process.env.DEBUG) console.error("engine", mb(wasm.memory.buffer.byteLength - base), "MB");
   const run = new glue.SpanRun(engine, admin, cmd, 2);
   if (process.env.DEBUG) console.error("run", mb(wasm.memory.buffer.byteLength - base), "MB");

@@ -58,13 +58,27 @@ fn spans(command: &Command) -> bool {
 }
 
 impl Engine {
-    /// How `command` spans workspaces, or `None` for a command that does not (run it on the
-    /// parts [`Engine::needs`] names, at once).
+    /// How `command`, run by `actor`, spans workspaces, or `None` for a command that does not
+    /// (run it on the parts [`Engine::needs`] names, at once). A group membership change by an
+    /// org admin reads no part (X3 holds nothing back from them, O6) and writes none.
     #[must_use]
-    pub fn span(&self, command: &Command) -> Option<Span> {
+    pub fn span(&self, actor: &str, command: &Command) -> Option<Span> {
         let org = self.org().ok()?;
         if !spans(command) {
             return None;
+        }
+        let admin = org
+            .members
+            .find(actor)
+            .and_then(|u| org.members.get(u))
+            .is_some_and(|m| m.org_admin);
+        if admin
+            && matches!(
+                command,
+                Command::AddGroupMember { .. } | Command::RemoveGroupMember { .. }
+            )
+        {
+            return Some(Span::default());
         }
         let scope = org.command_scope(command);
         let mut every = BTreeSet::new();
@@ -163,7 +177,7 @@ impl SpanRun {
     /// used), or `None` when the command does not span workspaces or there is no organization.
     #[must_use]
     pub fn new(engine: &Engine, actor: &str, command: &Command, at: u64) -> Option<SpanRun> {
-        let span = engine.span(command)?;
+        let span = engine.span(actor, command)?;
         Some(SpanRun {
             actor: actor.into(),
             command: command.clone(),

@@ -197,7 +197,7 @@ fn span_run(
     };
     let bare = Engine::from_parts_indexed(&org, &index, &[])
         .map_err(|e| TestCaseError::fail(format!("partial load: {e}")))?;
-    let Some(span) = bare.span(&step.command) else {
+    let Some(span) = bare.span(&step.actor, &step.command) else {
         return Ok(None);
     };
     let Some(mut run) = SpanRun::new(&bare, &step.actor, &step.command, step.at) else {

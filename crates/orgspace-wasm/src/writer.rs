@@ -79,15 +79,16 @@ impl Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// How `command` spans workspaces (`{every, spread}`), or `null` for a command that does
-    /// not: run it in rounds with [`SpanRun`].
+    /// How `command`, run by `actor`, spans workspaces (`{every, spread}`), or `null` for a
+    /// command that does not: run it in rounds with [`SpanRun`].
     #[wasm_bindgen(unchecked_return_type = "Span | null")]
     pub fn span(
         &self,
+        actor: &str,
         #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
     ) -> Result<JsValue, JsValue> {
         let command: Command = from_js(command, "command")?;
-        to_js(&self.inner.span(&command))
+        to_js(&self.inner.span(actor, &command))
     }
 }
 

@@ -28,8 +28,8 @@ fn parse_part(name: &str, text: &str) -> Result<WorkspacePart, ApiError> {
 }
 
 impl OrgWriter {
-    /// Runs `command` in rounds when it spans workspaces (`Engine::span` spreads some parts);
-    /// `None` for any other command. On success the engine is the one after the command (the
+    /// Runs `command` in rounds when it spans workspaces (`Engine::span`); `None` for any
+    /// other command. On success the engine is the one after the command (the
     /// org part and the index, no part) and the changed parts are staged; on a refusal or a
     /// failure the engine is unloaded (the next call reloads the last commit).
     pub(super) async fn run_spanning(
@@ -43,7 +43,7 @@ impl OrgWriter {
             let engine = guard
                 .as_ref()
                 .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
-            let Some(span) = engine.span(command).filter(|s| !s.spread.is_empty()) else {
+            let Some(span) = engine.span(actor, command) else {
                 return Ok(None);
             };
             let Some(run) = SpanRun::new(engine, actor, command, at) else {
@@ -74,14 +74,17 @@ impl OrgWriter {
         let every = self.parts_of(&span.every).await?;
         let names: Vec<String> = span.spread.iter().map(|w| format!("ws/{w}")).collect();
         let mut start = 0;
-        while let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
-            let (texts, consumed) = self
-                .stored_texts(rest, ROUND_BYTES.min(self.budget), usize::MAX)
-                .await?;
-            start += consumed.max(1);
+        // One round at least, with no spread part when none is spread.
+        loop {
             let mut parts = every.clone();
-            for (name, _, text) in texts {
-                parts.push(parse_part(&name, &text)?);
+            if let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
+                let (texts, consumed) = self
+                    .stored_texts(rest, ROUND_BYTES.min(self.budget), usize::MAX)
+                    .await?;
+                start += consumed.max(1);
+                for (name, _, text) in texts {
+                    parts.push(parse_part(&name, &text)?);
+                }
             }
             let changed = run.round(&parts)?;
             drop(parts);
@@ -99,6 +102,9 @@ impl OrgWriter {
                 for batch in writes.chunks(BATCH_KEYS) {
                     put_texts(&self.state.storage(), batch).await?;
                 }
+            }
+            if start >= names.len() {
+                break;
             }
         }
         Ok(run.finish()?)
