@@ -128,13 +128,13 @@ pub(crate) fn conflict(message: impl Into<String>) -> Refusal {
 }
 
 /// A refusal of a check that reads workspace parts, with its place in the order the command
-/// checks in (a stage, then a workspace's position or an id): a host that checks some parts at
+/// checks in (a stage, then an asset, folder or workspace id): a host that checks some parts at
 /// a time keeps the first of their refusals, the one the whole organization gives (`span.rs`).
 /// Without feature `parts` only the refusal (the browser's module does not pay for the key).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Keyed {
     #[cfg(feature = "parts")]
-    pub(crate) key: (u8, u64, String),
+    pub(crate) key: (u8, String),
     pub(crate) refusal: Refusal,
 }
 
@@ -146,19 +146,7 @@ impl Keyed {
         let _ = (stage, id);
         Keyed {
             #[cfg(feature = "parts")]
-            key: (stage, 0, id.into()),
-            refusal,
-        }
-    }
-
-    /// At position `pos` within `stage`.
-    #[inline]
-    pub(crate) fn pos(stage: u8, pos: u64, refusal: Refusal) -> Keyed {
-        #[cfg(not(feature = "parts"))]
-        let _ = (stage, pos);
-        Keyed {
-            #[cfg(feature = "parts")]
-            key: (stage, pos, String::new()),
+            key: (stage, id.into()),
             refusal,
         }
     }

@@ -293,20 +293,12 @@ impl SpanRun {
         let mut engine = Engine::from_parts_indexed(&after, &index, &[])
             .map_err(|e| invalid(format!("the org part after the command does not load: {e}")))?;
         // The whole engine's order: hand-overs and dropped grants by asset id, workspace
-        // memberships in workspace order (the org part's), then the org part's events.
-        let position = |w: &str| {
-            self.org
-                .workspaces
-                .binary_search_by(|h| h.id.as_str().cmp(w))
-                .unwrap_or(usize::MAX)
-        };
+        // memberships by workspace id, then the org part's events.
         let key = |e: &Event| match e {
-            Event::OwnerChanged { asset, .. } => (0, 0, asset.clone()),
-            Event::GrantRemoved { asset, .. } => (1, 0, asset.clone()),
-            Event::WorkspaceMemberRemoved { workspace, .. } => {
-                (2, position(workspace), String::new())
-            }
-            _ => (3, 0, String::new()),
+            Event::OwnerChanged { asset, .. } => (0, asset.clone()),
+            Event::GrantRemoved { asset, .. } => (1, asset.clone()),
+            Event::WorkspaceMemberRemoved { workspace, .. } => (2, workspace.clone()),
+            _ => (3, String::new()),
         };
         let mut events = self.events;
         crate::sort::sort_by(&mut events, |a, b| key(a).cmp(&key(b)));

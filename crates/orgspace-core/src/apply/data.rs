@@ -293,21 +293,23 @@ impl Org {
     }
 
     /// D1 before a data source is deleted: no workspace is granted its tables (keyed by the
-    /// workspace's position), and no dataset is built on it (keyed by dataset id): a dataset
+    /// workspace id), and no dataset is built on it (keyed by dataset id): a dataset
     /// keeps its table and rules, which name the source's tables and columns; were the source
     /// deleted and made again with others, the state would not load. Such a source stays until
     /// the dataset is deleted.
     pub(crate) fn require_source_unused(&self, source: &str) -> Result<(), Keyed> {
+        // The first by id, whatever order workspaces were created or loaded in.
         if let Some((w, ws)) = self
             .workspaces
             .iter()
-            .find(|(_, w)| w.table_grants.keys().any(|(s, _)| s == source))
+            .filter(|(_, w)| w.table_grants.keys().any(|(s, _)| s == source))
+            .min_by(|a, b| self.workspaces.id(a.0).cmp(self.workspaces.id(b.0)))
         {
             let refusal = conflict(format!(
                 "data source `{source}` is granted to workspace `{}`; revoke it first",
                 ws.name
             ));
-            return Err(Keyed::pos(0, u64::from(w.0), refusal));
+            return Err(Keyed::at(0, self.workspaces.id(w), refusal));
         }
         if let Some((ix, _)) = self.datasets_on(source).first() {
             let id = self.assets.id(*ix);

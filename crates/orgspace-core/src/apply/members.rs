@@ -394,7 +394,12 @@ pub(super) fn remove_member(
             folder.created_by = heir;
         }
     }
-    let ws_ixs: Vec<WorkspaceIx> = org.group_workspaces_of(target).collect();
+    // In workspace id order: the events do not depend on the order workspaces were created or
+    // loaded in (a writer holding some parts runs this too).
+    let mut ws_ixs: Vec<WorkspaceIx> = org.group_workspaces_of(target).collect();
+    crate::sort::sort_by(&mut ws_ixs, |a, b| {
+        org.workspaces.id(*a).cmp(org.workspaces.id(*b))
+    });
     for ws in ws_ixs {
         if let Some(w) = org.workspaces.get_mut(ws) {
             w.members.remove(&target);
