@@ -4,7 +4,10 @@
 //! at a time (`orgspace_core::span`); each batch's changed parts are written to storage as
 //! chunks of the commit's new version and dropped, and the commit then names them in `meta`
 //! with the org part and the index (`store.rs`): a failure or refusal part way leaves only
-//! chunks no `meta` names, removed here when it can.
+//! chunks no `meta` names. Those of a refused or failed round are deleted here; those of a
+//! failed commit stay (the commit may have landed though storage said it failed: deleting
+//! them could lose parts `meta` names), unreachable, and the next commit at that version
+//! overwrites them.
 
 use super::store::{BATCH_KEYS, CHUNK_BYTES, chunk_key, put_texts};
 use super::{OrgWriter, to_text};
