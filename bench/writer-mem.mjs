@@ -35,7 +35,13 @@ function build() {
   renameSync(`${out}/orgspace.js`, `${out}/orgspace.mjs`);
 }
 
-const KINDS = ["load", "asset_in_ws000", "remove_member", "delete_group", "org_role", "delete_data_source"];
+const KINDS = ["load", "asset_in_ws000", "remove_member", "delete_group", "org_role", "delete_data_source",
+  "remove_member_rounds", "delete_group_rounds", "delete_data_source_rounds", "add_group_member_rounds"];
+// `*_rounds`: the same command run part by part as the writer runs a command spanning
+// workspaces (`SpanRun`, worker/src/edge/writer/span.rs): the org part and the index, then
+// rounds of at most ROUND_BYTES of part text (past one larger part), each round's changed
+// parts serialized (what the writer stages in storage) and dropped.
+const ROUND_BYTES = Number(process.env.ROUND_BYTES ?? 4 << 20);
 
 if (!kind) {
   build();
@@ -61,7 +67,7 @@ const partText = (ws) => readFileSync(`${dir}/ws/${ws}.json`, "utf8");
 
 /** The command of each kind, and the asset ids it names with the workspace holding each. */
 function command() {
-  switch (kind) {
+  switch (kind.replace(/_rounds$/, "")) {
     case "asset_in_ws000": {
       const ws = JSON.parse(partText("ws000"));
       const asset = ws.assets[Math.floor(ws.assets.length / 2)].id;
@@ -82,6 +88,14 @@ function command() {
       const parents = new Set(org.groups.map((g) => g.parent).filter(Boolean));
       return [{ type: "delete_group", group: org.groups.find((g) => !parents.has(g.id)).id }, {}];
     }
+    case "add_group_member": {
+      // An org admin adds someone to the group above: X3 holds nothing back from them, so no
+      // part is read (with another actor every part naming the group chain is, in rounds).
+      const parents = new Set(org.groups.map((g) => g.parent).filter(Boolean));
+      const group = org.groups.find((g) => !parents.has(g.id));
+      const user = plain.find((u) => !(group.members ?? []).includes(u));
+      return [{ type: "add_group_member", group: group.id, user }, {}];
+    }
     case "org_role":
       return [{ type: "set_org_roles", user: plain[1], roles: ["permission_admin"] }, {}];
     case "delete_data_source":
@@ -96,7 +110,49 @@ let engine = glue.Engine.fromPartsIndexed(orgText, indexText, "[]");
 const [cmd, located] = command();
 let parts = [];
 let changed = { workspaces: [], deleted: [] };
-if (cmd) {
+let rounds = 0;
+let beforeBig = 0;
+if (cmd && kind.endsWith("_rounds")) {
+  if (kind.startsWith("delete_data_source")) {
+    engine.executeTracked(admin, { type: "create_data_source", source: "bench_src", name: "Bench",
+      tables: [{ name: "t", columns: [{ name: "c", type: "string" }] }] }, 1);
+  }
+  const span = engine.span(admin, cmd);
+  if (process.env.DEBUG) console.error("engine", mb(wasm.memory.buffer.byteLength - base), "MB");
+  const run = new glue.SpanRun(engine, admin, cmd, 2);
+  if (process.env.DEBUG) console.error("run", mb(wasm.memory.buffer.byteLength - base), "MB");
+  // The writer drops its engine while the rounds run (the run holds the org part and index).
+  engine.free();
+  const every = span.every.map(partText);
+  // ws000 (100k assets, 15 MB of text) is a round of its own, the last, so that the figure
+  // before it shows what the rounds cost apart from that one part (whose cost is loading it,
+  // as for any command in it: the asset_in_ws000 row).
+  if (span.spread.includes("ws000")) span.spread = [...span.spread.filter((w) => w !== "ws000"), "ws000"];
+  read += every.reduce((n, t) => n + t.length, 0);
+  let i = 0;
+  while (i < span.spread.length || rounds === 0) {
+    const batch = [];
+    let bytes = 0;
+    if (span.spread[i] === "ws000") beforeBig = wasm.memory.buffer.byteLength - base;
+    while (i < span.spread.length && bytes < ROUND_BYTES && (span.spread[i] !== "ws000" || batch.length === 0)) {
+      const text = partText(span.spread[i++]);
+      bytes += text.length;
+      batch.push(text);
+    }
+    read += bytes;
+    run.round(`[${[...every, ...batch].join(",")}]`);
+    rounds += 1;
+    if (process.env.DEBUG) console.error("round", rounds, "batch", mb(bytes), "MB, wasm", mb(wasm.memory.buffer.byteLength - base), "MB");
+  }
+  parts = [...new Set([...span.every, ...span.spread])];
+  const executed = run.finish();
+  changed = executed.changed;
+  if (process.env.DEBUG) console.error("events", executed.applied.events.length);
+  engine = run.engine();
+  run.free();
+  engine.orgPartJSON();
+  engine.indexJSON();
+} else if (cmd) {
   if (kind === "delete_data_source") {
     // The workload has no data sources: one is registered first (it touches no part).
     engine.executeTracked(admin, { type: "create_data_source", source: "bench_src", name: "Bench",
@@ -126,4 +182,6 @@ if (cmd) {
 const ms = performance.now() - t0;
 const grown = wasm.memory.buffer.byteLength - base;
 console.log(`${kind.padEnd(20)} wasm ${mb(grown).padStart(7)} MB  read ${mb(read).padStart(7)} MB  ` +
-  `parts loaded ${String(parts.length).padStart(5)}  changed ${String(changed.workspaces.length).padStart(5)}  ${ms.toFixed(0).padStart(6)} ms`);
+  `parts loaded ${String(parts.length).padStart(5)}  changed ${String(changed.workspaces.length).padStart(5)}  ` +
+  `${rounds ? `rounds ${String(rounds).padStart(4)}  ` : ""}${ms.toFixed(0).padStart(6)} ms` +
+  (beforeBig ? `  (wasm before the ws000 round ${mb(beforeBig)} MB)` : ""));

@@ -187,6 +187,43 @@ test("X5: a writer over some parts (fromPartsIndexed, needs, executeTracked) run
     (err) => err.code === "invalid");
 });
 
+test("X5, O8, P2: SpanRun runs a command spanning workspaces part by part as the whole engine", () => {
+  const whole = demo(node);
+  whole.execute("alice", { type: "create_workspace", workspace: "ops", name: "Ops", mode: "private" }, at);
+  whole.execute("alice", { type: "add_workspace_member", workspace: "ops", user: "carol", roles: ["developer"] }, at);
+  whole.execute("carol", { type: "create_asset", asset: "o1", workspace: "ops", kind: "dashboard", name: "O1" }, at);
+  whole.execute("alice", { type: "create_group", group: "g", name: "G" }, at);
+  whole.execute("alice", { type: "grant", asset: "q4", target: { group: "g" }, level: "view" }, at);
+  whole.execute("alice", { type: "grant", asset: "o1", target: { group: "g" }, level: "view" }, at);
+  for (const command of [
+    { type: "delete_group", group: "g" },
+    { type: "remove_member", user: "carol", new_owner: "alice" },
+  ]) {
+    const snapshot = whole.toSnapshot();
+    const part = (id) => snapshot.workspaces.find((p) => p.id === id);
+    const bare = node.Engine.fromPartsIndexed(snapshot.org, whole.indexJSON(), []);
+    const span = bare.span("alice", command);
+    assert.ok(span.spread.length >= 2, `${command.type} spans ${span.spread}`);
+    const run = new node.SpanRun(bare, "alice", command, at);
+    const staged = {};
+    // One spread part a round, with the parts every round holds.
+    for (const id of span.spread) {
+      for (const text of run.round([...span.every, id].map(part))) staged[JSON.parse(text).id] = text;
+    }
+    const done = run.finish();
+    const after = run.engine();
+    assert.deepEqual(done, whole.executeTracked("alice", command, at));
+    assert.deepEqual(Object.keys(staged).sort(), done.changed.workspaces);
+    for (const [id, text] of Object.entries(staged)) assert.equal(text, whole.workspacePartJSON(id));
+    assert.equal(after.orgPartJSON(), whole.orgPartJSON());
+    assert.equal(after.indexJSON(), whole.indexJSON());
+  }
+  // A command that spans nothing has no run.
+  const bare = node.Engine.fromPartsIndexed(whole.toSnapshot().org, whole.indexJSON(), []);
+  assert.equal(bare.span("alice", { type: "rename_org", name: "X" }), null);
+  assert.throws(() => new node.SpanRun(bare, "alice", { type: "rename_org", name: "X" }, at), (err) => err.code === "invalid");
+});
+
 test("X5: fromParts reads parts as objects, JSON text or UTF-8 bytes, one at a time or as a list", () => {
   const { Engine, OrgspaceError } = node;
   const snapshot = demo(node).toSnapshot();

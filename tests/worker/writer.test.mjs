@@ -112,3 +112,39 @@ test("issue 13: a store written before the org index loads: the index is compute
   const info = await client.request("alice", "GET", `/v1/orgs/${org}/assets/s1?min_version=${client.version}`);
   assert.equal(info.owner, "alice");
 });
+
+test("issue 13: a command spanning workspaces refused in a later round (one part a round) changes nothing", async () => {
+  const client = new Client(w.base());
+  const org = `${RUN}-rounds`;
+  const run = await setup(client, org);
+  await kvFails(client, org);
+  const view = () => client.request("alice", "GET", `/v1/orgs/${org}/snapshot?min_version=${client.version}`);
+  const before = await view();
+  // O8/W4: carol is no member of sales, which holds bob's s1. With a 1-byte budget each part
+  // naming bob is a round of its own: main and ops are applied and staged before sales refuses.
+  await assert.rejects(
+    run("alice", { type: "remove_member", user: "bob", new_owner: "carol" }),
+    (e) => e.status === 403 && e.rule === "W4" && /sales/.test(e.message),
+  );
+  assert.deepEqual(await view(), before, "nothing of the staged rounds is visible");
+  // X3 (P2): a group's reach grows only through those who could make its grants (ops' and
+  // main's, read a round each); the refusal is the whole engine's, and nothing changes.
+  await run("alice", { type: "define_org_role", role: "grouper", name: "Grouper", points: ["manage_user_groups"] });
+  await run("alice", { type: "set_org_roles", user: "dave", roles: ["grouper"] });
+  await assert.rejects(
+    run("dave", { type: "add_group_member", group: "team", user: "bob" }),
+    (e) => e.status === 403 && e.rule === "X3",
+  );
+  const member = await client.request("alice", "GET", `/v1/orgs/${org}/snapshot?min_version=${client.version}`);
+  assert.deepEqual(member.org.groups.find((g) => g.id === "team").members, ["carol"]);
+  // Then the same removal with an heir who may own everything: every part naming bob changes.
+  await run("alice", { type: "remove_member", user: "bob", new_owner: "alice" });
+  const after = await view();
+  assert.ok(!after.org.members.some((m) => m.user === "bob"));
+  for (const part of after.workspaces) {
+    assert.ok(!part.members.some((m) => m.user === "bob"), `bob left ${part.id}`);
+    assert.ok(part.assets.every((a) => a.owner !== "bob"), `bob owns nothing in ${part.id}`);
+  }
+  assert.ok(after.workspaces.find((p) => p.id === "sales").assets.some((a) => a.id === "s1" && a.owner === "alice"));
+  assert.ok(!after.workspaces.some((p) => p.id === "personal:bob"));
+});

@@ -272,6 +272,12 @@ impl Engine {
         }
     }
 
+    /// The organization, to change outside a command (a round of one, `span.rs`).
+    #[cfg(feature = "parts")]
+    pub(crate) fn org_mut(&mut self) -> Option<&mut Org> {
+        self.org.as_mut()
+    }
+
     pub(crate) fn org(&self) -> Result<&Org, Refusal> {
         self.org
             .as_ref()

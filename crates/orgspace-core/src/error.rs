@@ -126,3 +126,28 @@ pub(crate) fn conflict(message: impl Into<String>) -> Refusal {
         message: message.into(),
     }
 }
+
+/// A refusal of a check that reads workspace parts, with its place in the order the command
+/// checks in (a stage, then an asset, folder or workspace id): a host that checks some parts at
+/// a time keeps the first of their refusals, the one the whole organization gives (`span.rs`).
+/// Without feature `parts` only the refusal (the browser's module does not pay for the key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Keyed {
+    #[cfg(feature = "parts")]
+    pub(crate) key: (u8, String),
+    pub(crate) refusal: Refusal,
+}
+
+impl Keyed {
+    /// At `id` within `stage`.
+    #[inline]
+    pub(crate) fn at(stage: u8, id: &str, refusal: Refusal) -> Keyed {
+        #[cfg(not(feature = "parts"))]
+        let _ = (stage, id);
+        Keyed {
+            #[cfg(feature = "parts")]
+            key: (stage, id.into()),
+            refusal,
+        }
+    }
+}

@@ -92,6 +92,9 @@ pub(crate) struct Outside {
     pub(crate) index: OrgIndex,
     /// Ids of the workspaces whose parts are loaded.
     pub(crate) loaded: BTreeSet<String>,
+    /// Whether this engine runs one round of a command spanning workspaces (`span.rs`): the
+    /// command runs on the parts loaded, not refused for those it spans that are not.
+    pub(crate) round: bool,
 }
 
 impl Outside {

@@ -68,6 +68,8 @@ mod roles;
 mod rule;
 pub mod snapshot;
 mod sort;
+#[cfg(feature = "parts")]
+mod span;
 pub mod sql;
 mod table;
 mod tagged;
@@ -97,5 +99,7 @@ pub use queries::{AssetInfo, CheckRequest, OrgSummary, Standing};
 pub use roles::{Point, PointTable, PresetRole, Scope};
 pub use rule::Rule;
 pub use snapshot::{PartsLoader, Problem, Snapshot};
+#[cfg(feature = "parts")]
+pub use span::{Span, SpanDone, SpanRun};
 pub use table::{AssetIx, FolderIx, GroupIx, OrgRoleIx, RoleIx, UserIx, WorkspaceIx};
 pub use vocab::{Kind, Level, Mode, Operation, OrgPoint, WorkspaceKind};

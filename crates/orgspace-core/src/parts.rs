@@ -72,6 +72,7 @@ impl Engine {
         loaded.outside = Some(Box::new(Outside {
             index: index.clone(),
             loaded: workspaces.iter().map(|p| p.id.clone()).collect(),
+            round: false,
         }));
         Ok(Engine::writable(loaded))
     }
@@ -129,6 +130,10 @@ impl Engine {
 impl Org {
     /// A partial organization refuses a command whose parts are not loaded.
     pub(crate) fn require_needs(&self, command: &Command) -> Result<(), Refusal> {
+        // A round of a command spanning workspaces runs on the parts of the round only.
+        if self.outside.as_ref().is_some_and(|o| o.round) {
+            return Ok(());
+        }
         let needs = self.needs(command);
         if needs.workspaces.is_empty() {
             return Ok(());
@@ -169,7 +174,7 @@ impl Org {
 
     /// The parts a command's events changed, with `spanning`, the parts a command spanning
     /// workspaces rewrites.
-    fn changed_parts(&self, events: &[Event], spanning: BTreeSet<String>) -> Changed {
+    pub(crate) fn changed_parts(&self, events: &[Event], spanning: BTreeSet<String>) -> Changed {
         let mut changed = BTreeSet::new();
         let mut deleted = BTreeSet::new();
         let mut cross = false;

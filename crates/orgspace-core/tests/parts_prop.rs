@@ -16,7 +16,7 @@ mod gen_;
 
 use gen_::{Case, USERS};
 use orgspace_core::snapshot::WorkspacePart;
-use orgspace_core::{Engine, Operation};
+use orgspace_core::{Engine, Executed, Operation, SpanDone, SpanRun};
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -178,12 +178,121 @@ fn views_agree(
     Ok(())
 }
 
+/// A command spanning workspaces run part by part (`SpanRun`, what the edge's writer does):
+/// from the org part and the index, the `every` parts in each round and the spread ones in
+/// batches of `batch`. Gives the outcome, the engine after it and the parts staged.
+type Spanned = (
+    Result<SpanDone, orgspace_core::Refusal>,
+    BTreeMap<String, WorkspacePart>,
+);
+
+fn span_run(
+    full: &Engine,
+    parts: &BTreeMap<String, WorkspacePart>,
+    step: &gen_::Step,
+    batch: usize,
+) -> Result<Option<Spanned>, TestCaseError> {
+    let (Some(org), Some(index)) = (full.org_part(), full.index()) else {
+        return Ok(None);
+    };
+    let bare = Engine::from_parts_indexed(&org, &index, &[])
+        .map_err(|e| TestCaseError::fail(format!("partial load: {e}")))?;
+    let Some(span) = bare.span(&step.actor, &step.command) else {
+        return Ok(None);
+    };
+    let Some(mut run) = SpanRun::new(&bare, &step.actor, &step.command, step.at) else {
+        return Err(TestCaseError::fail("a spanning command gave no run"));
+    };
+    let every: Vec<WorkspacePart> = span
+        .every
+        .iter()
+        .filter_map(|w| parts.get(w).cloned())
+        .collect();
+    let mut staged = BTreeMap::new();
+    let batches: Vec<&[String]> = if span.spread.is_empty() {
+        vec![&[]]
+    } else {
+        span.spread.chunks(batch.max(1)).collect()
+    };
+    for ids in batches {
+        let mut held = every.clone();
+        held.extend(ids.iter().filter_map(|w| parts.get(w).cloned()));
+        match run.round(&held) {
+            Ok(changed) => {
+                for p in changed {
+                    if staged.insert(p.id.clone(), p).is_some() {
+                        return Err(TestCaseError::fail("a part was staged twice"));
+                    }
+                }
+            }
+            Err(e) => return Ok(Some((Err(e), staged))),
+        }
+    }
+    Ok(Some((run.finish(), staged)))
+}
+
+/// The part-by-part run gives what the whole engine gave: the same refusal, or the same
+/// events, changed parts, org part, index and audit entry, and the staged parts are the whole
+/// engine's changed parts.
+fn span_agrees(
+    full: &Engine,
+    whole: &Result<Executed, orgspace_core::Refusal>,
+    spanned: Option<Spanned>,
+    step: &gen_::Step,
+) -> Result<(), TestCaseError> {
+    let Some((outcome, staged)) = spanned else {
+        return Ok(());
+    };
+    match (whole, outcome) {
+        (Err(a), Err(b)) if a == &b => Ok(()),
+        (Ok(a), Ok(done)) => {
+            let (engine, b) = (&done.engine, &done.executed);
+            let fail = |what: &str| Err(TestCaseError::fail(format!("{step:?}\nspan: {what}")));
+            if a != b {
+                return fail(&format!("executed differs:\n  whole: {a:?}\n  span: {b:?}"));
+            }
+            let told = full
+                .events_for(&step.actor, &a.applied.events, step.at)
+                .unwrap_or_default();
+            if told != done.told {
+                return fail(&format!("told {:?}, whole told {told:?}", done.told));
+            }
+            if engine.org_part() != full.org_part() {
+                return fail("org part differs");
+            }
+            if engine.index() != full.index() {
+                return fail("index differs");
+            }
+            if engine.audit().last() != full.audit().last() {
+                return fail("audit entry differs");
+            }
+            let names: Vec<&String> = staged.keys().collect();
+            let changed: Vec<&String> = a.changed.workspaces.iter().collect();
+            if names != changed {
+                return fail(&format!("staged {names:?}, changed {changed:?}"));
+            }
+            for (id, part) in &staged {
+                if full.workspace_part(id).as_ref() != Some(part) {
+                    return fail(&format!("part {id} differs"));
+                }
+            }
+            Ok(())
+        }
+        (w, s) => Err(TestCaseError::fail(format!(
+            "{step:?}\nspan outcome differs:\n  whole: {w:?}\n  span: {:?}",
+            s.map(|d| d.executed)
+        ))),
+    }
+}
+
 fn run_case(case: &Case) -> Result<(), TestCaseError> {
     let mut full = case.new_engine().map_err(TestCaseError::fail)?;
-    for step in &case.steps {
+    for (n, step) in case.steps.iter().enumerate() {
         let before = parts_of(&full);
         let (mut partial, loaded) = partial_for(&full, &before, &step.command)?;
+        let spanned = span_run(&full, &before, step, 1 + n % 3)?;
         let whole = full.execute_tracked(&step.actor, &step.command, step.at);
+        span_agrees(&full, &whole, spanned, step)?;
         let part = partial.execute_tracked(&step.actor, &step.command, step.at);
         count(&step.command, whole.is_ok());
         match (&whole, &part) {

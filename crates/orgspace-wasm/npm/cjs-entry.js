@@ -12,3 +12,6 @@ const bytes =
 initSync({ module: bytes });
 
 export * from "./api.js";
+// The Node entry's only class beyond api.js's (feature `node`): commands spanning workspaces
+// run part by part by a host that stores the organization in parts.
+export { SpanRun } from "./web/orgspace.js";

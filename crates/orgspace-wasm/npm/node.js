@@ -2,4 +2,4 @@
 // one module instance (one Engine class, one OrgspaceError).
 import cjs from "./index.cjs";
 
-export const { Engine, applyDataScope, commandOperation, OrgspaceError, isOrgspaceError } = cjs;
+export const { Engine, SpanRun, applyDataScope, commandOperation, OrgspaceError, isOrgspaceError } = cjs;

@@ -76,3 +76,84 @@ impl Engine {
         serde_json::to_string(&self.inner.org_part()).unwrap_or_default()
     }
 }
+
+#[wasm_bindgen]
+impl Engine {
+    /// How `command`, run by `actor`, spans workspaces (`{every, spread}`), or `null` for a
+    /// command that does not: run it in rounds with [`SpanRun`].
+    #[wasm_bindgen(unchecked_return_type = "Span | null")]
+    pub fn span(
+        &self,
+        actor: &str,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let command: Command = from_js(command, "command")?;
+        to_js(&self.inner.span(actor, &command))
+    }
+}
+
+/// A command spanning workspaces run part by part (`orgspace_core::SpanRun`): what the edge's
+/// writer does, here for `bench/writer-mem.mjs` and Node hosts.
+#[wasm_bindgen]
+pub struct SpanRun {
+    run: Option<orgspace_core::SpanRun>,
+    engine: Option<orgspace_core::Engine>,
+}
+
+#[wasm_bindgen]
+impl SpanRun {
+    /// Starts `command` from `engine` (its org part and index); throws `invalid` for a command
+    /// that does not span workspaces.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        engine: &Engine,
+        actor: &str,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        at: f64,
+    ) -> Result<SpanRun, JsValue> {
+        let command: Command = from_js(command, "command")?;
+        let run = orgspace_core::SpanRun::new(&engine.inner, actor, &command, time(at)?)
+            .ok_or_else(|| invalid("the command does not span workspaces"))?;
+        Ok(SpanRun {
+            run: Some(run),
+            engine: None,
+        })
+    }
+
+    /// One round on `parts` (the `every` parts and a batch): the changed parts' JSON texts, to
+    /// stage. Throws the refusal the org part decides.
+    pub fn round(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "WorkspacePart[] | string")] parts: JsValue,
+    ) -> Result<Vec<String>, JsValue> {
+        let parts: Vec<WorkspacePart> = from_js(parts, "workspace parts")?;
+        let run = self
+            .run
+            .as_mut()
+            .ok_or_else(|| invalid("the run is finished"))?;
+        let changed = run.round(&parts).map_err(|r| refusal(&r))?;
+        drop(parts);
+        Ok(changed
+            .iter()
+            .map(|p| serde_json::to_string(p).unwrap_or_default())
+            .collect())
+    }
+
+    /// After every round: what the command did (`Executed`), or throws its refusal. The engine
+    /// after it is then taken with `engine()`.
+    #[wasm_bindgen(unchecked_return_type = "Executed")]
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let run = self
+            .run
+            .take()
+            .ok_or_else(|| invalid("the run is finished"))?;
+        let done = run.finish().map_err(|r| refusal(&r))?;
+        self.engine = Some(done.engine);
+        to_js(&done.executed)
+    }
+
+    /// The engine after the command (the org part and the index), once.
+    pub fn engine(&mut self) -> Option<Engine> {
+        self.engine.take().map(Engine::wrap)
+    }
+}

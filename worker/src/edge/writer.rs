@@ -11,6 +11,7 @@ mod flush;
 mod import;
 mod partial;
 mod rounds;
+mod span;
 mod store;
 mod upload;
 
@@ -328,6 +329,16 @@ impl OrgWriter {
                     "the organization id differs from the path",
                 ));
             }
+        }
+        if let Some((done, staged)) = self.run_spanning(actor, command, at).await? {
+            let dirty = dirty_of(&done.executed);
+            let entry = done.engine.audit().last().cloned();
+            let version = done.executed.applied.version;
+            *self.engine.borrow_mut() = Some(done.engine);
+            self.commit_staged(&dirty, entry.as_ref(), &staged).await?;
+            self.flush_soon().await;
+            let status = if creates { 201 } else { 200 };
+            return Ok((status, json!({ "version": version, "events": done.told })));
         }
         self.hold_for_command(command).await?;
         let (version, told, mut dirty) = {

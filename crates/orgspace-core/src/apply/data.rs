@@ -6,7 +6,7 @@ use crate::data::{
     Allow, Audience, ColumnRule, ColumnType, DataSourceDef, DatasetSecurity, Predicate, RowRule,
     TableDef, TableGrantDef,
 };
-use crate::error::{Refusal, conflict, denied, invalid, invalid_by, not_found};
+use crate::error::{Keyed, Refusal, conflict, denied, invalid, invalid_by, not_found};
 use crate::event::Event;
 use crate::model::Org;
 use crate::rule::Rule;
@@ -274,6 +274,53 @@ pub(crate) fn check_table_grant(org: &Org, g: &TableGrantDef) -> Result<(), Refu
 
 impl Org {
     /// The datasets built on a table of `source`, in id order.
+    /// D1 before a data source is made: a dataset may still name a source that is gone (a
+    /// state from before deletion was refused for it); the source comes back only with tables
+    /// and columns that dataset fits, so the state still loads. Keyed by dataset id.
+    pub(crate) fn require_source_fits(&self, def: &DataSourceDef) -> Result<(), Keyed> {
+        for (ix, sec) in self.datasets_on(&def.id) {
+            if let Err(e) = dataset_fits(self, def, sec) {
+                let id = self.assets.id(ix);
+                let refusal = conflict(format!(
+                    "dataset `{id}` is built on data source `{}` and would not fit it: {}",
+                    def.id,
+                    e.message()
+                ));
+                return Err(Keyed::at(0, id, refusal));
+            }
+        }
+        Ok(())
+    }
+
+    /// D1 before a data source is deleted: no workspace is granted its tables (keyed by the
+    /// workspace id), and no dataset is built on it (keyed by dataset id): a dataset
+    /// keeps its table and rules, which name the source's tables and columns; were the source
+    /// deleted and made again with others, the state would not load. Such a source stays until
+    /// the dataset is deleted.
+    pub(crate) fn require_source_unused(&self, source: &str) -> Result<(), Keyed> {
+        // The first by id, whatever order workspaces were created or loaded in.
+        if let Some((w, ws)) = self
+            .workspaces
+            .iter()
+            .filter(|(_, w)| w.table_grants.keys().any(|(s, _)| s == source))
+            .min_by(|a, b| self.workspaces.id(a.0).cmp(self.workspaces.id(b.0)))
+        {
+            let refusal = conflict(format!(
+                "data source `{source}` is granted to workspace `{}`; revoke it first",
+                ws.name
+            ));
+            return Err(Keyed::at(0, self.workspaces.id(w), refusal));
+        }
+        if let Some((ix, _)) = self.datasets_on(source).first() {
+            let id = self.assets.id(*ix);
+            let refusal = conflict(format!(
+                "dataset `{id}` is built on data source `{source}`; delete it first"
+            ));
+            return Err(Keyed::at(1, id, refusal));
+        }
+        Ok(())
+    }
+
     fn datasets_on(&self, source: &str) -> Vec<(AssetIx, &DatasetSecurity)> {
         let mut out: Vec<_> = self
             .assets
@@ -314,19 +361,7 @@ pub(super) fn create_data_source(org: &mut Org, actor: UserIx, def: DataSourceDe
     if org.data_sources.contains_key(&def.id) {
         return Err(conflict(format!("data source `{}` already exists", def.id)));
     }
-    // A dataset may still name a source that is gone (a state from before deletion was
-    // refused for it); the source comes back only with tables and columns that dataset fits,
-    // so the state still loads.
-    for (ix, sec) in org.datasets_on(&def.id) {
-        if let Err(e) = dataset_fits(org, &def, sec) {
-            return Err(conflict(format!(
-                "dataset `{}` is built on data source `{}` and would not fit it: {}",
-                org.assets.id(ix),
-                def.id,
-                e.message()
-            )));
-        }
-    }
+    org.require_source_fits(&def).map_err(|k| k.refusal)?;
     let source = def.id.clone();
     org.data_sources.insert(source.clone(), def);
     Ok(alloc::vec![Event::DataSourceCreated { source }])
@@ -337,25 +372,7 @@ pub(super) fn delete_data_source(org: &mut Org, actor: UserIx, source: &str) -> 
     if !org.data_sources.contains_key(source) {
         return Err(not_found(format!("unknown data source `{source}`")));
     }
-    if let Some((_, ws)) = org
-        .workspaces
-        .iter()
-        .find(|(_, w)| w.table_grants.keys().any(|(s, _)| s == source))
-    {
-        return Err(conflict(format!(
-            "data source `{source}` is granted to workspace `{}`; revoke it first",
-            ws.name
-        )));
-    }
-    // D1: a dataset built on it keeps its table and rules, which name the source's tables
-    // and columns; were the source deleted and made again with others, the state would not
-    // load. Such a source stays until the dataset is deleted.
-    if let Some((ix, _)) = org.datasets_on(source).first() {
-        return Err(conflict(format!(
-            "dataset `{}` is built on data source `{source}`; delete it first",
-            org.assets.id(*ix)
-        )));
-    }
+    org.require_source_unused(source).map_err(|k| k.refusal)?;
     org.data_sources.remove(source);
     Ok(alloc::vec![Event::DataSourceDeleted {
         source: source.into()

@@ -56,13 +56,14 @@ pub(super) fn delete_group(org: &mut Org, actor: UserIx, group: &str, at: u64) -
     let ix = org.group(group)?;
     let member_of_it = Org::in_group(org.member(actor)?, ix);
     require_not_own_membership(org, actor, member_of_it, group)?;
-    org.require_may_change_group_reach(actor, ix, false, at)?;
     if let Some((child, _)) = org.groups.iter().find(|(_, g)| g.parent == Some(ix)) {
         return Err(conflict(format!(
             "group `{group}` holds group `{}`; delete its subgroups first",
             org.groups.id(child)
         )));
     }
+    // Last: the one check that reads workspace parts (`span.rs` checks it part by part).
+    org.require_may_change_group_reach(actor, ix, false, at)?;
     let mut events = Vec::new();
     let grantee = Grantee::Group(ix);
     for (aix, ws) in org.drop_grants_to(grantee) {
@@ -97,7 +98,6 @@ pub(super) fn add_group_member(
     let gix = org.group(group)?;
     let uix = org.user(user)?;
     require_not_own_membership(org, actor, uix == actor, group)?;
-    org.require_may_change_group_reach(actor, gix, true, at)?;
     if org
         .groups
         .get(gix)
@@ -105,6 +105,7 @@ pub(super) fn add_group_member(
     {
         return Err(conflict(format!("`{user}` is already in group `{group}`")));
     }
+    org.require_may_change_group_reach(actor, gix, true, at)?;
     if let Some(g) = org.groups.get_mut(gix) {
         insert_sorted(&mut g.members, uix);
     }
@@ -129,7 +130,6 @@ pub(super) fn remove_group_member(
     let gix = org.group(group)?;
     let uix = org.user(user)?;
     require_not_own_membership(org, actor, uix == actor, group)?;
-    org.require_may_change_group_reach(actor, gix, false, at)?;
     if org
         .groups
         .get(gix)
@@ -137,6 +137,7 @@ pub(super) fn remove_group_member(
     {
         return Err(not_found(format!("`{user}` is not in group `{group}`")));
     }
+    org.require_may_change_group_reach(actor, gix, false, at)?;
     if let Some(g) = org.groups.get_mut(gix) {
         remove_sorted(&mut g.members, &uix);
     }

@@ -2,7 +2,7 @@
 //! and custom organization roles (O1-O8, X3).
 
 use super::{Outcome, check_id, check_name};
-use crate::error::{Refusal, conflict, denied, invalid, invalid_by, not_found};
+use crate::error::{Keyed, Refusal, conflict, denied, invalid, invalid_by, not_found};
 use crate::event::Event;
 use crate::model::{CustomOrgRole, Member, MemberRoles, Org, PERSONAL_PREFIX, Workspace};
 use crate::roles::PresetRole;
@@ -368,41 +368,9 @@ pub(super) fn remove_member(
     let personal = member.personal;
     let heir_personal = org.member(heir)?.personal;
 
-    // Plan the handover (O8) and refuse before changing anything. In asset id order, so the
-    // refusal and the events do not depend on the order assets were created or loaded in.
-    let mut owned: Vec<_> = org
-        .assets
-        .iter()
-        .filter(|(_, a)| a.owner == target)
-        .map(|(ix, a)| (ix, a.workspace, a.kind))
-        .collect();
-    crate::sort::sort_by(&mut owned, |a, b| {
-        org.assets.id(a.0).cmp(org.assets.id(b.0))
-    });
-    for &(ix, ws, kind) in &owned {
-        org.require_hand_over(actor, heir, ix, ws, kind, personal, at)?;
-    }
-    // The folders they made in group workspaces pass to the heir, and with them the creator's
-    // right to change them: X3 again, only folders the remover may change themselves.
-    let mut made: Vec<_> = org
-        .folders
-        .iter()
-        .filter(|(_, f)| f.created_by == target && f.workspace != personal)
-        .map(|(ix, _)| ix)
-        .collect();
-    crate::sort::sort_by(&mut made, |a, b| org.folders.id(*a).cmp(org.folders.id(*b)));
-    for f in made {
-        if org.may_change_folder(actor, f).is_err() {
-            return Err(denied(
-                Rule::X3,
-                format!(
-                    "`{}` may not change folder `{}`, so cannot hand it over",
-                    org.members.id(actor),
-                    org.folders.id(f)
-                ),
-            ));
-        }
-    }
+    let owned = org
+        .hand_over_checks(actor, target, heir, personal, at)
+        .map_err(|k| k.refusal)?;
 
     let mut events = Vec::new();
     for (ix, ws, _) in owned {
@@ -426,7 +394,12 @@ pub(super) fn remove_member(
             folder.created_by = heir;
         }
     }
-    let ws_ixs: Vec<WorkspaceIx> = org.group_workspaces_of(target).collect();
+    // In workspace id order: the events do not depend on the order workspaces were created or
+    // loaded in (a writer holding some parts runs this too).
+    let mut ws_ixs: Vec<WorkspaceIx> = org.group_workspaces_of(target).collect();
+    crate::sort::sort_by(&mut ws_ixs, |a, b| {
+        org.workspaces.id(*a).cmp(org.workspaces.id(*b))
+    });
     for ws in ws_ixs {
         if let Some(w) = org.workspaces.get_mut(ws) {
             w.members.remove(&target);
@@ -452,6 +425,64 @@ pub(super) fn remove_member(
         workspace: personal_id(user),
     });
     Ok(events)
+}
+
+impl Org {
+    /// O8 and X3 for a member removal, before anything changes: the assets the member owns,
+    /// in asset id order, each one the actor may hand over and the heir may own; then the
+    /// folders they made in group workspaces, each one the actor may change. A refusal carries
+    /// its place in that order, so that a host checking some parts at a time (`span.rs`) finds
+    /// the refusal the whole organization gives.
+    pub(crate) fn hand_over_checks(
+        &self,
+        actor: UserIx,
+        target: UserIx,
+        heir: UserIx,
+        personal: WorkspaceIx,
+        at: u64,
+    ) -> Result<Vec<(crate::table::AssetIx, WorkspaceIx, crate::vocab::Kind)>, Keyed> {
+        // In asset id order, so the refusal and the events do not depend on the order assets
+        // were created or loaded in.
+        let mut owned: Vec<_> = self
+            .assets
+            .iter()
+            .filter(|(_, a)| a.owner == target)
+            .map(|(ix, a)| (ix, a.workspace, a.kind))
+            .collect();
+        crate::sort::sort_by(&mut owned, |a, b| {
+            self.assets.id(a.0).cmp(self.assets.id(b.0))
+        });
+        for &(ix, ws, kind) in &owned {
+            self.require_hand_over(actor, heir, ix, ws, kind, personal, at)
+                .map_err(|refusal| Keyed::at(0, self.assets.id(ix), refusal))?;
+        }
+        // The folders they made in group workspaces pass to the heir, and with them the
+        // creator's right to change them: X3 again, only folders the remover may change
+        // themselves.
+        let mut made: Vec<_> = self
+            .folders
+            .iter()
+            .filter(|(_, f)| f.created_by == target && f.workspace != personal)
+            .map(|(ix, _)| ix)
+            .collect();
+        crate::sort::sort_by(&mut made, |a, b| {
+            self.folders.id(*a).cmp(self.folders.id(*b))
+        });
+        for f in made {
+            if self.may_change_folder(actor, f).is_err() {
+                let refusal = denied(
+                    Rule::X3,
+                    format!(
+                        "`{}` may not change folder `{}`, so cannot hand it over",
+                        self.members.id(actor),
+                        self.folders.id(f)
+                    ),
+                );
+                return Err(Keyed::at(1, self.folders.id(f), refusal));
+            }
+        }
+        Ok(owned)
+    }
 }
 
 impl Org {

@@ -90,7 +90,18 @@ impl OrgWriter {
         dirty: &Dirty,
         entry: Option<&AuditEntry>,
     ) -> Result<(), ApiError> {
-        let result = self.try_commit(dirty, entry).await;
+        self.commit_staged(dirty, entry, &[]).await
+    }
+
+    /// [`OrgWriter::commit`] naming also `staged` parts, whose chunks at the new version a
+    /// command spanning workspaces already wrote (`span.rs`).
+    pub(super) async fn commit_staged(
+        &self,
+        dirty: &Dirty,
+        entry: Option<&AuditEntry>,
+        staged: &[(String, usize)],
+    ) -> Result<(), ApiError> {
+        let result = self.try_commit(dirty, entry, staged).await;
         if result.is_err() {
             *self.engine.borrow_mut() = None;
             self.held.borrow_mut().set(Vec::new());
@@ -100,7 +111,12 @@ impl OrgWriter {
         result
     }
 
-    async fn try_commit(&self, dirty: &Dirty, entry: Option<&AuditEntry>) -> Result<(), ApiError> {
+    async fn try_commit(
+        &self,
+        dirty: &Dirty,
+        entry: Option<&AuditEntry>,
+        staged: &[(String, usize)],
+    ) -> Result<(), ApiError> {
         let storage = self.state.storage();
         let (version, texts, all, org_text) = {
             let guard = self.engine.borrow();
@@ -124,7 +140,12 @@ impl OrgWriter {
             } else {
                 dirty.workspaces.iter().collect()
             };
+            // Staged parts are written already; the engine does not hold them.
+            let staged: BTreeSet<&str> = staged.iter().map(|(p, _)| p.as_str()).collect();
             for ws in names {
+                if staged.contains(format!("ws/{ws}").as_str()) {
+                    continue;
+                }
                 if let Some(part) = engine.workspace_part(ws) {
                     texts.push((format!("ws/{ws}"), to_text(&part)?));
                 }
@@ -151,6 +172,17 @@ impl OrgWriter {
                 writes.push((chunk_key(part, version, i), (*piece).to_string()));
             }
             if let Some((old_v, old_n)) = meta.parts.insert(part.clone(), (version, pieces.len())) {
+                if old_v != version {
+                    stale.extend((0..old_n).map(|i| chunk_key(part, old_v, i)));
+                }
+            }
+            if let Some(ws) = part.strip_prefix("ws/") {
+                meta.workspaces.insert(ws.to_string(), version);
+                due.workspaces.insert(ws.to_string());
+            }
+        }
+        for (part, n) in staged {
+            if let Some((old_v, old_n)) = meta.parts.insert(part.clone(), (version, *n)) {
                 if old_v != version {
                     stale.extend((0..old_n).map(|i| chunk_key(part, old_v, i)));
                 }

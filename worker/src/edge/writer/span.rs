@@ -1,0 +1,139 @@
+//! A command spanning workspaces at the writer, in rounds within a memory budget (issue 13): a
+//! group deletion naming hundreds of parts would not fit a Durable Object's 128 MB loaded at
+//! once. The core's `SpanRun` runs the command on the org part, the index and one batch of parts
+//! at a time (`orgspace_core::span`); each batch's changed parts are written to storage as
+//! chunks of the commit's new version and dropped, and the commit then names them in `meta`
+//! with the org part and the index (`store.rs`): a failure or refusal part way leaves only
+//! chunks no `meta` names. Those of a refused or failed round are deleted here; those of a
+//! failed commit stay (the commit may have landed though storage said it failed: deleting
+//! them could lose parts `meta` names), unreachable, and the next commit at that version
+//! overwrites them.
+
+use super::store::{BATCH_KEYS, CHUNK_BYTES, chunk_key, put_texts};
+use super::{OrgWriter, to_text};
+use crate::api_error::ApiError;
+use crate::storage_layout::chunks;
+use orgspace_core::snapshot::WorkspacePart;
+use orgspace_core::{Command, Span, SpanDone, SpanRun};
+
+/// Part text one round reads at most (past one part larger): with the org part and the index
+/// (21.4 MB at the full benchmark org) a round stays well under 64 MB (`bench/writer-mem.mjs`).
+/// Less when the writer's part budget (`ORGSPACE_WRITER_CACHE_BYTES`) is smaller: the tests'
+/// budget of 1 byte makes every part a round of its own.
+const ROUND_BYTES: usize = 4 << 20;
+
+/// Parts staged for a commit: stored name (`ws/{id}`) and chunk count, at the new version.
+pub type Staged = Vec<(String, usize)>;
+
+fn parse_part(name: &str, text: &str) -> Result<WorkspacePart, ApiError> {
+    serde_json::from_str(text)
+        .map_err(|e| ApiError::internal(format!("stored state does not load: {name}: {e}")))
+}
+
+impl OrgWriter {
+    /// Runs `command` in rounds when it spans workspaces (`Engine::span`); `None` for any
+    /// other command. On success the engine is the one after the command (the
+    /// org part and the index, no part) and the changed parts are staged; on a refusal or a
+    /// failure the engine is unloaded (the next call reloads the last commit).
+    pub(super) async fn run_spanning(
+        &self,
+        actor: &str,
+        command: &Command,
+        at: u64,
+    ) -> Result<Option<(SpanDone, Staged)>, ApiError> {
+        let (run, span, version) = {
+            let guard = self.engine.borrow();
+            let engine = guard
+                .as_ref()
+                .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
+            let Some(span) = engine.span(actor, command) else {
+                return Ok(None);
+            };
+            let Some(run) = SpanRun::new(engine, actor, command, at) else {
+                return Ok(None);
+            };
+            (run, span, engine.version() + 1)
+        };
+        // The run holds the org part and the index; the engine and its parts go, so that a
+        // round holds only what it needs.
+        *self.engine.borrow_mut() = None;
+        self.held.borrow_mut().set(Vec::new());
+        let mut staged: Staged = Vec::new();
+        let result = self.rounds(run, &span, version, &mut staged).await;
+        if result.is_err() {
+            self.unstage(&staged, version).await;
+        }
+        result.map(|done| Some((done, staged)))
+    }
+
+    /// Every round: the `every` parts and a batch of the spread ones, up to [`ROUND_BYTES`].
+    async fn rounds(
+        &self,
+        mut run: SpanRun,
+        span: &Span,
+        version: u64,
+        staged: &mut Staged,
+    ) -> Result<SpanDone, ApiError> {
+        let every = self.parts_of(&span.every).await?;
+        let names: Vec<String> = span.spread.iter().map(|w| format!("ws/{w}")).collect();
+        let mut start = 0;
+        // One round at least, with no spread part when none is spread.
+        loop {
+            let mut parts = every.clone();
+            if let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
+                let (texts, consumed) = self
+                    .stored_texts(rest, ROUND_BYTES.min(self.budget), usize::MAX)
+                    .await?;
+                start += consumed.max(1);
+                for (name, _, text) in texts {
+                    parts.push(parse_part(&name, &text)?);
+                }
+            }
+            let changed = run.round(&parts)?;
+            drop(parts);
+            for part in changed {
+                let name = format!("ws/{}", part.id);
+                let text = to_text(&part)?;
+                drop(part);
+                let pieces = chunks(&text, CHUNK_BYTES);
+                let writes: Vec<(String, String)> = pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (chunk_key(&name, version, i), (*p).to_string()))
+                    .collect();
+                staged.push((name, pieces.len()));
+                for batch in writes.chunks(BATCH_KEYS) {
+                    put_texts(&self.state.storage(), batch).await?;
+                }
+            }
+            if start >= names.len() {
+                break;
+            }
+        }
+        Ok(run.finish()?)
+    }
+
+    /// The stored parts of `workspaces`.
+    async fn parts_of(&self, workspaces: &[String]) -> Result<Vec<WorkspacePart>, ApiError> {
+        let mut out = Vec::new();
+        for ws in workspaces {
+            let name = format!("ws/{ws}");
+            if let Some(text) = self.stored_text(&name).await? {
+                out.push(parse_part(&name, &text)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes staged chunks no commit names (losing them loses nothing: `meta` never named
+    /// them).
+    async fn unstage(&self, staged: &Staged, version: u64) {
+        let keys: Vec<String> = staged
+            .iter()
+            .flat_map(|(name, n)| (0..*n).map(move |i| chunk_key(name, version, i)))
+            .collect();
+        for batch in keys.chunks(BATCH_KEYS) {
+            let _ = self.state.storage().delete_multiple(batch.to_vec()).await;
+        }
+    }
+}
