@@ -150,10 +150,15 @@ function keepIn(x, e, a) {
   return out;
 }
 export function keepCached(x, a, actor, op, version, now) {
-  const e = x.kept?.version === version ? x.kept.sets.get(`${op}\n${actor}`) : undefined;
-  return e === undefined || now < e.from || now >= e.until ? undefined : keepIn(x, e, a);
+  const key = `${op}\n${actor}`;
+  const e = x.kept?.version === version ? x.kept.sets.get(key) : undefined;
+  if (e !== undefined && now >= e.from && now < e.until) return keepIn(x, e, a);
+  // What `keepAllowed` keeps the answer under, next.
+  x.asked = { key, version };
+  return null;
 }
-export function keepAllowed(x, a, allowed, actor, op, version, from, until) {
+export function keepAllowed(x, a, allowed, from, until) {
+  const { key, version } = x.asked;
   const ids = x.ids;
   let set = null, map = null;
   if (allowed.length * 8 <= a.length) {
@@ -166,7 +171,7 @@ export function keepAllowed(x, a, allowed, actor, op, version, from, until) {
   }
   if (x.kept?.version !== version || x.kept.sets.size >= 16) x.kept = { version, sets: new Map() };
   const e = { from, until, set, map };
-  x.kept.sets.set(`${op}\n${actor}`, e);
+  x.kept.sets.set(key, e);
   return keepIn(x, e, a);
 }
 export function pick(a, ix) {
@@ -198,22 +203,18 @@ extern "C" {
     #[wasm_bindgen(js_name = indexesOf)]
     fn indexes_of(index: &JsValue, ids: &JsValue, out: &mut [u32], bail: bool) -> u8;
     /// The elements of `ids` that are the ids of the indexes `allowed`, in their order; null
-    /// when an element is not a string. Keeps the allowed ids for `actor` and `op` at
-    /// `version`, for a time in `[from, until)`.
+    /// when an element is not a string. Keeps the allowed ids, for a time in `[from, until)`,
+    /// under what the last `keepCached` was asked.
     #[wasm_bindgen(js_name = keepAllowed)]
-    #[expect(clippy::too_many_arguments, reason = "one call across the boundary")]
     fn keep_allowed(
         index: &JsValue,
         ids: &JsValue,
         allowed: &[u32],
-        actor: &str,
-        op: &str,
-        version: f64,
         from: f64,
         until: f64,
     ) -> Option<Array>;
-    /// `keepAllowed` with the allowed ids kept for `actor` and `op` at `version` and `now`:
-    /// undefined when none are kept, null when an element is not a string.
+    /// `keepAllowed` with the allowed ids kept for `actor` and `op` at `version` and `now`;
+    /// null when none are kept or an element is not a string.
     #[wasm_bindgen(js_name = keepCached)]
     fn keep_cached(
         index: &JsValue,
@@ -222,7 +223,7 @@ extern "C" {
         op: &str,
         version: f64,
         now: f64,
-    ) -> JsValue;
+    ) -> Option<Array>;
     /// The elements of `ids` at the indexes `ix`, in that order.
     fn pick(ids: &JsValue, ix: &[u32]) -> Array;
     /// The `n` ids of `joined` (joined with line feeds) as an array.
@@ -291,9 +292,11 @@ impl Engine {
         if code == 2 {
             // Versions and times stay below 2^53: exact as numbers.
             let version = self.inner.version() as f64;
-            let kept = keep_cached(&self.ids, assets, actor, operation, version, now as f64);
-            if !kept.is_undefined() {
-                return kept.dyn_into::<Array>().map_err(|_| not_strings());
+            // Not kept, or an element is not a string (`keepAllowed` then says so).
+            if let Some(kept) =
+                keep_cached(&self.ids, assets, actor, operation, version, now as f64)
+            {
+                return Ok(kept);
             }
             let all: Vec<u32> = (0u32..).take(total).collect();
             let allowed = self
@@ -301,17 +304,8 @@ impl Engine {
                 .filter_indexes(actor, op, &all, now)
                 .map_err(|r| refusal(&r))?;
             let (from, until) = self.inner.filter_steady(now);
-            return keep_allowed(
-                &self.ids,
-                assets,
-                &allowed,
-                actor,
-                operation,
-                version,
-                from as f64,
-                until as f64,
-            )
-            .ok_or_else(not_strings);
+            return keep_allowed(&self.ids, assets, &allowed, from as f64, until as f64)
+                .ok_or_else(not_strings);
         }
         if code != 0 {
             return Err(not_strings());
