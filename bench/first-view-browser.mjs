@@ -1,13 +1,18 @@
 // First views loaded in Chromium (issue 13): the first views of an analyst of ws000, a
 // workspace admin of ws000 and the org admin, made by the npm package's Node entry from an
-// organization in parts (or one snapshot), are loaded by the browser module in Debian's
-// chromium (playwright-core): `Engine.fromSnapshot(text)`, median of 7, each engine freed.
-// A local server on 127.0.0.1 only; it and the browser are stopped on every path.
+// organization in parts (or one snapshot), are loaded in Debian's chromium (playwright-core)
+// through the package's browser entry (`index.js`, what a page and the console import):
+// `Engine.fromSnapshot` of the view's JSON text, and of the object `fetch(..).json()` gives (what
+// the console passes). Printed: the first load in a fresh page (cold: the WebAssembly has not
+// been tiered up yet, as for a user signing in) and the median of 7 loads after it, each engine
+// freed. A local server on 127.0.0.1 only; it and the browser are stopped on every path.
 //
 //   node bench/first-view-browser.mjs <parts folder | snapshot.json>
+//   ORGSPACE_NPM=<package dir> ...    another build of the package (main's, to compare)
 import http from "node:http";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -17,7 +22,8 @@ if (!dir) {
   console.error("usage: node bench/first-view-browser.mjs <parts folder | snapshot.json>");
   process.exit(2);
 }
-const { Engine } = createRequire(import.meta.url)(`${root}target/npm/orgspace/index.cjs`);
+const pkg = resolve(process.env.ORGSPACE_NPM ?? `${root}target/npm/orgspace`);
+const { Engine } = createRequire(import.meta.url)(`${pkg}/index.cjs`);
 const whole = statSync(dir).isFile() ? JSON.parse(readFileSync(dir, "utf8")) : null;
 const engine = whole
   ? Engine.fromSnapshot(whole)
@@ -32,7 +38,7 @@ const now = Date.now();
 const views = Object.fromEntries(users.map(([, u]) => [u, JSON.stringify(engine.firstView(u, undefined, now).view)]));
 engine.free();
 
-const web = `${root}target/npm/orgspace/web`;
+const web = pkg;
 const types = { js: "text/javascript", wasm: "application/wasm", html: "text/html" };
 const server = http.createServer((req, res) => {
   const path = new URL(req.url, "http://x").pathname;
@@ -61,24 +67,33 @@ try {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-  const page = await browser.newPage();
-  await page.goto(`${base}/`);
   for (const [who, user] of users) {
+    // A fresh page per user: its first load is cold.
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
     const r = await page.evaluate(async ({ base, user }) => {
-      const m = await import(`${base}/orgspace.js`);
-      await m.default({ module_or_path: `${base}/orgspace_bg.wasm` });
+      const { Engine } = await import(`${base}/index.js`);
       const text = await (await fetch(`${base}/view/${user}`)).text();
-      const times = [];
-      for (let i = 0; i < 7; i++) {
+      const time = (load) => {
         const t0 = performance.now();
-        const e = m.Engine.fromSnapshot(text);
-        times.push(performance.now() - t0);
+        const e = load();
+        const ms = performance.now() - t0;
         e.free();
-      }
-      times.sort((a, b) => a - b);
-      return { ms: times[3], bytes: text.length };
+        return ms;
+      };
+      const cold = time(() => Engine.fromSnapshot(text));
+      const median = (load) => {
+        const times = Array.from({ length: 7 }, () => time(load)).sort((a, b) => a - b);
+        return times[3];
+      };
+      const warm = median(() => Engine.fromSnapshot(text));
+      const object = median(() => Engine.fromSnapshot(JSON.parse(text)));
+      const parse = median(() => ({ free() {}, v: JSON.parse(text) }));
+      return { cold, warm, object, parse, bytes: text.length };
     }, { base, user });
-    console.log(`first view, ${who} (${user}): ${(r.bytes / 1024).toFixed(1)} KB of JSON, Engine.fromSnapshot in Chromium ${r.ms.toFixed(1)} ms (median of 7)`);
+    await page.close();
+    const f = (ms) => ms.toFixed(1);
+    console.log(`first view, ${who} (${user}): ${(r.bytes / 1024).toFixed(1)} KB of JSON, Engine.fromSnapshot in Chromium: first load ${f(r.cold)} ms, then ${f(r.warm)} ms (median of 7); from the object fetch().json() gives ${f(r.object)} ms with ${f(r.parse)} ms of JSON.parse (median of 7)`);
   }
 } finally {
   await browser?.close();

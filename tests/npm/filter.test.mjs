@@ -102,3 +102,49 @@ for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
     assert.deepEqual(engine.filter(user, "view", list, w.now), expected(engine, user, "view", list, w.now));
   });
 }
+
+// The allowed ids `filter` keeps for a whole list out of order (src/lists.rs: per engine, user
+// and operation, for one version and while no grant expires) never outlive what they were
+// decided from: each call below is held to `can` id by id (X1, A1: an expiring grant, V1).
+for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
+  test(`X1 A1 V1 (${entry}): kept answers follow commands, expiry, engines, users and operations`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const r = rng(18);
+    const list = shuffled(w.ids, r);
+    const same = (e, user, op, l, now) => {
+      const got = e.filter(user, op, l, now);
+      assert.deepEqual(got, expected(e, user, op, l, now), `${user} ${op} at ${now}`);
+      return got;
+    };
+    const user = "u0007";
+    const before = same(engine, user, "view", list, w.now);
+    // Again, in a new order, with duplicates and unknown ids (one off a real id by a character).
+    const messy = shuffled([...list, list[0], list[0], "nope", `${list[1]}x`, list[2].slice(0, -1), ""], r);
+    same(engine, user, "view", messy, w.now);
+    same(engine, user, "view", shuffled(list, r), w.now + 1);
+    // Another operation, another user (the org admin, who sees every id), a stranger.
+    same(engine, user, "export", messy, w.now);
+    same(engine, "u0000", "view", messy, w.now);
+    same(engine, "u0000", "delete", shuffled(list, r), w.now);
+    assert.deepEqual(engine.filter("nobody", "view", messy, w.now), []);
+    // A command between two calls: a grant that expires, then the answers around its expiry.
+    const denied = list.find((id) => !engine.can(user, "view", id, w.now));
+    assert.ok(denied !== undefined && !before.includes(denied));
+    const until = w.now + 1000;
+    engine.execute("u0000", { type: "grant", asset: denied, target: { user }, level: "view", expires_at: until }, w.now);
+    assert.ok(same(engine, user, "view", shuffled(list, r), w.now).includes(denied), "granted");
+    assert.ok(same(engine, user, "view", shuffled(list, r), until - 1).includes(denied), "still granted");
+    assert.ok(!same(engine, user, "view", shuffled(list, r), until).includes(denied), "expired");
+    assert.ok(same(engine, user, "view", shuffled(list, r), w.now).includes(denied), "granted again before");
+    // A second engine from the same snapshot holds none of this one's changes.
+    const other = pkgApi.Engine.fromSnapshot(w.snapshot);
+    assert.ok(!same(other, user, "view", shuffled(list, r), w.now).includes(denied), "other engine");
+    // A command that takes access away: the grant revoked.
+    engine.execute("u0000", { type: "revoke", asset: denied, target: { user } }, w.now);
+    assert.ok(!same(engine, user, "view", shuffled(list, r), w.now).includes(denied), "revoked");
+    // A list with an element that is not a string is still refused.
+    assert.throws(() => engine.filter(user, "view", [...shuffled(list, r), 7], w.now), /array of strings/);
+    other.free();
+    engine.free();
+  });
+}

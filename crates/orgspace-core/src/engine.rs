@@ -516,6 +516,24 @@ impl Engine {
         self.org.as_ref().is_none_or(|o| o.unloaded.is_empty())
     }
 
+    /// The span `(from, until)` around `now` in which no grant expires: `filter` answers at
+    /// any `t` with `from <= t < until` as at `now` while the state (its version) stays the
+    /// same, since an expiry is the only clock it reads (A1). The npm package keeps `filter`'s
+    /// decisions for that span (`crates/orgspace-wasm/src/lists.rs`).
+    #[must_use]
+    pub fn filter_steady(&self, now: u64) -> (u64, u64) {
+        let mut span = (0, u64::MAX);
+        let grants = self.org.iter().flat_map(|o| o.assets.iter());
+        for t in grants.flat_map(|(_, a)| a.grants.iter().filter_map(|g| g.expires_at)) {
+            if t <= now {
+                span.0 = span.0.max(t);
+            } else {
+                span.1 = span.1.min(t);
+            }
+        }
+        span
+    }
+
     /// [`Engine::filter`] by index: the positions in `assets` (indexes into
     /// [`Engine::asset_ids`]; any other number, `u32::MAX` say, is an unknown asset) of the
     /// assets on which `actor` may perform `op` at `now`, ascending. Removed and unknown

@@ -56,6 +56,19 @@ fn agree(engine: &Engine, random: &[u32], step: usize) -> Result<(), String> {
                 TIMES[step % TIMES.len()],
                 TIMES[(step * 7 + 3) % TIMES.len()],
             ] {
+                // A1: within the span `filter_steady` gives, the answers are those at `now`.
+                let (from, until) = engine.filter_steady(now);
+                if !(from <= now && now < until) {
+                    return Err(format!("steady span [{from}, {until}) misses {now}"));
+                }
+                let at_now = engine.filter_indexes(user, op, &lists[0], now);
+                for t in [from, until.saturating_sub(1)] {
+                    if engine.filter_indexes(user, op, &lists[0], t) != at_now {
+                        return Err(format!(
+                            "{user} {op}: filter at {t} differs from at {now}, steady in [{from}, {until})"
+                        ));
+                    }
+                }
                 for list in &lists {
                     let got = engine
                         .filter_indexes(user, op, list, now)
@@ -97,6 +110,13 @@ fn run(case: &Case, random: &[u32]) -> Result<(), String> {
             return Err(format!(
                 "step {i}: asset_ids {after:?} does not extend {before:?}"
             ));
+        }
+        // A host asks only for the ids past those it holds (`Ids::nth` skips without reading).
+        for k in [0, 1, after.len() / 2, after.len(), after.len() + 1] {
+            let rest: Vec<&str> = engine.asset_ids().skip(k).collect();
+            if rest != after.iter().skip(k).map(String::as_str).collect::<Vec<_>>() {
+                return Err(format!("step {i}: asset_ids().skip({k}) is {rest:?}"));
+            }
         }
         before = after;
         agree(&engine, random, i).map_err(|e| format!("after step {i} ({step:?}): {e}"))?;

@@ -30,20 +30,30 @@ Engine.prototype.as = function as(user) {
 };
 
 // Views that page (issue 13, crates/orgspace-core/src/snapshot/paged.rs): an engine loaded from
-// a first view keeps the view, so that `addWorkspaceView` joins a workspace's view to it and
-// reloads. The join is `Snapshot::merge_view`'s, here in JavaScript so that the browser module
-// carries none of it; every answer is still the engine's. tests/npm/views.test.mjs holds every
-// answer of an engine grown by workspace views to the whole engine's (the Rust join is held to
-// the whole view by crates/orgspace-core/tests/paged).
+// a first view keeps the view's JSON text, so that `addWorkspaceView` joins a workspace's view to
+// it and reloads. The join is `Snapshot::merge_view`'s, here in JavaScript so that the browser
+// module carries none of it; every answer is still the engine's. tests/npm/views.test.mjs holds
+// every answer of an engine grown by workspace views to the whole engine's (the Rust join is
+// held to the whole view by crates/orgspace-core/tests/paged).
+// The view is kept as text, not as a copy of its objects: loading reads the text anyway (the
+// WebAssembly takes JSON text), text cannot be changed by the caller, and a copy cost as much as
+// the load itself (structuredClone of an org admin's 1.7 MB view: 10-40 ms). It is parsed only
+// when a workspace view is added or `loadedView` is asked for after one.
 const loadSnapshot = Engine.fromSnapshot;
 const paged = (s) => !!s && typeof s === "object" && typeof s.view_of === "string" &&
   s.org.workspaces.some((h) => !s.workspaces.some((p) => p.id === h.id));
 Engine.fromSnapshot = function fromSnapshot(snapshot) {
-  const engine = loadSnapshot(snapshot);
-  const view = typeof snapshot === "string" ? JSON.parse(snapshot) : snapshot;
-  if (view && typeof view === "object" && typeof view.view_of === "string") views.set(engine, structuredClone(view));
+  const isText = typeof snapshot === "string";
+  // A view names whose it is (`view_of`, the last field the core writes); a whole snapshot's text
+  // is not kept.
+  const view = isText ? snapshot.lastIndexOf('"view_of"') !== -1 :
+    !!snapshot && typeof snapshot === "object" && typeof snapshot.view_of === "string";
+  const text = view && !isText ? JSON.stringify(snapshot) : snapshot;
+  const engine = loadSnapshot(text);
+  if (view) views.set(engine, { text, shown: isText ? undefined : snapshot });
   return engine;
 };
+/** Per engine loaded from a view: its JSON text, and the objects `loadedView` gives. */
 const views = new WeakMap();
 const refuse = (message) => new OrgspaceError("invalid", undefined, message);
 /** Adds the entries of `more` that `list` lacks by `key`, keeping `list` sorted by it. */
@@ -81,14 +91,17 @@ function mergeView(view, more) {
   join(view.workspaces, more.workspaces, "id");
 }
 Engine.prototype.addWorkspaceView = function addWorkspaceView(piece) {
-  const view = views.get(this);
-  if (!paged(view)) throw refuse("this engine was not loaded from a first view, or holds all of it");
-  const more = typeof piece === "string" ? JSON.parse(piece) : structuredClone(piece);
-  const joined = structuredClone(view);
-  mergeView(joined, more);
-  this.replaceWith(loadSnapshot(joined));
-  views.set(this, joined);
+  const kept = views.get(this);
+  const joined = kept && JSON.parse(kept.text);
+  if (!paged(joined)) throw refuse("this engine was not loaded from a first view, or holds all of it");
+  mergeView(joined, typeof piece === "string" ? JSON.parse(piece) : structuredClone(piece));
+  const text = JSON.stringify(joined);
+  this.replaceWith(loadSnapshot(text));
+  views.set(this, { text, shown: joined });
 };
+/** The view as loaded: the object given to `fromSnapshot` until a workspace view is added. */
 Engine.prototype.loadedView = function loadedView() {
-  return views.get(this);
+  const kept = views.get(this);
+  if (kept && kept.shown === undefined) kept.shown = JSON.parse(kept.text);
+  return typeof kept?.shown?.view_of === "string" ? kept.shown : undefined;
 };

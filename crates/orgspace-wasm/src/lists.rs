@@ -24,14 +24,17 @@
 //!
 //! A list in an order not seen before (issue 15) skips the dictionary when it is long: when it
 //! names at least half as many ids as the engine has assets and an id is out of order, the
-//! core decides every asset in index order (about the cost of deciding the list) and, when at
-//! most one in eight of the listed ids can be allowed, JavaScript keeps the caller's ids that
-//! are in a `Set` of the allowed ids: one lookup per id in a small, hot table, against two or
-//! three cache misses per id in the dictionary (100,000 shuffled ids for an analyst who sees
-//! 2,423: 4x faster, bench row 7). When many are allowed (an admin), the dictionary gives each
-//! id's index and the allowed indexes decide (`order::kept_among`). Either way the list is
-//! remembered, without indexes, so the same list again (its length and the strings at its ends
-//! and middle) takes the memo: the dictionary once, then the references.
+//! core decides every asset in index order, and JavaScript keeps those allowed ids for that
+//! user and operation, at that version of the state, for the span in which no grant expires
+//! (`Engine::filter_steady`): the next such list of theirs costs no decision at all. When at
+//! most one in eight of the listed ids is allowed (an analyst: 2,423 of 100,000), what is kept
+//! is a `Set` of the allowed ids and the caller's ids found in it are kept: one lookup per id
+//! in a small, hot table, against two or three cache misses per id in the dictionary. When
+//! many are allowed (an admin), it is a bitmap of the allowed indexes, read for each id's index
+//! from the dictionary. A command (a new version), a view added (a new index) or a time past
+//! the span drops them. Either way the list is remembered, without indexes, so the same list
+//! again (its length and the strings at its ends and middle) takes the memo: the dictionary
+//! once, then the references, with no string read.
 //!
 //! `visibleAssets` joins its ids with line feeds (an id holds no control character: the core
 //! refuses them) and JavaScript splits them. The results are those of the core.
@@ -45,7 +48,7 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
 export function newIndex() {
-  return { ids: [], map: null, last: null };
+  return { ids: [], map: null, last: null, kept: null };
 }
 export function indexLen(x) {
   return x.ids.length;
@@ -125,16 +128,51 @@ export function indexesOf(x, a, out, bail) {
   last.n = n;
   return 0;
 }
-export function keepAllowed(x, a, allowed) {
-  const ids = x.ids, set = new Set();
-  for (let i = 0; i < allowed.length; i++) set.add(ids[allowed[i]]);
+function keepIn(x, e, a) {
   const out = [];
+  if (e.set === null) {
+    // Many allowed: each id's index from the dictionary, kept when its bit is set.
+    const map = x.map ?? byId(x), bits = e.map;
+    for (let k = 0; k < a.length; k++) {
+      const id = a[k];
+      if (typeof id !== "string") return null;
+      const i = map[id];
+      if (i !== undefined && (bits[i >> 5] & (1 << (i & 31))) !== 0) out.push(id);
+    }
+    return out;
+  }
+  const set = e.set;
   for (let k = 0; k < a.length; k++) {
     const id = a[k];
     if (typeof id !== "string") return null;
     if (set.has(id)) out.push(id);
   }
   return out;
+}
+export function keepCached(x, a, actor, op, version, now) {
+  const key = `${op}\n${actor}`;
+  const e = x.kept?.version === version ? x.kept.sets.get(key) : undefined;
+  if (e !== undefined && now >= e.from && now < e.until) return keepIn(x, e, a);
+  // What `keepAllowed` keeps the answer under, next.
+  x.asked = { key, version };
+  return null;
+}
+export function keepAllowed(x, a, allowed, from, until) {
+  const { key, version } = x.asked;
+  const ids = x.ids;
+  let set = null, map = null;
+  if (allowed.length * 8 <= a.length) {
+    // Few allowed: a set of their ids, small enough to stay in cache.
+    set = new Set();
+    for (let i = 0; i < allowed.length; i++) set.add(ids[allowed[i]]);
+  } else {
+    map = new Int32Array((ids.length + 31) >> 5);
+    for (let i = 0; i < allowed.length; i++) map[allowed[i] >> 5] |= 1 << (allowed[i] & 31);
+  }
+  if (x.kept?.version !== version || x.kept.sets.size >= 16) x.kept = { version, sets: new Map() };
+  const e = { from, until, set, map };
+  x.kept.sets.set(key, e);
+  return keepIn(x, e, a);
 }
 export function pick(a, ix) {
   const out = new Array(ix.length);
@@ -165,19 +203,33 @@ extern "C" {
     #[wasm_bindgen(js_name = indexesOf)]
     fn indexes_of(index: &JsValue, ids: &JsValue, out: &mut [u32], bail: bool) -> u8;
     /// The elements of `ids` that are the ids of the indexes `allowed`, in their order; null
-    /// when an element is not a string.
+    /// when an element is not a string. Keeps the allowed ids, for a time in `[from, until)`,
+    /// under what the last `keepCached` was asked.
     #[wasm_bindgen(js_name = keepAllowed)]
-    fn keep_allowed(index: &JsValue, ids: &JsValue, allowed: &[u32]) -> Option<Array>;
+    fn keep_allowed(
+        index: &JsValue,
+        ids: &JsValue,
+        allowed: &[u32],
+        from: f64,
+        until: f64,
+    ) -> Option<Array>;
+    /// `keepAllowed` with the allowed ids kept for `actor` and `op` at `version` and `now`;
+    /// null when none are kept or an element is not a string.
+    #[wasm_bindgen(js_name = keepCached)]
+    fn keep_cached(
+        index: &JsValue,
+        ids: &JsValue,
+        actor: &str,
+        op: &str,
+        version: f64,
+        now: f64,
+    ) -> Option<Array>;
     /// The elements of `ids` at the indexes `ix`, in that order.
     fn pick(ids: &JsValue, ix: &[u32]) -> Array;
     /// The `n` ids of `joined` (joined with line feeds) as an array.
     #[wasm_bindgen(js_name = splitIds)]
     fn split_ids(joined: &str, n: u32) -> Array;
 }
-
-/// The Set path takes a list out of order when at most one in this many of its ids can be
-/// allowed: building the set costs about as much per allowed id as a lookup per listed id.
-const FEW_ALLOWED: usize = 8;
 
 /// The ids as a JavaScript array, built from one string.
 fn to_array(ids: &[&str]) -> Array {
@@ -238,19 +290,22 @@ impl Engine {
         let whole_list = n.saturating_mul(2) >= total && self.inner.holds_every_part();
         let code = indexes_of(&self.ids, assets, &mut ixs, whole_list);
         if code == 2 {
+            // Versions and times stay below 2^53: exact as numbers.
+            let version = self.inner.version() as f64;
+            // Not kept, or an element is not a string (`keepAllowed` then says so).
+            if let Some(kept) =
+                keep_cached(&self.ids, assets, actor, operation, version, now as f64)
+            {
+                return Ok(kept);
+            }
             let all: Vec<u32> = (0u32..).take(total).collect();
             let allowed = self
                 .inner
                 .filter_indexes(actor, op, &all, now)
                 .map_err(|r| refusal(&r))?;
-            if allowed.len().saturating_mul(FEW_ALLOWED) <= n {
-                return keep_allowed(&self.ids, assets, &allowed).ok_or_else(not_strings);
-            }
-            // Many allowed: each id's index from the dictionary, kept where allowed.
-            if indexes_of(&self.ids, assets, &mut ixs, false) != 0 {
-                return Err(not_strings());
-            }
-            return Ok(pick(assets, &crate::order::kept_among(&ixs, &allowed)));
+            let (from, until) = self.inner.filter_steady(now);
+            return keep_allowed(&self.ids, assets, &allowed, from as f64, until as f64)
+                .ok_or_else(not_strings);
         }
         if code != 0 {
             return Err(not_strings());

@@ -46,21 +46,6 @@ pub(crate) fn kept_in_any_order<E>(
         .collect())
 }
 
-/// The positions in `ixs` whose index is among `allowed` (ascending indexes, as the core
-/// answers them for every asset), ascending.
-pub(crate) fn kept_among(ixs: &[u32], allowed: &[u32]) -> Vec<u32> {
-    let bound = allowed.last().map_or(0, |&m| m as usize + 1);
-    let mut set = Bits::new(bound);
-    for &ix in allowed {
-        set.set(ix);
-    }
-    (0u32..)
-        .zip(ixs)
-        .filter(|&(_, &ix)| set.has(ix))
-        .map(|(k, _)| k)
-        .collect()
-}
-
 /// A set of indexes below a bound; indexes at or above it are never in it.
 struct Bits(Vec<u32>);
 
@@ -168,23 +153,6 @@ mod tests {
             },
         );
         assert_eq!(got, Ok(vec![0, 1, 3, 5]));
-    }
-
-    // SPEC X1: with every asset decided, a position keeps what its own index was answered.
-    #[test]
-    fn kept_among_keeps_the_positions_of_allowed_indexes() {
-        let allowed_ix = |ix: u32| ix % 5 == 2;
-        for (count, bound, seed) in [(0, 1, 11), (7, 3, 12), (5000, 10_000, 13), (300, 40, 14)] {
-            let ixs = scrambled(count, bound, seed);
-            let allowed: Vec<u32> = (0..bound).filter(|&ix| allowed_ix(ix)).collect();
-            assert_eq!(
-                kept_among(&ixs, &allowed),
-                direct(&ixs, allowed_ix),
-                "{count} ids below {bound}"
-            );
-        }
-        assert_eq!(kept_among(&[UNKNOWN, 3, 0, 3], &[3]), vec![1, 3]);
-        assert_eq!(kept_among(&[0, 1], &[]), Vec::<u32>::new());
     }
 
     #[test]
