@@ -96,7 +96,7 @@ fn member_standing_differs(x: &Member, y: &Member) -> bool {
 }
 
 /// Raw indexes below either state's bound.
-fn raws(b: usize, a: usize) -> impl Iterator<Item = u32> {
+pub(super) fn raws(b: usize, a: usize) -> impl Iterator<Item = u32> {
     (0..b.max(a)).filter_map(|r| u32::try_from(r).ok())
 }
 
@@ -106,7 +106,10 @@ fn scope(b: &Org, a: &Org) -> Scope {
         let u = UserIx::from_raw(r);
         match (b.members.get(u), a.members.get(u)) {
             (None, None) => {}
-            (Some(x), Some(y)) if !member_standing_differs(x, y) => {
+            // A2: a changed role reach changes what grants give in personal workspaces.
+            (Some(x), Some(y))
+                if !member_standing_differs(x, y) && b.role_reach(u) == a.role_reach(u) =>
+            {
                 if x.effective_groups != y.effective_groups {
                     let changed = x
                         .effective_groups
@@ -235,7 +238,11 @@ fn ws_assets(b: &Org, a: &Org, w: WorkspaceIx, out: &mut Vec<AssetIx>) {
 }
 
 /// Compares two states where `scope` says they may differ.
-fn compare(b: &Org, a: &Org, now: u64) -> (Vec<AccessTriple>, Vec<AccessTriple>, Vec<ListChange>) {
+pub(super) fn compare(
+    b: &Org,
+    a: &Org,
+    now: u64,
+) -> (Vec<AccessTriple>, Vec<AccessTriple>, Vec<ListChange>) {
     let s = scope(b, a);
     let users_bound = b.members.index_bound().max(a.members.index_bound());
     let assets_bound = b.assets.index_bound().max(a.assets.index_bound());
@@ -561,18 +568,42 @@ impl Engine {
         if let Some(diff) = group_membership_diff(org, actor, command, at)? {
             return Ok(org.diff_seen_by(user, diff, at));
         }
+        // In proportion to what the command touches: a copy of the parts the diff reads
+        // (`bounded.rs`), where the engine can hold some parts.
+        #[cfg(feature = "parts")]
+        if let Some(diff) = self.bounded_diff(actor, command, at)? {
+            return Ok(diff);
+        }
+        self.access_diff_whole(actor, command, at)
+    }
+
+    /// [`Engine::access_diff`] on a copy of the whole engine: what the browser's module (a
+    /// member's view, small) and a change reaching the whole organization take, and what the
+    /// bounded diff is tested against.
+    #[doc(hidden)]
+    pub fn access_diff_whole(
+        &self,
+        actor: &str,
+        command: &Command,
+        at: u64,
+    ) -> Result<AccessDiff, Refusal> {
+        let (org, user) = self.asked_by_member(actor)?;
         // The copy runs the command even on an engine that holds some workspaces only (the
         // edge's readers): it is thrown away, and the diff covers the workspaces it holds.
         let mut after = self.clone();
         after.allow_commands();
         let applied = after.execute(actor, command, at)?;
-        let (gains, loses, lists) = compare(org, after.org()?, at);
-        let diff = AccessDiff {
-            events: applied.events,
-            gains,
-            loses,
-            lists,
-        };
-        Ok(org.diff_seen_by(user, diff, at))
+        Ok(org.diff_seen_by(user, diff_of(org, after.org()?, applied.events, at), at))
+    }
+}
+
+/// The diff between two states, with the events that led from one to the other.
+pub(super) fn diff_of(b: &Org, a: &Org, events: Vec<Event>, at: u64) -> AccessDiff {
+    let (gains, loses, lists) = compare(b, a, at);
+    AccessDiff {
+        events,
+        gains,
+        loses,
+        lists,
     }
 }
