@@ -237,6 +237,36 @@ fn ws_assets(b: &Org, a: &Org, w: WorkspaceIx, out: &mut Vec<AssetIx>) {
     }
 }
 
+/// Who may be decided differently on the assets and folders of `touched` (workspaces changed
+/// whole, or holding a changed asset or folder): the members of a group workspace in either
+/// state and whoever reaches every workspace (org admins, O6; central authorizers, O4); anyone
+/// else is outside it (W5) in both states. `None` for everyone: a personal workspace is
+/// reached through grants to anyone (W4).
+fn audience(b: &Org, a: &Org, touched: &BTreeSet<WorkspaceIx>) -> Option<BTreeSet<UserIx>> {
+    let mut out = BTreeSet::new();
+    if touched.is_empty() {
+        return Some(out);
+    }
+    for &w in touched {
+        for org in [b, a] {
+            if let Some(ws) = org.workspaces.get(w) {
+                if ws.kind == crate::vocab::WorkspaceKind::Personal {
+                    return None;
+                }
+                out.extend(ws.members.keys().copied());
+            }
+        }
+    }
+    for org in [b, a] {
+        for (u, m) in org.members.iter() {
+            if m.org_admin || org.authorizes_centrally(m) {
+                out.insert(u);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Compares two states where `scope` says they may differ.
 pub(super) fn compare(
     b: &Org,
@@ -246,14 +276,19 @@ pub(super) fn compare(
     let s = scope(b, a);
     let users_bound = b.members.index_bound().max(a.members.index_bound());
     let assets_bound = b.assets.index_bound().max(a.assets.index_bound());
-    let everyone = !s.all_assets.is_empty() || !s.ws_all.is_empty() || !s.folder_ws.is_empty();
-    let users: Vec<UserIx> = if everyone {
-        raws(users_bound, 0).map(UserIx::from_raw).collect()
-    } else {
-        let mut u: BTreeSet<UserIx> = s.all_users.clone();
-        u.extend(s.user_ws.iter().map(|p| p.0));
-        u.extend(s.pairs.iter().map(|p| p.0));
-        u.into_iter().collect()
+    let mut touched: BTreeSet<WorkspaceIx> = s.ws_all.union(&s.folder_ws).copied().collect();
+    for &x in &s.all_assets {
+        touched.extend(ws_of(b, x));
+        touched.extend(ws_of(a, x));
+    }
+    let users: Vec<UserIx> = match audience(b, a, &touched) {
+        None => raws(users_bound, 0).map(UserIx::from_raw).collect(),
+        Some(mut u) => {
+            u.extend(s.all_users.iter().copied());
+            u.extend(s.user_ws.iter().map(|p| p.0));
+            u.extend(s.pairs.iter().map(|p| p.0));
+            u.into_iter().collect()
+        }
     };
     let all_workspaces: Vec<WorkspaceIx> =
         raws(b.workspaces.index_bound(), a.workspaces.index_bound())
