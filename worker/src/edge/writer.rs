@@ -225,7 +225,7 @@ impl OrgWriter {
                 now,
                 query,
             } => {
-                self.hold_for_query(&actor, &query).await?;
+                self.hold_for_query(&actor, &query, now).await?;
                 let answer = {
                     let engine = self.engine.borrow();
                     let engine = exists(engine.as_ref(), &org)?;
