@@ -604,9 +604,10 @@ impl Engine {
             return Ok(org.diff_seen_by(user, diff, at));
         }
         // In proportion to what the command touches: a copy of the parts the diff reads
-        // (`bounded.rs`), where the engine can hold some parts.
+        // (`bounded.rs`), where the engine can hold some parts and that costs less than a copy
+        // of the whole engine.
         #[cfg(feature = "parts")]
-        if let Some(diff) = self.bounded_diff(actor, command, at)? {
+        if let Some(diff) = self.bounded_diff(actor, command, at, true)? {
             return Ok(diff);
         }
         self.access_diff_whole(actor, command, at)
