@@ -587,12 +587,14 @@ impl Engine {
     /// only what the actor may learn (`redact.rs`): another member's access to an asset the
     /// actor does not administer is left out.
     ///
-    /// On an engine loaded from some workspace parts, the diff covers those workspaces.
+    /// On a reader's engine (some workspace parts, queries only), the diff covers those
+    /// workspaces. An engine that runs commands on some parts (`from_parts_indexed`, the edge
+    /// writer's) must hold what `Engine::diff_needs` names.
     ///
     /// # Errors
     ///
     /// Every refusal `execute` would give for the command; [`Refusal::WrongView`] on another
-    /// member's view.
+    /// member's view; `invalid` on a writer's engine that lacks a part the diff reads.
     pub fn access_diff(
         &self,
         actor: &str,
