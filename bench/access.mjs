@@ -4,7 +4,11 @@
 //
 // - `whoHasAccess` for one asset with a group grant (view), first page of 100 and every page,
 //   asked by the org admin `u0000`;
-// - `accessDiff` of a group membership change (the probe `u0007` joins a group it is not in).
+// - `accessDiff` of a group membership change (the probe `u0007` joins a group it is not in);
+// - `accessDiff` of a grant (edit on a dashboard of the big workspace to the probe), of the
+//   probe's role change (analyst to visitor) and of a mode switch (of `small`, a collaboration
+//   workspace of 20 members and 200 assets made here), bounded (the parts the diff reads) next
+//   to `accessDiffWhole` (a copy of the whole engine, what every other command took before).
 //
 // The native figures are `cargo bench -p orgspace-core --bench access` (the 1,000,000-asset
 // organization of crates/orgspace-core/benches/workload).
@@ -64,4 +68,29 @@ console.log(
 time("whoHasAccess, first page of 100", RUNS, () => engine.whoHasAccess(ADMIN, asset, "view", null, null, NOW));
 time("whoHasAccess, every page", RUNS, allPages);
 time("accessDiff, a group membership change", Math.max(5, Math.floor(RUNS / 20)), () => engine.accessDiff(ADMIN, join_, NOW));
+
+// A small collaboration workspace for the mode switch (the big one's diff decides 100,000 assets
+// for each of its 1,000 members).
+engine.execute(ADMIN, { type: "create_workspace", workspace: "small", name: "Small", mode: "collaboration" }, NOW);
+for (let u = 1; u <= 20; u++) {
+  engine.execute(ADMIN, { type: "add_workspace_member", workspace: "small", user: `u${String(u).padStart(4, "0")}`, roles: ["analyst"] }, NOW);
+}
+for (let i = 0; i < 200; i++) {
+  engine.execute(ADMIN, { type: "create_asset", asset: `small-${i}`, workspace: "small", kind: "dashboard", name: `Small ${i}` }, NOW);
+}
+const dashboard = part.assets.find((a) => a.kind === "dashboard").id;
+const commands = [
+  ["a grant", { type: "grant", asset: dashboard, target: { user: PROBE }, level: "edit" }],
+  ["a member's role change", { type: "set_workspace_roles", workspace: w.workspace, user: PROBE, roles: ["visitor"] }],
+  ["a mode switch", { type: "set_workspace_mode", workspace: "small", mode: "private" }],
+];
+const runs = Math.max(5, Math.floor(RUNS / 20));
+for (const [label, command] of commands) {
+  const d = engine.accessDiff(ADMIN, command, NOW);
+  const whole = engine.accessDiffWhole(ADMIN, command, NOW);
+  if (JSON.stringify(d) !== JSON.stringify(whole)) throw new Error(`${label}: the bounded diff differs from the whole copy's`);
+  console.log(`${label}: ${d.gains.length} gains, ${d.loses.length} losses, ${d.lists.length} lists change`);
+  time(`accessDiff, ${label} (the parts it reads, or a whole copy where that costs less)`, runs, () => engine.accessDiff(ADMIN, command, NOW));
+  time(`accessDiffWhole, ${label} (a copy of the whole engine)`, runs, () => engine.accessDiffWhole(ADMIN, command, NOW));
+}
 engine.free();

@@ -6,7 +6,13 @@
 //!   every page (the complete answer), asked by the org admin;
 //! - the access diff of a group membership change (`u00007` joins a group it is not in), asked
 //!   by the org admin: copying the engine, running the command, comparing what it reaches;
-//!   and, for reference, the copy alone.
+//!   and, for reference, the copy alone;
+//! - the access diff of a grant (edit on a dashboard of the collaboration workspace `ws003` to
+//!   its analyst `u00008`), of that member's role change (analyst to visitor: their reach
+//!   changes, so the personal workspaces granting them are read too, A2) and of a mode switch
+//!   (`ws003` to private), asked by the org admin: bounded (`access_diff`, on the parts
+//!   `diff_parts` names) next to the whole copy (`access_diff_whole`, what every command but a
+//!   group membership change took before).
 //!
 //! `cargo bench -p orgspace-core --bench access` runs them on the full shape. Without
 //! `--bench` (as under `cargo test --benches`) the workload is a hundredth of that.
@@ -104,6 +110,60 @@ fn main() {
         diff.lists.len()
     );
 
+    let collab = w
+        .snapshot
+        .workspaces
+        .iter()
+        .find(|p| p.id == w.collab_ws)
+        .and_then(|p| {
+            p.assets
+                .iter()
+                .find(|a| a.kind == orgspace_core::Kind::Dashboard)
+        })
+        .map(|a| a.id.clone())
+        .unwrap_or_default();
+    let commands: Vec<(&str, Command)> = vec![
+        (
+            "grant",
+            Command::Grant {
+                asset: collab,
+                target: orgspace_core::Target::User(w.collab_member.clone()),
+                level: orgspace_core::Level::Edit,
+                expires_at: None,
+            },
+        ),
+        (
+            "role_change",
+            Command::SetWorkspaceRoles {
+                workspace: w.collab_ws.clone(),
+                user: w.collab_member.clone(),
+                roles: vec!["visitor".into()],
+            },
+        ),
+        (
+            "mode_switch",
+            Command::SetWorkspaceMode {
+                workspace: w.collab_ws.clone(),
+                mode: orgspace_core::Mode::Private,
+            },
+        ),
+    ];
+    for (name, command) in &commands {
+        let parts = engine.diff_parts(admin, command, now).workspaces.len();
+        match engine.access_diff(admin, command, now) {
+            Ok(d) => println!(
+                "diff of the {name}: reads {parts} parts; {} gains, {} losses, {} lists change",
+                d.gains.len(),
+                d.loses.len(),
+                d.lists.len()
+            ),
+            Err(e) => {
+                eprintln!("access_diff of the {name} refused: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+
     let mut c = Criterion::default().configure_from_args();
     let mut g = c.benchmark_group("access");
     g.sampling_mode(SamplingMode::Flat);
@@ -136,6 +196,14 @@ fn main() {
     g.bench_function("access_diff_group_membership", |b| {
         b.iter(|| engine.access_diff(admin, black_box(&join), now))
     });
+    for (name, command) in &commands {
+        g.bench_function(format!("access_diff_{name}_bounded"), |b| {
+            b.iter(|| engine.access_diff(admin, black_box(command), now))
+        });
+        g.bench_function(format!("access_diff_{name}_whole_copy"), |b| {
+            b.iter(|| engine.access_diff_whole(admin, black_box(command), now))
+        });
+    }
     g.bench_function("engine_clone_reference", |b| {
         b.iter(|| black_box(&engine).clone())
     });

@@ -4,6 +4,8 @@
 //! decides: every answer is a `Decision` of `authz` (or a list built from them), and who may
 //! ask is decided in `authz/access.rs`.
 
+#[cfg(feature = "parts")]
+mod bounded;
 mod diff;
 mod redact;
 mod view_as;

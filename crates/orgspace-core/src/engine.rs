@@ -262,6 +262,12 @@ impl Engine {
         self.partial = false;
     }
 
+    /// Whether this engine was loaded from some parts to answer queries only (a reader's).
+    #[cfg(feature = "parts")]
+    pub(crate) fn answers_only(&self) -> bool {
+        self.partial
+    }
+
     /// A writable engine over an organization loaded from some parts (`parts.rs`).
     #[cfg(feature = "parts")]
     pub(crate) fn writable(org: Org) -> Engine {

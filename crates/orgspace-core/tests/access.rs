@@ -307,3 +307,45 @@ fn a3_p2_a_group_manager_is_told_of_no_asset_they_may_not_see() {
         "a non-member is told nothing (P1)"
     );
 }
+
+/// A2: a member's role reach caps what grants give them in another's personal workspace, so a
+/// change of their roles in a group workspace changes decisions there: carol, demoted from
+/// analyst to visitor (no dataset rights), loses the view bob's grant gave her on his personal
+/// dataset; a group grant likewise. The diff says so, bounded or on a whole copy, and names the
+/// personal workspaces among the parts it reads.
+#[test]
+fn a2_a_role_change_reaches_grants_in_personal_workspaces() {
+    let mut f = Fixture::new();
+    f.member("bob", MAIN, &["analyst"]);
+    f.member("carol", MAIN, &["analyst"]);
+    f.ok(ALICE, cmd::create_group("g", None));
+    f.ok(ALICE, cmd::add_to_group("g", "carol"));
+    let bobs = common::personal("bob");
+    f.asset("bob", "pd", &bobs, Kind::Dataset);
+    f.asset("bob", "pg", &bobs, Kind::Dataset);
+    f.ok("bob", cmd::grant("pd", cmd::user("carol"), Level::View));
+    f.ok("bob", cmd::grant("pg", cmd::group("g"), Level::View));
+    let demote = cmd::set_roles(MAIN, "carol", &["visitor"]);
+    let parts = f.engine.diff_parts(ALICE, &demote, f.now).workspaces;
+    assert!(parts.contains(&bobs), "{parts:?}");
+    let d = f.engine.access_diff(ALICE, &demote, f.now).unwrap();
+    assert_eq!(
+        Ok(&d),
+        f.engine.access_diff_whole(ALICE, &demote, f.now).as_ref()
+    );
+    let lost: Vec<(&str, &str, Operation)> = d
+        .loses
+        .iter()
+        .filter(|t| t.asset.starts_with('p'))
+        .map(|t| (t.user.as_str(), t.asset.as_str(), t.operation))
+        .collect();
+    assert_eq!(
+        lost,
+        [
+            ("carol", "pd", Operation::View),
+            ("carol", "pg", Operation::View)
+        ]
+    );
+    f.ok(ALICE, demote);
+    f.denies("carol", Operation::View, "pd", Rule::A2);
+}

@@ -62,6 +62,36 @@ impl Engine {
         to_js(&done)
     }
 
+    /// What the engine lacks to answer the access diff of `command` by `actor` at `now`:
+    /// `{workspaces, assets}` (parts to load, asset ids to locate; ask again after loading).
+    #[wasm_bindgen(js_name = diffNeeds, unchecked_return_type = "Needs")]
+    pub fn diff_needs(
+        &self,
+        actor: &str,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let command: Command = from_js(command, "command")?;
+        to_js(&self.inner.diff_needs(actor, &command, time(now)?))
+    }
+
+    /// `accessDiff` on a copy of the whole engine, as it was computed before the diff read only
+    /// the parts it needs: for `bench/access.mjs`, which prints both.
+    #[wasm_bindgen(js_name = accessDiffWhole, unchecked_return_type = "AccessDiff")]
+    pub fn access_diff_whole(
+        &self,
+        actor: &str,
+        #[wasm_bindgen(unchecked_param_type = "Command")] command: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let command: Command = from_js(command, "command")?;
+        let diff = self
+            .inner
+            .access_diff_whole(actor, &command, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&diff)
+    }
+
     /// One workspace's part as JSON (`null` when it is not held).
     #[wasm_bindgen(js_name = workspacePartJSON)]
     #[must_use]

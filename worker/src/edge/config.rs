@@ -117,3 +117,13 @@ pub fn writer_cache_bytes(env: &Env) -> usize {
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(crate::part_cache::DEFAULT_BUDGET)
 }
+
+/// The part text one answer reading many parts (a whole view, an access diff) may have the
+/// writer hold (`ORGSPACE_WRITER_LOAD_BYTES`, [`crate::part_cache::DEFAULT_LOAD_CAP`] by
+/// default; the tests set it low so that a small organization crosses it): past it the answer
+/// is refused with 413 before the writer holds more.
+pub fn writer_load_bytes(env: &Env) -> usize {
+    var(env, "ORGSPACE_WRITER_LOAD_BYTES")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(crate::part_cache::DEFAULT_LOAD_CAP)
+}

@@ -234,7 +234,7 @@ impl OrgWriter {
                 let value = match self.answer_spread(&query, answer).await? {
                     Some(value) => value,
                     None => {
-                        self.hold_for_query(&actor, &query).await?;
+                        self.hold_for_query(&actor, &query, now).await?;
                         answer(&query)?
                     }
                 };

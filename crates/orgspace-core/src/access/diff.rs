@@ -96,7 +96,7 @@ fn member_standing_differs(x: &Member, y: &Member) -> bool {
 }
 
 /// Raw indexes below either state's bound.
-fn raws(b: usize, a: usize) -> impl Iterator<Item = u32> {
+pub(super) fn raws(b: usize, a: usize) -> impl Iterator<Item = u32> {
     (0..b.max(a)).filter_map(|r| u32::try_from(r).ok())
 }
 
@@ -106,7 +106,10 @@ fn scope(b: &Org, a: &Org) -> Scope {
         let u = UserIx::from_raw(r);
         match (b.members.get(u), a.members.get(u)) {
             (None, None) => {}
-            (Some(x), Some(y)) if !member_standing_differs(x, y) => {
+            // A2: a changed role reach changes what grants give in personal workspaces.
+            (Some(x), Some(y))
+                if !member_standing_differs(x, y) && b.role_reach(u) == a.role_reach(u) =>
+            {
                 if x.effective_groups != y.effective_groups {
                     let changed = x
                         .effective_groups
@@ -234,19 +237,58 @@ fn ws_assets(b: &Org, a: &Org, w: WorkspaceIx, out: &mut Vec<AssetIx>) {
     }
 }
 
+/// Who may be decided differently on the assets and folders of `touched` (workspaces changed
+/// whole, or holding a changed asset or folder): the members of a group workspace in either
+/// state and whoever reaches every workspace (org admins, O6; central authorizers, O4); anyone
+/// else is outside it (W5) in both states. `None` for everyone: a personal workspace is
+/// reached through grants to anyone (W4).
+fn audience(b: &Org, a: &Org, touched: &BTreeSet<WorkspaceIx>) -> Option<BTreeSet<UserIx>> {
+    let mut out = BTreeSet::new();
+    if touched.is_empty() {
+        return Some(out);
+    }
+    for &w in touched {
+        for org in [b, a] {
+            if let Some(ws) = org.workspaces.get(w) {
+                if ws.kind == crate::vocab::WorkspaceKind::Personal {
+                    return None;
+                }
+                out.extend(ws.members.keys().copied());
+            }
+        }
+    }
+    for org in [b, a] {
+        for (u, m) in org.members.iter() {
+            if m.org_admin || org.authorizes_centrally(m) {
+                out.insert(u);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Compares two states where `scope` says they may differ.
-fn compare(b: &Org, a: &Org, now: u64) -> (Vec<AccessTriple>, Vec<AccessTriple>, Vec<ListChange>) {
+pub(super) fn compare(
+    b: &Org,
+    a: &Org,
+    now: u64,
+) -> (Vec<AccessTriple>, Vec<AccessTriple>, Vec<ListChange>) {
     let s = scope(b, a);
     let users_bound = b.members.index_bound().max(a.members.index_bound());
     let assets_bound = b.assets.index_bound().max(a.assets.index_bound());
-    let everyone = !s.all_assets.is_empty() || !s.ws_all.is_empty() || !s.folder_ws.is_empty();
-    let users: Vec<UserIx> = if everyone {
-        raws(users_bound, 0).map(UserIx::from_raw).collect()
-    } else {
-        let mut u: BTreeSet<UserIx> = s.all_users.clone();
-        u.extend(s.user_ws.iter().map(|p| p.0));
-        u.extend(s.pairs.iter().map(|p| p.0));
-        u.into_iter().collect()
+    let mut touched: BTreeSet<WorkspaceIx> = s.ws_all.union(&s.folder_ws).copied().collect();
+    for &x in &s.all_assets {
+        touched.extend(ws_of(b, x));
+        touched.extend(ws_of(a, x));
+    }
+    let users: Vec<UserIx> = match audience(b, a, &touched) {
+        None => raws(users_bound, 0).map(UserIx::from_raw).collect(),
+        Some(mut u) => {
+            u.extend(s.all_users.iter().copied());
+            u.extend(s.user_ws.iter().map(|p| p.0));
+            u.extend(s.pairs.iter().map(|p| p.0));
+            u.into_iter().collect()
+        }
     };
     let all_workspaces: Vec<WorkspaceIx> =
         raws(b.workspaces.index_bound(), a.workspaces.index_bound())
@@ -545,12 +587,14 @@ impl Engine {
     /// only what the actor may learn (`redact.rs`): another member's access to an asset the
     /// actor does not administer is left out.
     ///
-    /// On an engine loaded from some workspace parts, the diff covers those workspaces.
+    /// On a reader's engine (some workspace parts, queries only), the diff covers those
+    /// workspaces. An engine that runs commands on some parts (`from_parts_indexed`, the edge
+    /// writer's) must hold what `Engine::diff_needs` names.
     ///
     /// # Errors
     ///
     /// Every refusal `execute` would give for the command; [`Refusal::WrongView`] on another
-    /// member's view.
+    /// member's view; `invalid` on a writer's engine that lacks a part the diff reads.
     pub fn access_diff(
         &self,
         actor: &str,
@@ -561,18 +605,43 @@ impl Engine {
         if let Some(diff) = group_membership_diff(org, actor, command, at)? {
             return Ok(org.diff_seen_by(user, diff, at));
         }
+        // In proportion to what the command touches: a copy of the parts the diff reads
+        // (`bounded.rs`), where the engine can hold some parts and that costs less than a copy
+        // of the whole engine.
+        #[cfg(feature = "parts")]
+        if let Some(diff) = self.bounded_diff(actor, command, at, true)? {
+            return Ok(diff);
+        }
+        self.access_diff_whole(actor, command, at)
+    }
+
+    /// [`Engine::access_diff`] on a copy of the whole engine: what the browser's module (a
+    /// member's view, small) and a change reaching the whole organization take, and what the
+    /// bounded diff is tested against.
+    #[doc(hidden)]
+    pub fn access_diff_whole(
+        &self,
+        actor: &str,
+        command: &Command,
+        at: u64,
+    ) -> Result<AccessDiff, Refusal> {
+        let (org, user) = self.asked_by_member(actor)?;
         // The copy runs the command even on an engine that holds some workspaces only (the
         // edge's readers): it is thrown away, and the diff covers the workspaces it holds.
         let mut after = self.clone();
         after.allow_commands();
         let applied = after.execute(actor, command, at)?;
-        let (gains, loses, lists) = compare(org, after.org()?, at);
-        let diff = AccessDiff {
-            events: applied.events,
-            gains,
-            loses,
-            lists,
-        };
-        Ok(org.diff_seen_by(user, diff, at))
+        Ok(org.diff_seen_by(user, diff_of(org, after.org()?, applied.events, at), at))
+    }
+}
+
+/// The diff between two states, with the events that led from one to the other.
+pub(super) fn diff_of(b: &Org, a: &Org, events: Vec<Event>, at: u64) -> AccessDiff {
+    let (gains, loses, lists) = compare(b, a, at);
+    AccessDiff {
+        events,
+        gains,
+        loses,
+        lists,
     }
 }

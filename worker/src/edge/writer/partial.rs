@@ -168,6 +168,18 @@ impl OrgWriter {
         wanted: &BTreeSet<String>,
         keep_all: bool,
     ) -> Result<(), ApiError> {
+        self.hold_capped(wanted, keep_all, None).await
+    }
+
+    /// [`OrgWriter::hold`], refused with [`Capped`] before the part text the answer keeps in
+    /// memory (what it loads, and what it keeps of the held parts) passes `cap` bytes: nothing
+    /// more is read, and the engine is left as it was.
+    async fn hold_capped(
+        &self,
+        wanted: &BTreeSet<String>,
+        keep_all: bool,
+        cap: Option<Capped>,
+    ) -> Result<(), ApiError> {
         self.ensure_loaded().await?;
         let wanted: Vec<String> = {
             let meta = self.meta.borrow();
@@ -192,6 +204,20 @@ impl OrgWriter {
             }
             return Ok(());
         }
+        let wanted_held: Vec<(String, usize)> = {
+            let held = self.held.borrow();
+            wanted
+                .iter()
+                .filter(|w| held.holds(w))
+                .map(|w| (w.clone(), held.bytes_of(w)))
+                .collect()
+        };
+        // What the answer keeps besides what it loads: every held part, or the wanted ones.
+        let mut kept_bytes: usize = if keep_all {
+            self.held.borrow().bytes()
+        } else {
+            wanted_held.iter().map(|(_, b)| b).sum()
+        };
         // Read a few parts per storage call (an org admin's view reads all 10,200 at full
         // scale), parsed batch by batch so that at most LOAD_BATCH_BYTES of text is held.
         let names: Vec<String> = missing.iter().map(|w| format!("ws/{w}")).collect();
@@ -202,6 +228,12 @@ impl OrgWriter {
                 .stored_texts(rest, LOAD_BATCH_BYTES, usize::MAX)
                 .await?;
             for (name, _, text) in texts {
+                kept_bytes = kept_bytes.saturating_add(text.len());
+                if let Some(cap) = &cap
+                    && kept_bytes > cap.bytes
+                {
+                    return Err(cap.refusal(names.len()));
+                }
                 let ws = name.strip_prefix("ws/").unwrap_or(&name);
                 loaded.push((parse(&text, ws)?, text.len()));
             }
@@ -212,14 +244,6 @@ impl OrgWriter {
                 "storage has no part of a workspace `meta` lists",
             ));
         }
-        let wanted_held: Vec<(String, usize)> = {
-            let held = self.held.borrow();
-            wanted
-                .iter()
-                .filter(|w| held.holds(w))
-                .map(|w| (w.clone(), held.bytes_of(w)))
-                .collect()
-        };
         let new_bytes: usize = loaded.iter().map(|(_, b)| b).sum::<usize>()
             + wanted_held.iter().map(|(_, b)| b).sum::<usize>();
         let kept: Vec<(String, usize)> = {
@@ -328,7 +352,8 @@ impl OrgWriter {
         Ok(out)
     }
 
-    /// Loads the parts `actor`'s view reads (`Engine::view_needs`).
+    /// Loads the parts `actor`'s view reads (`Engine::view_needs`), within the load cap: an
+    /// org admin's whole view of a large organization is refused (413), pages are the way.
     async fn hold_for_view(&self, actor: &str) -> Result<(), ApiError> {
         let needs = match self.engine.borrow().as_ref() {
             Some(engine) => engine.view_needs(actor),
@@ -338,8 +363,49 @@ impl OrgWriter {
             return Ok(());
         }
         // The parts held stay too (`view_needs` names only what is not held).
-        self.hold(&needs.workspaces.into_iter().collect(), true)
+        let cap = Capped {
+            bytes: super::super::config::writer_load_bytes(&self.env),
+            what: Answer::View,
+        };
+        self.hold_capped(&needs.workspaces.into_iter().collect(), true, Some(cap))
             .await
+    }
+
+    /// Loads what the access diff of `command` reads (`Engine::diff_needs`: the command's parts,
+    /// then those its change reaches), asked again until nothing is missing, within the load
+    /// cap (a change reaching every part of a large organization is refused, 413).
+    async fn hold_for_diff(
+        &self,
+        actor: &str,
+        command: &Command,
+        now: u64,
+    ) -> Result<(), ApiError> {
+        let cap = Capped {
+            bytes: super::super::config::writer_load_bytes(&self.env),
+            what: Answer::Diff,
+        };
+        let mut wanted: BTreeSet<String> = BTreeSet::new();
+        for round in 0..MAX_ROUNDS {
+            let needs = match self.engine.borrow().as_ref() {
+                Some(engine) => engine.diff_needs(actor, command, now),
+                None => return Err(ApiError::internal("the engine is not loaded")),
+            };
+            let assets: Vec<&str> = needs.assets.iter().map(String::as_str).collect();
+            let mut missing: BTreeSet<String> = needs.workspaces.iter().cloned().collect();
+            missing.extend(self.locate(&assets).await?);
+            {
+                let held = self.held.borrow();
+                missing.retain(|w| !held.holds(w));
+            }
+            if missing.is_empty() {
+                return Ok(());
+            }
+            wanted.extend(missing);
+            self.hold_capped(&wanted, round > 0, Some(cap)).await?;
+        }
+        Err(ApiError::internal(
+            "the parts this access diff reads were not found in storage",
+        ))
     }
 
     /// Loads what `command` reads or writes: asks `needs`, loads, and asks again.
@@ -373,9 +439,14 @@ impl OrgWriter {
 
     /// Loads what `query` reads: the workspaces it names, those holding the assets it names
     /// and, for a folder, the workspace the index lists it in; for a member's view, what
-    /// `Engine::view_needs` names (every part for an org admin). The access diff reads every
-    /// part (see ARCHITECTURE.md: not yet bounded).
-    pub(super) async fn hold_for_query(&self, actor: &str, query: &Query) -> Result<(), ApiError> {
+    /// `Engine::view_needs` names (every part for an org admin); for an access diff, what
+    /// `Engine::diff_needs` names. Both within the load cap.
+    pub(super) async fn hold_for_query(
+        &self,
+        actor: &str,
+        query: &Query,
+        now: u64,
+    ) -> Result<(), ApiError> {
         self.ensure_loaded().await?;
         let mut wanted: BTreeSet<String> = query
             .workspaces()
@@ -403,19 +474,48 @@ impl OrgWriter {
                 ));
             }
             Query::View => return self.hold_for_view(actor).await,
-            Query::AccessDiff { .. } => {
-                let all: BTreeSet<String> = self
-                    .meta
-                    .borrow()
-                    .as_ref()
-                    .map(|m| m.workspaces.keys().cloned().collect())
-                    .unwrap_or_default();
-                return self.hold(&all, false).await;
-            }
+            Query::AccessDiff { command } => return self.hold_for_diff(actor, command, now).await,
             _ => {}
         }
         wanted.extend(self.locate(&assets).await?);
         self.hold(&wanted, false).await
+    }
+}
+
+/// An answer that reads many parts.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// A member's whole view (`GET /snapshot`).
+    View,
+    /// An access diff (`POST /access-diff`).
+    Diff,
+}
+
+/// The cap on the part text one answer may have the writer hold.
+#[derive(Clone, Copy)]
+struct Capped {
+    bytes: usize,
+    what: Answer,
+}
+
+impl Capped {
+    /// 413 `too_large`, saying what to ask instead.
+    fn refusal(&self, parts: usize) -> ApiError {
+        let message = match self.what {
+            Answer::View => format!(
+                "this view reads {parts} workspace parts, more than the {} bytes of part text \
+                 the writer loads for one answer: load `GET /v1/orgs/{{org}}/views/first` and \
+                 then `GET /v1/orgs/{{org}}/views/workspaces/{{ws}}` for each workspace opened",
+                self.bytes
+            ),
+            Answer::Diff => format!(
+                "this access diff reads {parts} more workspace parts, more than the {} bytes of \
+                 part text the writer loads for one answer (the change reaches every workspace \
+                 or very large ones)",
+                self.bytes
+            ),
+        };
+        ApiError::new(413, "too_large", message)
     }
 }
 
