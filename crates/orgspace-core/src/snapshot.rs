@@ -8,12 +8,16 @@
 #[cfg(feature = "parts")]
 pub mod binary;
 mod docs;
+#[cfg(feature = "parts")]
+mod indexed;
 mod load;
 mod paged;
 mod save;
 mod stream;
 mod view;
 
+#[cfg(feature = "parts")]
+pub use indexed::IndexedLoader;
 pub use load::Problem;
 pub(crate) use load::problem as load_problem;
 pub use paged::{CURRENT_PART_BUDGET, FirstView};
