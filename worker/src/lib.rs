@@ -16,6 +16,7 @@ pub mod part_cache;
 pub mod queries;
 pub mod read_batches;
 pub mod routes;
+pub mod snapshot_scan;
 pub mod staleness;
 pub mod storage_layout;
 

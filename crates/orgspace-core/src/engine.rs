@@ -291,6 +291,12 @@ impl Engine {
         }
     }
 
+    /// The organization, to finish an import part by part (`snapshot/import.rs`).
+    #[cfg(feature = "parts")]
+    pub(crate) fn org_mut(&mut self) -> Option<&mut Org> {
+        self.org.as_mut()
+    }
+
     pub(crate) fn org(&self) -> Result<&Org, Refusal> {
         self.org
             .as_ref()

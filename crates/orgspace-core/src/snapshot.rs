@@ -9,6 +9,8 @@
 pub mod binary;
 mod docs;
 #[cfg(feature = "parts")]
+mod import;
+#[cfg(feature = "parts")]
 mod indexed;
 mod load;
 mod paged;
@@ -16,6 +18,8 @@ mod save;
 mod stream;
 mod view;
 
+#[cfg(feature = "parts")]
+pub use import::{ImportedPart, PartsImport};
 #[cfg(feature = "parts")]
 pub use indexed::IndexedLoader;
 pub use load::Problem;
