@@ -204,16 +204,17 @@ impl OrgWriter {
         };
         let new_bytes: usize = {
             let meta = self.meta.borrow();
-            let stored = |n: &String| {
+            let chunks = names.iter().map(|n| {
                 meta.as_ref()
                     .and_then(|m| m.parts.get(n))
-                    .map_or(0, |(_, chunks)| {
-                        chunks.saturating_mul(super::store::CHUNK_BYTES)
-                    })
-            };
-            // An upper bound before reading (chunks are at most CHUNK_BYTES).
-            names.iter().map(stored).sum::<usize>()
-                + wanted_held.iter().map(|(_, b)| b).sum::<usize>()
+                    .map_or(0, |(_, chunks)| *chunks)
+            });
+            // Before reading, an upper bound (chunks are at most CHUNK_BYTES).
+            crate::read_batches::upper_bound(
+                chunks,
+                super::store::CHUNK_BYTES,
+                wanted_held.iter().map(|(_, b)| *b),
+            )
         };
         let kept: Vec<(String, usize)> = {
             let held = self.held.borrow();
