@@ -180,7 +180,7 @@ try {
   // `--no-wasm` leaves out the two WebAssembly-under-Node rows (half a minute at full scale).
   const WASM = !argv.includes("--no-wasm");
   const whole = WASM ? wasmLoad(text) : { ms: NaN, mb: NaN };
-  row("whole engine load (what an import builds), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
+  row("whole engine load (what an import built before it ran part by part), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
   const small = snapshot.workspaces.find((w) => w.id === otherWs);
   for (const binary of [true, false]) {
     const reader = WASM ? partsLoad(snapshot.org, big, small, binary) : { ms: NaN, cpu_ms: NaN, mb: NaN };

@@ -8,11 +8,15 @@
 //   node bench/writer-mem.mjs target/parts-full          # prints one line per command kind
 //
 // Each kind runs in its own process (WebAssembly memory only grows, so its size at the end is
-// the high-water mark): load the org part and the org index, ask `needs`, load those parts,
-// run the command, serialize what a commit writes (the changed parts, the org part, the index).
-// Printed per kind: the module's memory (MB), the JSON read (MB), and the time (ms).
+// the high-water mark) and takes the writer's path: load the org part and the org index
+// (`Engine.addPartBytes`, the core's `IndexedLoader`), ask `needs`, add those parts to the same
+// engine from their stored bytes (the binary encoding the writer keeps in Durable Object
+// storage), run the command, encode what a commit writes (the changed parts in binary from the
+// tables, the org part, the index). Printed per kind: the module's memory (MB), the bytes read
+// (MB), and the time (ms). The parts' binary encodings are made once, by other processes, into
+// target/writer-mem/bin.
 import { execFileSync } from "node:child_process";
-import { readFileSync, mkdirSync, renameSync } from "node:fs";
+import { readFileSync, mkdirSync, renameSync, existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -43,6 +47,17 @@ const KINDS = ["load", "asset_in_ws000", "remove_member", "delete_group", "org_r
 // parts serialized (what the writer stages in storage) and dropped.
 const ROUND_BYTES = Number(process.env.ROUND_BYTES ?? 4 << 20);
 
+if (kind === "--binary") {
+  // Encodes the named parts as the writer stores them (in this process, not the measured one).
+  const glue = await import(`${out}/orgspace.mjs`);
+  glue.initSync({ module: readFileSync(`${out}/orgspace_bg.wasm`) });
+  mkdirSync(`${out}/bin`, { recursive: true });
+  for (const ws of process.argv.slice(4)) {
+    writeFileSync(`${out}/bin/${ws}.bin`, glue.Engine.partToBinary(readFileSync(`${dir}/ws/${ws}.json`)));
+  }
+  process.exit(0);
+}
+
 if (!kind) {
   build();
   for (const k of KINDS) {
@@ -64,6 +79,14 @@ let read = orgText.length + indexText.length;
 const admin = org.members.find((m) => m.roles.includes("org_admin")).user;
 const plain = org.members.filter((m) => m.roles.length === 0).map((m) => m.user);
 const partText = (ws) => readFileSync(`${dir}/ws/${ws}.json`, "utf8");
+/** A part's stored bytes: its binary encoding, made by another process the first time. */
+function partBytes(wanted) {
+  const missing = wanted.filter((ws) => !existsSync(`${out}/bin/${ws}.bin`));
+  for (let i = 0; i < missing.length; i += 200) {
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url), dir, "--binary", ...missing.slice(i, i + 200)]);
+  }
+  return wanted.map((ws) => readFileSync(`${out}/bin/${ws}.bin`));
+}
 
 /** The command of each kind, and the asset ids it names with the workspace holding each. */
 function command() {
@@ -106,7 +129,7 @@ function command() {
 }
 
 const t0 = performance.now();
-let engine = glue.Engine.fromPartsIndexed(orgText, indexText, "[]");
+let engine = glue.Engine.addPartBytes(null, orgText, indexText, []);
 const [cmd, located] = command();
 let parts = [];
 let changed = { workspaces: [], deleted: [] };
@@ -160,22 +183,22 @@ if (cmd && kind.endsWith("_rounds")) {
   }
   for (;;) {
     const needs = engine.needs(cmd);
-    const more = [...needs.workspaces, ...needs.assets.map((a) => located[a]).filter(Boolean)]
+    const more = [...new Set([...needs.workspaces, ...needs.assets.map((a) => located[a]).filter(Boolean)])]
       .filter((w) => !parts.includes(w));
     if (more.length === 0) break;
     parts.push(...more);
-    const texts = parts.map(partText);
-    read += more.reduce((n, w) => n + partText(w).length, 0);
-    const orgNow = kind === "delete_data_source" ? engine.orgPartJSON() : orgText;
-    const indexNow = kind === "delete_data_source" ? engine.indexJSON() : indexText;
-    engine.free();
-    engine = glue.Engine.fromPartsIndexed(orgNow, indexNow, `[${texts.join(",")}]`);
+    // Added to the engine that holds the others, a batch at a time (as the writer reads them).
+    for (let i = 0; i < more.length; i += 64) {
+      const bytes = partBytes(more.slice(i, i + 64));
+      read += bytes.reduce((n, b) => n + b.length, 0);
+      engine = glue.Engine.addPartBytes(engine, null, null, bytes);
+    }
   }
   if (process.env.DEBUG) console.error(JSON.stringify(cmd), parts, JSON.stringify(engine.needs(cmd)));
   const done = engine.executeTracked(admin, cmd, 2);
   changed = done.changed;
   // What a commit writes.
-  for (const ws of changed.workspaces) engine.workspacePartJSON(ws);
+  for (const ws of changed.workspaces) engine.workspacePartBinary(ws);
   engine.orgPartJSON();
   engine.indexJSON();
 }

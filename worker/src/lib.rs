@@ -17,6 +17,7 @@ pub mod queries;
 pub mod query_rounds;
 pub mod read_batches;
 pub mod routes;
+pub mod snapshot_scan;
 pub mod staleness;
 pub mod storage_layout;
 

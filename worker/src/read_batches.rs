@@ -41,6 +41,21 @@ pub fn batch_end(chunks: &[Option<usize>], start: usize, room: usize, parts_left
     end
 }
 
+/// At most how many bytes parts of `chunks` chunk counts hold, plus `more` bytes: saturating,
+/// since an org admin's view names 10,200 parts, more MiB than a wasm32 `usize` counts (the
+/// writer's plain sum overflowed and panicked there).
+#[must_use]
+pub fn upper_bound(
+    chunks: impl Iterator<Item = usize>,
+    chunk_bytes: usize,
+    more: impl Iterator<Item = usize>,
+) -> usize {
+    chunks
+        .map(|n| n.saturating_mul(chunk_bytes))
+        .chain(more)
+        .fold(0, usize::saturating_add)
+}
+
 #[cfg(test)]
 #[path = "read_batches_tests.rs"]
 mod tests;

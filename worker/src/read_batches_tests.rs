@@ -66,3 +66,17 @@ fn parts_not_stored_cost_nothing_and_the_part_count_is_kept() {
     // Only parts not stored left: all are consumed.
     assert_eq!(batch_end(&[None, None], 0, 16, 5), 2);
 }
+
+#[test]
+fn the_bound_of_every_part_saturates_instead_of_overflowing() {
+    assert_eq!(upper_bound([1, 2].into_iter(), 10, [5].into_iter()), 35);
+    // 10,200 one-chunk parts of 1 MiB on a 32-bit usize would overflow: it saturates.
+    assert_eq!(
+        upper_bound([usize::MAX / 2, 3].into_iter(), 1 << 20, std::iter::empty()),
+        usize::MAX
+    );
+    assert_eq!(
+        upper_bound(std::iter::once(1), 1, [usize::MAX].into_iter()),
+        usize::MAX
+    );
+}

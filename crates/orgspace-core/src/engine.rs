@@ -278,7 +278,27 @@ impl Engine {
         }
     }
 
-    /// The organization, to change outside a command (a round of one, `span.rs`).
+    /// The organization and what it holds of a writable engine over parts, to load more
+    /// parts into (`snapshot/indexed.rs`); any other engine comes back as it was.
+    #[cfg(feature = "parts")]
+    pub(crate) fn into_writable_org(
+        self,
+    ) -> Result<(Org, crate::index::Outside), alloc::boxed::Box<Engine>> {
+        match self.org {
+            Some(mut org) if !self.partial && org.outside.is_some() => match org.outside.take() {
+                Some(outside) => Ok((org, *outside)),
+                None => Err(alloc::boxed::Box::new(Engine::writable(org))),
+            },
+            org => Err(alloc::boxed::Box::new(Engine {
+                org,
+                partial: self.partial,
+                paged: self.paged,
+            })),
+        }
+    }
+
+    /// The organization, to change outside a command: a round of one (`span.rs`), the end of an
+    /// import part by part (`snapshot/import.rs`).
     #[cfg(feature = "parts")]
     pub(crate) fn org_mut(&mut self) -> Option<&mut Org> {
         self.org.as_mut()

@@ -44,6 +44,19 @@ pub struct Executed {
     pub changed: Changed,
 }
 
+/// The index has one entry per workspace of the org part, and no other.
+pub(crate) fn check_index(org: &OrgPart, index: &OrgIndex) -> Result<(), SnapshotError> {
+    let listed: BTreeSet<&str> = org.workspaces.iter().map(|h| h.id.as_str()).collect();
+    let indexed: BTreeSet<&str> = index.workspaces.keys().map(String::as_str).collect();
+    if listed != indexed {
+        let missing: Vec<&&str> = listed.symmetric_difference(&indexed).take(5).collect();
+        return Err(SnapshotError::Malformed(format!(
+            "the index does not match the org part's workspaces (differ: {missing:?})"
+        )));
+    }
+    Ok(())
+}
+
 impl Engine {
     /// Loads the org part, the org index and some workspace parts, for running commands on
     /// them (see [`Engine::needs`]) and answering queries about them. The index must have one
@@ -53,14 +66,7 @@ impl Engine {
         index: &OrgIndex,
         workspaces: &[WorkspacePart],
     ) -> Result<Engine, SnapshotError> {
-        let listed: BTreeSet<&str> = org.workspaces.iter().map(|h| h.id.as_str()).collect();
-        let indexed: BTreeSet<&str> = index.workspaces.keys().map(String::as_str).collect();
-        if listed != indexed {
-            let missing: Vec<&&str> = listed.symmetric_difference(&indexed).take(5).collect();
-            return Err(SnapshotError::Malformed(format!(
-                "the index does not match the org part's workspaces (differ: {missing:?})"
-            )));
-        }
+        check_index(org, index)?;
         let snapshot = Snapshot {
             format: crate::snapshot::FORMAT,
             org: org.clone(),

@@ -8,12 +8,20 @@
 #[cfg(feature = "parts")]
 pub mod binary;
 mod docs;
+#[cfg(feature = "parts")]
+mod import;
+#[cfg(feature = "parts")]
+mod indexed;
 mod load;
 mod paged;
 mod save;
 mod stream;
 mod view;
 
+#[cfg(feature = "parts")]
+pub use import::{ImportedPart, PartsImport};
+#[cfg(feature = "parts")]
+pub use indexed::IndexedLoader;
 pub use load::Problem;
 pub(crate) use load::problem as load_problem;
 pub use paged::{CURRENT_PART_BUDGET, FirstView};

@@ -202,8 +202,38 @@ impl SpanRun {
     /// once a refusal is known. An error is a refusal the org part decides (the same in every
     /// round: stop) or parts that do not load.
     pub fn round(&mut self, parts: &[WorkspacePart]) -> Result<Vec<WorkspacePart>, Refusal> {
-        let mut engine = Engine::from_parts_indexed(&self.org, &self.index, parts)
+        let engine = Engine::from_parts_indexed(&self.org, &self.index, parts)
             .map_err(|e| invalid(format!("the parts of a round do not load: {e}")))?;
+        self.round_on(engine)
+    }
+
+    /// [`SpanRun::round`] on parts as a writer stores them (the binary encoding, or JSON text
+    /// an older build left), read straight into the tables (`IndexedLoader`).
+    ///
+    /// # Errors
+    ///
+    /// As [`SpanRun::round`].
+    pub fn round_bytes<'a>(
+        &mut self,
+        parts: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Vec<WorkspacePart>, Refusal> {
+        let load =
+            |e: crate::SnapshotError| invalid(format!("the parts of a round do not load: {e}"));
+        let mut loader =
+            crate::snapshot::IndexedLoader::new(&self.org, &self.index).map_err(load)?;
+        for bytes in parts {
+            loader.add_bytes(bytes).map_err(load)?;
+        }
+        self.round_on(loader.finish().map_err(load)?)
+    }
+
+    fn round_on(&mut self, mut engine: Engine) -> Result<Vec<WorkspacePart>, Refusal> {
+        let loaded: Vec<String> = engine
+            .org()?
+            .outside
+            .as_ref()
+            .map(|o| o.loaded.iter().cloned().collect())
+            .unwrap_or_default();
         let first = self.rounds == 0;
         self.rounds += 1;
         let org = engine
@@ -236,9 +266,8 @@ impl SpanRun {
         if self.refused.is_some() {
             return Ok(Vec::new());
         }
-        let own: BTreeSet<String> = parts
-            .iter()
-            .map(|p| p.id.clone())
+        let own: BTreeSet<String> = loaded
+            .into_iter()
             .filter(|w| first || !self.every.contains(w))
             .collect();
         let org = engine.org()?;

@@ -27,6 +27,48 @@ impl Engine {
             .map_err(|e| invalid(&e.to_string()))
     }
 
+    /// Adds workspace parts (each its stored bytes: the binary encoding or JSON text) to an
+    /// engine over parts, or loads them with the org part and the index (`org`, `index` given,
+    /// `engine` null): what the edge writer does (`IndexedLoader`), one part at a time, no
+    /// parsed part in between. Throws `invalid` for parts that do not load.
+    #[wasm_bindgen(js_name = addPartBytes)]
+    pub fn add_part_bytes(
+        engine: Option<Engine>,
+        #[wasm_bindgen(unchecked_param_type = "OrgPart | string | null")] org: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OrgIndex | string | null")] index: JsValue,
+        parts: Vec<js_sys::Uint8Array>,
+    ) -> Result<Engine, JsValue> {
+        use orgspace_core::snapshot::IndexedLoader;
+        let mut loader = match engine {
+            Some(e) => IndexedLoader::resume(e.inner)
+                .map_err(|_| invalid("not an engine over parts with an index"))?,
+            None => {
+                let org: OrgPart = from_js(org, "org part")?;
+                let index: OrgIndex = from_js(index, "org index")?;
+                IndexedLoader::new(&org, &index).map_err(|e| invalid(&e.to_string()))?
+            }
+        };
+        for part in parts {
+            loader
+                .add_bytes(&part.to_vec())
+                .map_err(|e| invalid(&e.to_string()))?;
+        }
+        loader
+            .finish()
+            .map(Engine::wrap)
+            .map_err(|e| invalid(&e.to_string()))
+    }
+
+    /// One workspace's part in the binary encoding, encoded from the tables (what the edge
+    /// writer commits); `undefined` when the engine does not know the workspace.
+    #[wasm_bindgen(js_name = workspacePartBinary)]
+    pub fn workspace_part_binary(&self, workspace: &str) -> Result<Option<Vec<u8>>, JsValue> {
+        self.inner
+            .workspace_part_binary(workspace)
+            .transpose()
+            .map_err(|e| invalid(&e.to_string()))
+    }
+
     /// The org index as JSON (`null` before the organization exists).
     #[wasm_bindgen(js_name = indexJSON)]
     #[must_use]

@@ -92,6 +92,19 @@ impl Org {
 
     /// One workspace's part.
     pub(crate) fn workspace_part(&self, w: WorkspaceIx) -> Option<WorkspacePart> {
+        let mut part = self.workspace_head(w)?;
+        part.assets = self
+            .workspaces
+            .get(w)?
+            .assets
+            .iter()
+            .filter_map(|a| self.asset_doc(*a))
+            .collect();
+        Some(part)
+    }
+
+    /// One workspace's part without its assets (what the binary encoding keeps as JSON).
+    pub(crate) fn workspace_head(&self, w: WorkspaceIx) -> Option<WorkspacePart> {
         let ws = self.workspaces.get(w)?;
         let mut members: Vec<WorkspaceMemberDoc> = ws
             .members
@@ -120,17 +133,12 @@ impl Org {
             .iter()
             .filter_map(|f| self.folder_doc(*f))
             .collect();
-        let assets = ws
-            .assets
-            .iter()
-            .filter_map(|a| self.asset_doc(*a))
-            .collect();
         Some(WorkspacePart {
             id: self.workspaces.id(w).into(),
             members,
             roles,
             folders,
-            assets,
+            assets: Vec::new(),
             table_grants: ws.table_grants.values().cloned().collect(),
         })
     }

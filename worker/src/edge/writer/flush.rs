@@ -11,15 +11,15 @@ use crate::locators::locator_key;
 use crate::staleness::Attestation;
 use crate::storage_layout::{KV_KEY_MAX, OrgEnvelope, head_key, org_key, workspace_key};
 use futures_util::future::join_all;
-use orgspace_core::snapshot::binary::part_to_binary;
+use orgspace_core::snapshot::binary::{is_binary, part_to_binary};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsValue;
 
-/// Part text one flush round reads from storage at most (one part larger than this goes alone).
+/// Part bytes one flush round reads from storage at most (one part larger than this goes alone).
 const ROUND_BYTES: usize = 16 << 20;
 
-/// Stored part texts by workspace, with the version each was written at.
-type PartTexts = BTreeMap<String, (u64, String)>;
+/// Stored parts' bytes by workspace, with the version each was written at.
+type PartTexts = BTreeMap<String, (u64, Vec<u8>)>;
 
 /// KV writes in flight at once.
 const PARALLEL_WRITES: usize = 64;
@@ -303,16 +303,23 @@ impl OrgWriter {
         match unit {
             Unit::Workspace(ws) => {
                 // The version the text was stored at: a commit since keeps the unit due.
-                let (version, text) = part_texts.get(ws)?;
+                let (version, stored) = part_texts.get(ws)?;
                 let version = *version;
-                // Binary, which readers load about twice as fast as JSON (`kv_shards.rs`).
-                let part = serde_json::from_str(text).ok()?;
-                let bytes = part_to_binary(&part).ok()?;
+                // Binary, which readers load about twice as fast as JSON (`kv_shards.rs`): the
+                // stored bytes as they are; a JSON part an older build stored is encoded.
+                let encoded;
+                let bytes = if is_binary(stored) {
+                    stored.as_slice()
+                } else {
+                    let part = serde_json::from_slice(stored).ok()?;
+                    encoded = part_to_binary(&part).ok()?;
+                    encoded.as_slice()
+                };
                 Some(sharded(
                     &format!("ws/{ws}"),
                     &workspace_key(org, ws),
                     version,
-                    kv_shards::encode_binary(version, &bytes, SHARD_BYTES),
+                    kv_shards::encode_binary(version, bytes, SHARD_BYTES),
                 ))
             }
             Unit::Bucket(b) => {
@@ -373,13 +380,13 @@ impl OrgWriter {
         }
     }
 
-    /// The stored text of the due workspace parts, in id order up to [`ROUND_BYTES`] (read in
+    /// The stored bytes of the due workspace parts, in id order up to [`ROUND_BYTES`] (read in
     /// batches, `read_batches.rs`), and the debt this round pays: when some parts are left for
     /// the next round, neither the envelope (which names them) nor deletions go now.
     async fn part_texts(&self) -> Result<(PartTexts, crate::flush_plan::Due), ApiError> {
         let mut due = self.due.borrow().clone();
         let names: Vec<String> = due.workspaces.iter().map(|w| format!("ws/{w}")).collect();
-        let (texts, consumed) = self.stored_texts(&names, ROUND_BYTES, FLUSH_BUDGET).await?;
+        let (texts, consumed) = self.stored_bytes(&names, ROUND_BYTES, FLUSH_BUDGET).await?;
         let mut out = BTreeMap::new();
         for (name, version, text) in texts {
             if let Some(ws) = name.strip_prefix("ws/") {

@@ -12,7 +12,7 @@ use super::{OrgWriter, Record};
 use crate::api_error::ApiError;
 use crate::locators::{Bucket, bucket_of};
 use crate::queries::Query;
-use orgspace_core::snapshot::{OrgPart, WorkspacePart};
+use orgspace_core::snapshot::{IndexedLoader, OrgPart};
 use orgspace_core::{Command, Engine, OrgIndex, WorkspaceRefs};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsValue;
@@ -64,13 +64,14 @@ impl OrgWriter {
         Ok(Some((version, text)))
     }
 
-    /// A workspace's stored part and its text's bytes.
-    async fn stored_part(&self, ws: &str) -> Result<(WorkspacePart, usize), ApiError> {
-        let text = self
-            .stored_text(&format!("ws/{ws}"))
-            .await?
-            .ok_or_else(|| ApiError::internal(format!("storage has no part `{ws}`")))?;
-        Ok((parse(&text, ws)?, text.len()))
+    /// A workspace's stored part: its bytes (binary, or JSON an older build left).
+    async fn stored_part(&self, ws: &str) -> Result<Vec<u8>, ApiError> {
+        let name = format!("ws/{ws}");
+        let (mut parts, _) = self.stored_bytes(&[name], usize::MAX, 1).await?;
+        parts
+            .pop()
+            .map(|(_, _, bytes)| bytes)
+            .ok_or_else(|| ApiError::internal(format!("storage has no part `{ws}`")))
     }
 
     /// Loads the org part and the index (no workspace part) unless an engine is loaded.
@@ -92,7 +93,9 @@ impl OrgWriter {
             Some(text) => parse(&text, "the org index")?,
             None => self.compute_index(&org, &meta).await?,
         };
-        let engine = Engine::from_parts_indexed(&org, &index, &[]).map_err(load_error)?;
+        let engine = IndexedLoader::new(&org, &index)
+            .and_then(IndexedLoader::finish)
+            .map_err(load_error)?;
         *self.engine.borrow_mut() = Some(engine);
         self.held.borrow_mut().set(Vec::new());
         Ok(())
@@ -112,24 +115,26 @@ impl OrgWriter {
         let ids: Vec<String> = meta.workspaces.keys().cloned().collect();
         let mut rest = ids.iter().peekable();
         while rest.peek().is_some() {
-            let mut batch: Vec<WorkspacePart> = Vec::new();
+            let mut loader = IndexedLoader::new(org, &blank).map_err(load_error)?;
+            let mut batch: Vec<&String> = Vec::new();
             let mut bytes = 0;
             while let Some(ws) = rest.peek() {
                 if bytes >= INDEX_BATCH_BYTES && !batch.is_empty() {
                     break;
                 }
-                let (part, n) = self.stored_part(ws).await?;
-                bytes += n;
-                batch.push(part);
+                let part = self.stored_part(ws).await?;
+                bytes += part.len();
+                loader.add_bytes(&part).map_err(load_error)?;
+                batch.push(ws);
                 rest.next();
             }
-            let engine = Engine::from_parts_indexed(org, &blank, &batch).map_err(load_error)?;
+            let engine = loader.finish().map_err(load_error)?;
             let computed = engine
                 .index()
                 .ok_or_else(|| ApiError::internal("no organization to index"))?;
-            for part in &batch {
-                if let Some(refs) = computed.workspaces.get(&part.id) {
-                    index.workspaces.insert(part.id.clone(), refs.clone());
+            for ws in batch {
+                if let Some(refs) = computed.workspaces.get(ws) {
+                    index.workspaces.insert(ws.clone(), refs.clone());
                 }
             }
         }
@@ -204,6 +209,7 @@ impl OrgWriter {
             }
             return Ok(());
         }
+        let names: Vec<String> = missing.iter().map(|w| format!("ws/{w}")).collect();
         let wanted_held: Vec<(String, usize)> = {
             let held = self.held.borrow();
             wanted
@@ -212,40 +218,26 @@ impl OrgWriter {
                 .map(|w| (w.clone(), held.bytes_of(w)))
                 .collect()
         };
+        let new_bytes: usize = {
+            let meta = self.meta.borrow();
+            let chunks = names.iter().map(|n| {
+                meta.as_ref()
+                    .and_then(|m| m.parts.get(n))
+                    .map_or(0, |(_, chunks)| *chunks)
+            });
+            // Before reading, an upper bound (chunks are at most CHUNK_BYTES).
+            crate::read_batches::upper_bound(
+                chunks,
+                super::store::CHUNK_BYTES,
+                wanted_held.iter().map(|(_, b)| *b),
+            )
+        };
         // What the answer keeps besides what it loads: every held part, or the wanted ones.
         let mut kept_bytes: usize = if keep_all {
             self.held.borrow().bytes()
         } else {
             wanted_held.iter().map(|(_, b)| b).sum()
         };
-        // Read a few parts per storage call (an org admin's view reads all 10,200 at full
-        // scale), parsed batch by batch so that at most LOAD_BATCH_BYTES of text is held.
-        let names: Vec<String> = missing.iter().map(|w| format!("ws/{w}")).collect();
-        let mut loaded: Vec<(WorkspacePart, usize)> = Vec::with_capacity(names.len());
-        let mut start = 0;
-        while let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
-            let (texts, consumed) = self
-                .stored_texts(rest, LOAD_BATCH_BYTES, usize::MAX)
-                .await?;
-            for (name, _, text) in texts {
-                kept_bytes = kept_bytes.saturating_add(text.len());
-                if let Some(cap) = &cap
-                    && kept_bytes > cap.bytes
-                {
-                    return Err(cap.refusal(names.len()));
-                }
-                let ws = name.strip_prefix("ws/").unwrap_or(&name);
-                loaded.push((parse(&text, ws)?, text.len()));
-            }
-            start += consumed.max(1);
-        }
-        if loaded.len() < names.len() {
-            return Err(ApiError::internal(
-                "storage has no part of a workspace `meta` lists",
-            ));
-        }
-        let new_bytes: usize = loaded.iter().map(|(_, b)| b).sum::<usize>()
-            + wanted_held.iter().map(|(_, b)| b).sum::<usize>();
         let kept: Vec<(String, usize)> = {
             let held = self.held.borrow();
             let others = if keep_all {
@@ -260,44 +252,96 @@ impl OrgWriter {
                 .filter(|(w, _)| !wanted.contains(w))
                 .collect()
         };
-        self.rebuild(kept.into_iter().chain(wanted_held), loaded)
+        let mut loader = self.rebuild_loader(kept.into_iter().chain(wanted_held))?;
+        // Read a few parts per storage call (an org admin's view reads all 10,200 at full
+        // scale), each put in the tables as read, so that at most LOAD_BATCH_BYTES of stored
+        // bytes is held at once and no part is ever parsed into a `WorkspacePart`.
+        let mut added: Vec<(String, usize)> = Vec::with_capacity(names.len());
+        let mut start = 0;
+        while let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
+            let (parts, consumed) = self
+                .stored_bytes(rest, LOAD_BATCH_BYTES, usize::MAX)
+                .await?;
+            for (name, _, bytes) in parts {
+                kept_bytes = kept_bytes.saturating_add(bytes.len());
+                if let Some(cap) = &cap
+                    && kept_bytes > cap.bytes
+                {
+                    // The loader goes with the engine it took: the next call reloads.
+                    return Err(cap.refusal(names.len()));
+                }
+                loader.add_bytes(&bytes).map_err(load_error)?;
+                let ws = name.strip_prefix("ws/").unwrap_or(&name);
+                added.push((ws.to_string(), bytes.len()));
+            }
+            start += consumed.max(1);
+        }
+        if added.len() < names.len() {
+            return Err(ApiError::internal(
+                "storage has no part of a workspace `meta` lists",
+            ));
+        }
+        // On failure the engine stays unloaded: the next call loads the last commit.
+        let engine = loader.finish().map_err(load_error)?;
+        *self.engine.borrow_mut() = Some(engine);
+        let mut held = self.held.borrow_mut();
+        for (ws, bytes) in added {
+            held.touch(&ws, bytes);
+        }
+        Ok(())
     }
 
-    /// Replaces the engine by one holding `keep` (taken from the engine) and `loaded`.
-    fn rebuild(
+    /// A loader over the engine's org part and index holding the parts `keep` lists (the
+    /// engine taken: resumed as it is when it holds exactly those, else rebuilt with them
+    /// encoded from its tables); `held` lists them. On error the engine is unloaded.
+    fn rebuild_loader(
         &self,
         keep: impl Iterator<Item = (String, usize)>,
-        loaded: Vec<(WorkspacePart, usize)>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<IndexedLoader, ApiError> {
         let old = self
             .engine
             .borrow_mut()
             .take()
             .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
+        let keep: Vec<(String, usize)> = keep.collect();
+        let same = {
+            let held = self.held.borrow();
+            keep.len() == held.ids().count() && keep.iter().all(|(w, _)| held.holds(w))
+        };
+        if same {
+            let mut held = self.held.borrow_mut();
+            for (w, bytes) in &keep {
+                held.touch(w, *bytes);
+            }
+            return IndexedLoader::resume(old)
+                .map_err(|_| ApiError::internal("the writer's engine is not over parts"));
+        }
         let org = old
             .org_part()
             .ok_or_else(|| ApiError::internal("no organization to load parts of"))?;
         let index = old
             .index()
             .ok_or_else(|| ApiError::internal("no organization to load parts of"))?;
-        let mut parts: Vec<WorkspacePart> = Vec::new();
+        let mut loader = IndexedLoader::new(&org, &index).map_err(load_error)?;
+        drop((org, index));
         let mut order: Vec<(String, usize)> = Vec::new();
         for (ws, bytes) in keep {
-            if let Some(part) = old.workspace_part(&ws) {
-                parts.push(part);
+            if let Some(part) = old.workspace_part_binary(&ws) {
+                loader
+                    .add_bytes(&part.map_err(load_error)?)
+                    .map_err(load_error)?;
                 order.push((ws, bytes));
             }
         }
         drop(old);
-        for (part, bytes) in loaded {
-            order.push((part.id.clone(), bytes));
-            parts.push(part);
-        }
-        // On failure the engine stays unloaded: the next call loads the last commit.
-        let engine = Engine::from_parts_indexed(&org, &index, &parts).map_err(load_error)?;
-        drop(parts);
-        *self.engine.borrow_mut() = Some(engine);
         self.held.borrow_mut().set(order);
+        Ok(loader)
+    }
+
+    /// Replaces the engine by one holding `keep` (taken from the engine).
+    fn rebuild(&self, keep: impl Iterator<Item = (String, usize)>) -> Result<(), ApiError> {
+        let engine = self.rebuild_loader(keep)?.finish().map_err(load_error)?;
+        *self.engine.borrow_mut() = Some(engine);
         Ok(())
     }
 
@@ -308,7 +352,7 @@ impl OrgWriter {
             (held.bytes() > self.budget, held.keep(0, self.budget))
         };
         if over && self.engine.borrow().is_some() {
-            self.rebuild(keep.into_iter(), Vec::new())?;
+            self.rebuild(keep.into_iter())?;
         }
         Ok(())
     }
@@ -520,16 +564,59 @@ impl Capped {
 }
 
 impl OrgWriter {
-    /// Tests only: drops the stored index (as a store written before it) and the engine, so
-    /// that the next call computes the index again; answers whether there was one.
+    /// Tests only: makes the stored organization look as one an older build wrote: the index
+    /// dropped (as before it existed) and every workspace part stored as JSON text (as before
+    /// the binary encoding), so that the next call loads both ways; answers whether there was
+    /// an index.
     pub(super) async fn legacy_store(&self) -> Result<(u16, serde_json::Value), ApiError> {
         self.ensure_meta().await?;
+        let all: BTreeSet<String> = self
+            .meta
+            .borrow()
+            .as_ref()
+            .map(|m| m.workspaces.keys().cloned().collect())
+            .unwrap_or_default();
+        // The parts as JSON, at the versions they were stored at (test orgs are small).
+        let mut texts: Vec<(String, String)> = Vec::new();
+        if self
+            .meta
+            .borrow()
+            .as_ref()
+            .is_some_and(|m| m.parts.contains_key(INDEX_PART))
+        {
+            self.hold(&all, true).await?;
+            let engine = self.engine.borrow();
+            let engine = engine
+                .as_ref()
+                .ok_or_else(|| ApiError::internal("the engine is not loaded"))?;
+            for ws in &all {
+                if let Some(part) = engine.workspace_part(ws) {
+                    texts.push((format!("ws/{ws}"), super::to_text(&part)?));
+                }
+            }
+        }
         let Some(mut meta) = self.meta.borrow().clone() else {
             return Err(ApiError::internal("no commit record"));
         };
+        let storage = self.state.storage();
+        let mut writes: Vec<(String, String)> = Vec::new();
+        let mut stale: Vec<String> = Vec::new();
+        for (name, text) in &texts {
+            let Some((version, old_n)) = meta.parts.get(name).copied() else {
+                continue;
+            };
+            let pieces = crate::storage_layout::chunks(text, super::store::CHUNK_BYTES);
+            for (i, piece) in pieces.iter().enumerate() {
+                writes.push((chunk_key(name, version, i), (*piece).to_string()));
+            }
+            stale.extend((pieces.len()..old_n).map(|i| chunk_key(name, version, i)));
+            meta.parts.insert(name.clone(), (version, pieces.len()));
+        }
+        for batch in writes.chunks(super::store::BATCH_KEYS) {
+            super::store::put_texts(&storage, batch).await?;
+        }
         let had = meta.parts.remove(INDEX_PART);
         let due = self.due.borrow().clone();
-        let storage = self.state.storage();
         storage
             .put_multiple(Record {
                 meta: &meta,
@@ -538,11 +625,19 @@ impl OrgWriter {
             .await
             .map_err(storage_error)?;
         if let Some((version, n)) = had {
-            let keys: Vec<String> = (0..n).map(|i| chunk_key(INDEX_PART, version, i)).collect();
-            storage.delete_multiple(keys).await.map_err(storage_error)?;
+            stale.extend((0..n).map(|i| chunk_key(INDEX_PART, version, i)));
+        }
+        if !stale.is_empty() {
+            storage
+                .delete_multiple(stale)
+                .await
+                .map_err(storage_error)?;
         }
         *self.meta.borrow_mut() = Some(meta);
         *self.engine.borrow_mut() = None;
-        Ok((200, serde_json::json!({ "had_index": had.is_some() })))
+        Ok((
+            200,
+            serde_json::json!({ "had_index": had.is_some(), "json_parts": texts.len() }),
+        ))
     }
 }

@@ -9,11 +9,10 @@
 //! them could lose parts `meta` names), unreachable, and the next commit at that version
 //! overwrites them.
 
-use super::store::{BATCH_KEYS, CHUNK_BYTES, chunk_key, put_texts};
-use super::{OrgWriter, to_text};
+use super::OrgWriter;
+use super::store::{BATCH_KEYS, Stored, chunk_key, put_values};
 use crate::api_error::ApiError;
-use crate::storage_layout::chunks;
-use orgspace_core::snapshot::WorkspacePart;
+use orgspace_core::snapshot::binary::part_to_binary;
 use orgspace_core::{Command, Span, SpanDone, SpanRun};
 
 /// Part text one round reads at most (past one part larger): with the org part and the index
@@ -24,11 +23,6 @@ const ROUND_BYTES: usize = 4 << 20;
 
 /// Parts staged for a commit: stored name (`ws/{id}`) and chunk count, at the new version.
 pub type Staged = Vec<(String, usize)>;
-
-fn parse_part(name: &str, text: &str) -> Result<WorkspacePart, ApiError> {
-    serde_json::from_str(text)
-        .map_err(|e| ApiError::internal(format!("stored state does not load: {name}: {e}")))
-}
 
 impl OrgWriter {
     /// Runs `command` in rounds when it spans workspaces (`Engine::span`); `None` for any
@@ -77,33 +71,32 @@ impl OrgWriter {
         let every = self.parts_of(&span.every).await?;
         let names: Vec<String> = span.spread.iter().map(|w| format!("ws/{w}")).collect();
         let mut start = 0;
-        // One round at least, with no spread part when none is spread.
+        // One round at least, with no spread part when none is spread. Parts are read as they
+        // are stored (the binary encoding) straight into the round's tables.
         loop {
-            let mut parts = every.clone();
+            let mut batch: Vec<Vec<u8>> = Vec::new();
             if let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
-                let (texts, consumed) = self
-                    .stored_texts(rest, ROUND_BYTES.min(self.budget), usize::MAX)
+                let (read, consumed) = self
+                    .stored_bytes(rest, ROUND_BYTES.min(self.budget), usize::MAX)
                     .await?;
                 start += consumed.max(1);
-                for (name, _, text) in texts {
-                    parts.push(parse_part(&name, &text)?);
-                }
+                batch.extend(read.into_iter().map(|(_, _, bytes)| bytes));
             }
-            let changed = run.round(&parts)?;
-            drop(parts);
+            let changed = run.round_bytes(every.iter().chain(&batch).map(Vec::as_slice))?;
+            drop(batch);
             for part in changed {
                 let name = format!("ws/{}", part.id);
-                let text = to_text(&part)?;
+                let bytes = part_to_binary(&part).map_err(|e| ApiError::internal(e.to_string()))?;
                 drop(part);
-                let pieces = chunks(&text, CHUNK_BYTES);
-                let writes: Vec<(String, String)> = pieces
-                    .iter()
+                let pieces = Stored::Bytes(bytes).pieces();
+                let writes: Vec<(String, Stored)> = pieces
+                    .into_iter()
                     .enumerate()
-                    .map(|(i, p)| (chunk_key(&name, version, i), (*p).to_string()))
+                    .map(|(i, p)| (chunk_key(&name, version, i), p))
                     .collect();
-                staged.push((name, pieces.len()));
+                staged.push((name, writes.len()));
                 for batch in writes.chunks(BATCH_KEYS) {
-                    put_texts(&self.state.storage(), batch).await?;
+                    put_values(&self.state.storage(), batch).await?;
                 }
             }
             if start >= names.len() {
@@ -113,14 +106,15 @@ impl OrgWriter {
         Ok(run.finish()?)
     }
 
-    /// The stored parts of `workspaces`.
-    async fn parts_of(&self, workspaces: &[String]) -> Result<Vec<WorkspacePart>, ApiError> {
+    /// The stored bytes of the parts of `workspaces`.
+    async fn parts_of(&self, workspaces: &[String]) -> Result<Vec<Vec<u8>>, ApiError> {
+        let names: Vec<String> = workspaces.iter().map(|w| format!("ws/{w}")).collect();
         let mut out = Vec::new();
-        for ws in workspaces {
-            let name = format!("ws/{ws}");
-            if let Some(text) = self.stored_text(&name).await? {
-                out.push(parse_part(&name, &text)?);
-            }
+        let mut start = 0;
+        while let Some(rest) = names.get(start..).filter(|r| !r.is_empty()) {
+            let (read, consumed) = self.stored_bytes(rest, usize::MAX, usize::MAX).await?;
+            start += consumed.max(1);
+            out.extend(read.into_iter().map(|(_, _, bytes)| bytes));
         }
         Ok(out)
     }

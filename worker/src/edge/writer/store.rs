@@ -1,6 +1,12 @@
 //! The writer's own storage (Durable Object storage, strongly consistent): the commit record,
 //! the parts in chunks, the locator buckets, and what KV still lacks.
 //!
+//! Workspace parts are stored in the core's binary encoding (`snapshot/binary.rs`, chunks as
+//! `Uint8Array`s), encoded straight from the engine's tables, loaded straight into them
+//! (`IndexedLoader`) and copied to KV as they are; a part an older build stored as JSON text
+//! (string chunks) still loads (the loader tells them apart) and is rewritten in binary when a
+//! command next changes it. The org part and the index stay JSON text.
+//!
 //! `meta` is the commit point. Parts are stored in chunks under keys that carry the version they
 //! were written at, so a commit writes new chunks first, then `meta` with `due` in one atomic
 //! batch, then deletes the old chunks: a failure at any step leaves the previous commit
@@ -16,7 +22,7 @@ use crate::storage_layout::{Dirty, chunks};
 use orgspace_core::{AuditEntry, Engine};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use worker::js_sys;
 
 /// Durable Object storage caps a value at 2 MB (key included); parts are cut well below.
@@ -131,10 +137,11 @@ impl OrgWriter {
             let index = engine
                 .index()
                 .ok_or_else(|| ApiError::internal("no organization to commit"))?;
-            let mut texts: Vec<(String, String)> = vec![
-                ("org".into(), to_text(&org_part)?),
-                (INDEX_PART.into(), to_text(&index)?),
+            let mut texts: Vec<(String, Stored)> = vec![
+                ("org".into(), Stored::Text(to_text(&org_part)?)),
+                (INDEX_PART.into(), Stored::Text(to_text(&index)?)),
             ];
+            drop(org_part);
             let names: Vec<&String> = if dirty.all_workspaces {
                 all.iter().collect()
             } else {
@@ -146,8 +153,10 @@ impl OrgWriter {
                 if staged.contains(format!("ws/{ws}").as_str()) {
                     continue;
                 }
-                if let Some(part) = engine.workspace_part(ws) {
-                    texts.push((format!("ws/{ws}"), to_text(&part)?));
+                // Encoded from the tables: no copy of the part's assets in between.
+                if let Some(bytes) = engine.workspace_part_binary(ws) {
+                    let bytes = bytes.map_err(|e| ApiError::internal(e.to_string()))?;
+                    texts.push((format!("ws/{ws}"), Stored::Bytes(bytes)));
                 }
             }
             (version, texts, all, unversioned(engine)?)
@@ -160,18 +169,19 @@ impl OrgWriter {
             .filter(|w| !all.contains(*w))
             .cloned()
             .collect();
-        let mut writes: Vec<(String, String)> = Vec::new();
+        let mut writes: Vec<(String, Stored)> = Vec::new();
         let mut stale: Vec<String> = Vec::new();
         let mut due = Due {
             org: true,
             ..Due::default()
         };
         for (part, text) in &texts {
-            let pieces = chunks(text, CHUNK_BYTES);
-            for (i, piece) in pieces.iter().enumerate() {
-                writes.push((chunk_key(part, version, i), (*piece).to_string()));
+            let pieces = text.pieces();
+            let n = pieces.len();
+            for (i, piece) in pieces.into_iter().enumerate() {
+                writes.push((chunk_key(part, version, i), piece));
             }
-            if let Some((old_v, old_n)) = meta.parts.insert(part.clone(), (version, pieces.len())) {
+            if let Some((old_v, old_n)) = meta.parts.insert(part.clone(), (version, n)) {
                 if old_v != version {
                     stale.extend((0..old_n).map(|i| chunk_key(part, old_v, i)));
                 }
@@ -209,7 +219,7 @@ impl OrgWriter {
                 } else {
                     meta.buckets.insert(b, version);
                 }
-                writes.push((bucket_key(b), to_text(&bucket)?));
+                writes.push((bucket_key(b), Stored::Text(to_text(&bucket)?)));
                 due.buckets.insert(b);
             }
         }
@@ -221,11 +231,15 @@ impl OrgWriter {
         }
         meta.version = version;
         if let Some(entry) = entry {
-            writes.push((format!("audit/{:020}", entry.version), to_text(entry)?));
+            writes.push((
+                format!("audit/{:020}", entry.version),
+                Stored::Text(to_text(entry)?),
+            ));
         }
         for batch in writes.chunks(BATCH_KEYS) {
-            put_texts(&storage, batch).await?;
+            put_values(&storage, batch).await?;
         }
+        drop(writes);
         let mut next_due = self.due.borrow().clone();
         next_due.merge(due);
         // INVARIANT: `meta` and `due` land together or not at all, so what KV lacks is always
@@ -290,13 +304,13 @@ impl OrgWriter {
     }
 }
 
-/// Each text value under `keys`, in order, handed to `take`, in calls of [`BATCH_KEYS`] keys;
-/// `missing` names an absent key.
-async fn each_text(
+/// Each value under `keys`, in order, as bytes (a string's UTF-8, or a `Uint8Array`'s bytes),
+/// handed to `take`, in calls of [`BATCH_KEYS`] keys; `missing` names an absent key.
+async fn each_value(
     storage: &worker::Storage,
     keys: &[String],
     missing: impl Fn(&str) -> ApiError,
-    mut take: impl FnMut(String),
+    mut take: impl FnMut(Vec<u8>),
 ) -> Result<(), ApiError> {
     for batch in keys.chunks(BATCH_KEYS) {
         let values = storage
@@ -304,10 +318,14 @@ async fn each_text(
             .await
             .map_err(storage_error)?;
         for key in batch {
-            let piece = values
-                .get(&JsValue::from_str(key))
-                .as_string()
-                .ok_or_else(|| missing(key))?;
+            let value = values.get(&JsValue::from_str(key));
+            let piece = if let Some(text) = value.as_string() {
+                text.into_bytes()
+            } else if value.is_instance_of::<js_sys::Uint8Array>() {
+                js_sys::Uint8Array::from(value).to_vec()
+            } else {
+                return Err(missing(key));
+            };
             take(piece);
         }
     }
@@ -320,22 +338,26 @@ pub async fn concat_texts(
     keys: &[String],
     missing: impl Fn(&str) -> ApiError,
 ) -> Result<String, ApiError> {
-    let mut text = String::new();
-    each_text(storage, keys, missing, |piece| text.push_str(&piece)).await?;
-    Ok(text)
+    let mut bytes = Vec::new();
+    each_value(storage, keys, missing, |piece| {
+        bytes.extend_from_slice(&piece)
+    })
+    .await?;
+    String::from_utf8(bytes).map_err(|_| ApiError::internal("a stored text is not UTF-8"))
 }
 
 impl OrgWriter {
-    /// The stored texts of the parts `names` lists (`org`, `ws/{id}`; names `meta` does not
-    /// list are skipped), in order with the version each was written at, read in few storage
-    /// calls (`read_batches.rs`): up to `bytes` of text (the part that passes it is the last)
-    /// and `max` parts. Also answers how many of `names` were consumed.
-    pub(super) async fn stored_texts(
+    /// The stored bytes of the parts `names` lists (`ws/{id}`: the binary encoding, or the JSON
+    /// text an older build left; names `meta` does not list are skipped), in order with the
+    /// version each was written at, read in few storage calls (`read_batches.rs`): up to
+    /// `bytes` (the part that passes it is the last) and `max` parts. Also answers how many of
+    /// `names` were consumed.
+    pub(super) async fn stored_bytes(
         &self,
         names: &[String],
         bytes: usize,
         max: usize,
-    ) -> Result<(Vec<(String, u64, String)>, usize), ApiError> {
+    ) -> Result<(Vec<(String, u64, Vec<u8>)>, usize), ApiError> {
         let entries: Vec<Option<(u64, usize)>> = {
             let meta = self.meta.borrow();
             names
@@ -363,24 +385,64 @@ impl OrgWriter {
                 .iter()
                 .flat_map(|(name, v, n)| (0..*n).map(|i| chunk_key(name, *v, i)))
                 .collect();
-            let mut pieces = get_texts(&storage, &keys).await?.into_iter();
+            let mut pieces = get_values(&storage, &keys).await?.into_iter();
             for (name, v, n) in batch {
-                let text: String = pieces.by_ref().take(n).collect();
-                read = read.saturating_add(text.len());
-                out.push((name.clone(), v, text));
+                let part: Vec<u8> = pieces.by_ref().take(n).flatten().collect();
+                read = read.saturating_add(part.len());
+                out.push((name.clone(), v, part));
             }
         }
         Ok((out, start))
     }
 }
 
-/// The text values under `keys`, in order; a missing key is an error (`meta` names only what
-/// was stored).
-async fn get_texts(storage: &worker::Storage, keys: &[String]) -> Result<Vec<String>, ApiError> {
+/// The values under `keys`, in order, as bytes; a missing key is an error (`meta` names only
+/// what was stored).
+async fn get_values(storage: &worker::Storage, keys: &[String]) -> Result<Vec<Vec<u8>>, ApiError> {
     let mut out = Vec::with_capacity(keys.len());
     let lost = |key: &str| ApiError::internal(format!("storage lost `{key}`"));
-    each_text(storage, keys, lost, |piece| out.push(piece)).await?;
+    each_value(storage, keys, lost, |piece| out.push(piece)).await?;
     Ok(out)
+}
+
+/// A value for Durable Object storage: text, or bytes (stored as a `Uint8Array`).
+pub enum Stored {
+    /// JSON text: the org part, the index, buckets, audit entries.
+    Text(String),
+    /// A workspace part's binary encoding.
+    Bytes(Vec<u8>),
+}
+
+impl Stored {
+    /// Its size in bytes.
+    pub fn len(&self) -> usize {
+        match self {
+            Stored::Text(t) => t.len(),
+            Stored::Bytes(b) => b.len(),
+        }
+    }
+
+    /// The value cut in chunks of at most [`CHUNK_BYTES`] (text at character boundaries).
+    pub fn pieces(&self) -> Vec<Stored> {
+        match self {
+            Stored::Text(t) => chunks(t, CHUNK_BYTES)
+                .into_iter()
+                .map(|p| Stored::Text(p.to_string()))
+                .collect(),
+            Stored::Bytes(b) if b.is_empty() => vec![Stored::Bytes(Vec::new())],
+            Stored::Bytes(b) => b
+                .chunks(CHUNK_BYTES)
+                .map(|p| Stored::Bytes(p.to_vec()))
+                .collect(),
+        }
+    }
+
+    fn to_js(&self) -> JsValue {
+        match self {
+            Stored::Text(t) => JsValue::from_str(t),
+            Stored::Bytes(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
+        }
+    }
 }
 
 /// Writes text values in one batch call.
@@ -391,6 +453,22 @@ pub async fn put_texts(
     let object = js_sys::Object::new();
     for (key, value) in batch {
         js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value))
+            .map_err(|_| ApiError::internal("could not build a storage batch"))?;
+    }
+    storage
+        .put_multiple_raw(object)
+        .await
+        .map_err(storage_error)
+}
+
+/// Writes values, text or bytes, in one batch call.
+pub async fn put_values(
+    storage: &worker::Storage,
+    batch: &[(String, Stored)],
+) -> Result<(), ApiError> {
+    let object = js_sys::Object::new();
+    for (key, value) in batch {
+        js_sys::Reflect::set(&object, &JsValue::from_str(key), &value.to_js())
             .map_err(|_| ApiError::internal("could not build a storage batch"))?;
     }
     storage

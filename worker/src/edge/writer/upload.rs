@@ -1,11 +1,13 @@
 //! Imports larger than one request body (1 MiB): the snapshot's JSON text is sent in numbered
 //! chunks, kept in the writer's storage, and committed in one step that imports it as
-//! `PUT /snapshot` does. A failed or interrupted upload resumes: a chunk sent again replaces
+//! `PUT /snapshot` does: part by part, reading the chunks as it goes (`import.rs`), so an
+//! organization of any size comes in without its whole text or engine in memory. A refused
+//! commit leaves no organization and keeps the chunks: fix a chunk and commit again. A failed or interrupted upload resumes: a chunk sent again replaces
 //! itself, and the upload lists the chunks it holds. Only the caller who started an upload sees
 //! or changes it (anyone else is told it does not exist).
 
 use super::OrgWriter;
-use super::store::{BATCH_KEYS, concat_texts, put_texts, storage_error};
+use super::store::{BATCH_KEYS, put_texts, storage_error};
 use crate::api_error::ApiError;
 use serde_json::{Value, json};
 use worker::ListOptions;
@@ -156,18 +158,18 @@ impl OrgWriter {
             return Err(ApiError::invalid(format!("`chunks` is 1 to {MAX_CHUNKS}")));
         }
         let keys: Vec<String> = (0..count).map(|n| chunk_key(upload, n)).collect();
-        let storage = self.state.storage();
-        let text = concat_texts(&storage, &keys, |key| {
-            ApiError::invalid(format!(
-                "chunk {} of upload `{upload}` was never sent",
-                key.rsplit('/').next().unwrap_or_default()
-            ))
-        })
-        .await?;
-        let answer = self.import_text(org, actor, &text).await?;
-        drop(text);
+        // Read chunk by chunk and imported part by part (`import.rs`): never the whole text.
+        let source = super::import::Source::Upload(keys);
+        let answer = self.import_from(org, actor, &source).await?;
         // The organization exists now; the chunks are of no more use (and a failure to
-        // delete them loses nothing: no upload can be committed twice).
+        // delete them loses nothing: no upload can be committed twice). Those committed
+        // first, then any other the upload still lists (listing reads values: few are left).
+        let storage = self.state.storage();
+        if let super::import::Source::Upload(keys) = source {
+            for batch in keys.chunks(BATCH_KEYS) {
+                let _ = storage.delete_multiple(batch.to_vec()).await;
+            }
+        }
         let mut all: Vec<String> = self
             .chunks_held(upload)
             .await
