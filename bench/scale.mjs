@@ -248,7 +248,7 @@ try {
     row(`first view, ${who}`, `${kb(r.body.length)} (${kb(gzipSync(r.body).length)} gzipped), ${ms(r.ms)} to fetch`, `load ${ms(load.ms)} in wasm under Node`);
     const big = await send(user, "GET", o(`/views/workspaces/${BIG}`));
     if (big.status === 200) row(`  ${BIG}'s view, ${who}`, `${kb(big.body.length)} (${kb(gzipSync(big.body).length)} gzipped), ${ms(big.ms)} to fetch`);
-    // Past the writer's load cap (ORGSPACE_WRITER_LOAD_BYTES, 24 MiB of part text) the whole
+    // Past the writer's load cap (ORGSPACE_WRITER_LOAD_BYTES, 8 MiB of stored part bytes) the whole
     // view is refused with 413 before it is loaded (the org admin's at full scale).
     const whole = await send(user, "GET", o("/snapshot"));
     if (whole.status === 413) row(`  whole view (GET /snapshot), ${who}`, `413 too_large, ${ms(whole.ms)} to answer`, "past the writer's load cap: pages only");

@@ -22,7 +22,8 @@ const { Engine } = await import(pathToFileURL(join(root, "target/npm/orgspace/no
 
 const RUN = `df${Date.now().toString(36)}`;
 // Past a member's view (main, their personal workspace, a few small parts) and every diff
-// below but one; below the whole organization's part text (nine bulky workspaces).
+// below but one; below the whole organization's stored parts (nine bulky workspaces; parts are
+// stored in the binary encoding, about a third of their JSON).
 const CAP = 16_000;
 const w = useWorker("diff", {
   port: 8811,
@@ -60,7 +61,7 @@ async function setup(client, org, local) {
   // the cap.
   for (const ws of BULKY) {
     await run("alice", { type: "create_workspace", workspace: ws, name: `Bulk ${ws}`, mode: "private" });
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 36; i++) {
       await run("alice", { type: "create_asset", asset: `${ws}-a${i}`, workspace: ws, kind: "workbook", name: `A fairly long asset name, number ${i} of ${ws}` });
     }
   }

@@ -10,11 +10,13 @@
 /// the budget is loaded for the call that needs it and dropped after it.
 pub const DEFAULT_BUDGET: usize = 8 << 20;
 
-/// The default cap on the part text one answer that reads many parts (a member's whole view,
-/// `GET /snapshot`; an access diff) may have the writer hold: 24 MiB, past the largest part of the
-/// full benchmark organization (15 MB) with room for a member's other parts; an org admin's
-/// whole view of that organization reads 171 MB and is refused (413, `docs/api.md`).
-pub const DEFAULT_LOAD_CAP: usize = 24 << 20;
+/// The default cap on the stored part bytes one answer that reads many parts (a member's whole
+/// view, `GET /snapshot`; an access diff) may have the writer hold: 8 MiB, past the largest part
+/// of the full benchmark organization (`ws000`, 4.5 MB in the binary encoding, about 25 MB in
+/// the tables) with room for a member's other parts, so that the answer stays near 64 MB with
+/// the org part and the index; an org admin's whole view of that organization reads every part
+/// and is refused (413, `docs/api.md`).
+pub const DEFAULT_LOAD_CAP: usize = 8 << 20;
 
 /// The parts held, least recently used first, each with its text's bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -547,14 +547,14 @@ impl Capped {
     fn refusal(&self, parts: usize) -> ApiError {
         let message = match self.what {
             Answer::View => format!(
-                "this view reads {parts} workspace parts, more than the {} bytes of part text \
+                "this view reads {parts} workspace parts, more than the {} bytes of stored parts \
                  the writer loads for one answer: load `GET /v1/orgs/{{org}}/views/first` and \
                  then `GET /v1/orgs/{{org}}/views/workspaces/{{ws}}` for each workspace opened",
                 self.bytes
             ),
             Answer::Diff => format!(
                 "this access diff reads {parts} more workspace parts, more than the {} bytes of \
-                 part text the writer loads for one answer (the change reaches every workspace \
+                 stored parts the writer loads for one answer (the change reaches every workspace \
                  or very large ones)",
                 self.bytes
             ),
