@@ -14,7 +14,6 @@
 //! strings in them are quoted as JSON quotes them, a struct given as a short array names its
 //! missing field).
 
-use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -35,7 +34,7 @@ use serde::{Deserialize, forward_to_deserialize_any};
 ///
 /// The text is not JSON, or not the JSON of a `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
-    let node: Node<'_> = serde_json::from_str(text).map_err(de::Error::custom)?;
+    let node: Node = serde_json::from_str(text).map_err(de::Error::custom)?;
     T::deserialize(&node)
 }
 
@@ -118,54 +117,21 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
-/// A parsed JSON value. Its strings and keys borrow from the text where it holds them as they
-/// are (no escapes): most of a large snapshot's allocations were these copies.
+/// A parsed JSON value.
 #[derive(Debug)]
-pub(crate) enum Node<'a> {
+pub(crate) enum Node {
     Null,
     Bool(bool),
     U64(u64),
     I64(i64),
     F64(f64),
-    Str(Cow<'a, str>),
-    Seq(Vec<Node<'a>>),
+    Str(String),
+    Seq(Vec<Node>),
     /// Entries in the order of the text, duplicate keys included.
-    Map(Vec<(Key<'a>, Node<'a>)>),
+    Map(Vec<(String, Node)>),
 }
 
-/// An object's key, borrowed from the text where it can be.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string key")
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(v.into())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(v)))
-    }
-}
-
-impl Node<'_> {
+impl Node {
     /// The node as serde names it in "invalid type" errors.
     pub(crate) fn unexpected(&self) -> Unexpected<'_> {
         match self {
@@ -186,8 +152,8 @@ impl Node<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for Node<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node<'de>, D::Error> {
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
     }
 }
@@ -195,53 +161,49 @@ impl<'de> Deserialize<'de> for Node<'de> {
 struct NodeVisitor;
 
 impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node<'de>;
+    type Value = Node;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any valid JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
         Ok(Node::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
         Ok(Node::I64(v))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
         Ok(Node::U64(v))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Node<'de>, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
         Ok(Node::F64(v))
     }
 
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
-        Ok(Node::Str(Cow::Borrowed(v)))
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.into()))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
-        Ok(Node::Str(Cow::Owned(v.into())))
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Str(v))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
-        Ok(Node::Str(Cow::Owned(v)))
-    }
-
-    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
+    fn visit_unit<E>(self) -> Result<Node, E> {
         Ok(Node::Null)
     }
 
-    fn visit_none<E>(self) -> Result<Node<'de>, E> {
+    fn visit_none<E>(self) -> Result<Node, E> {
         Ok(Node::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
         Node::deserialize(deserializer)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
             items.push(item);
@@ -249,9 +211,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Seq(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry::<Key<'de>, Node<'de>>()? {
+        while let Some(entry) = map.next_entry::<String, Node>()? {
             entries.push(entry);
         }
         Ok(Node::Map(entries))
@@ -260,7 +222,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 // Each method takes only the nodes its visitor can take: through `deserialize_any` every
 // visitor would be compiled with all eight of its `visit_*` calls.
-impl<'de> Deserializer<'de> for &Node<'_> {
+impl<'de> Deserializer<'de> for &Node {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -349,7 +311,7 @@ impl<'de> Deserializer<'de> for &Node<'_> {
         match self {
             Node::Str(s) => visitor.visit_enum(StrDeserializer::<Error>::new(s)),
             Node::Map(entries) => match entries.as_slice() {
-                [(Key(variant), content)] => visitor.visit_enum(External { variant, content }),
+                [(variant, content)] => visitor.visit_enum(External { variant, content }),
                 _ => Err(de::Error::invalid_value(
                     Unexpected::Map,
                     &"map with a single key",
@@ -371,7 +333,7 @@ impl<'de> Deserializer<'de> for &Node<'_> {
 
 /// Visits `items` as a sequence; like `serde_json`, the visitor must take them all.
 pub(crate) fn visit_seq<'de, V: Visitor<'de>>(
-    items: &[Node<'_>],
+    items: &[Node],
     visitor: V,
 ) -> Result<V::Value, Error> {
     let mut seq = Items(items.iter());
@@ -391,7 +353,7 @@ pub(crate) fn visit_entries<'de, V: Visitor<'de>>(
     Ok(value)
 }
 
-struct Items<'a>(slice::Iter<'a, Node<'a>>);
+struct Items<'a>(slice::Iter<'a, Node>);
 
 impl Items<'_> {
     /// Like serde_json, a visitor must take every item. (Kept out of the generic `visit_seq`,
@@ -426,22 +388,19 @@ pub(crate) struct Entries<'a> {
     /// How many entries or items there are in all.
     len: usize,
     /// The value of the entry whose key was just read.
-    value: Option<&'a Node<'a>>,
+    value: Option<&'a Node>,
 }
 
 pub(crate) enum Source<'a> {
     /// An object's entries, without those keyed by the second field.
-    Map(slice::Iter<'a, (Key<'a>, Node<'a>)>, Option<&'a str>),
+    Map(slice::Iter<'a, (String, Node)>, Option<&'a str>),
     /// An array's items, keyed by the struct's field names in order.
-    Fields(
-        slice::Iter<'static, &'static str>,
-        slice::Iter<'a, Node<'a>>,
-    ),
+    Fields(slice::Iter<'static, &'static str>, slice::Iter<'a, Node>),
 }
 
 impl<'a> Entries<'a> {
     /// An object's entries, without those keyed `skip` (an internally tagged enum's tag).
-    pub(crate) fn map(entries: &'a [(Key<'a>, Node<'a>)], skip: Option<&'a str>) -> Entries<'a> {
+    pub(crate) fn map(entries: &'a [(String, Node)], skip: Option<&'a str>) -> Entries<'a> {
         Entries {
             source: Source::Map(entries.iter(), skip),
             len: entries.len(),
@@ -452,7 +411,7 @@ impl<'a> Entries<'a> {
     /// A struct given as an array (serde takes `[a, b]` for `{"x": a, "y": b}`), as the map
     /// of its fields: structs then need no code for arrays of their own. The same values
     /// are accepted; a missing field is reported as missing rather than as a short array.
-    pub(crate) fn fields(fields: &'static [&'static str], items: &'a [Node<'a>]) -> Entries<'a> {
+    pub(crate) fn fields(fields: &'static [&'static str], items: &'a [Node]) -> Entries<'a> {
         Entries {
             source: Source::Fields(fields.iter(), items.iter()),
             len: items.len(),
@@ -462,7 +421,7 @@ impl<'a> Entries<'a> {
 
     /// The entries of a struct given as an object or an array; `None` for other nodes.
     pub(crate) fn of_struct(
-        node: &'a Node<'a>,
+        node: &'a Node,
         fields: &'static [&'static str],
     ) -> Option<Entries<'a>> {
         match node {
@@ -493,13 +452,13 @@ impl<'a> Entries<'a> {
         }
     }
 
-    fn next(&mut self) -> Option<(&'a str, &'a Node<'a>)> {
+    fn next(&mut self) -> Option<(&'a str, &'a Node)> {
         match &mut self.source {
             Source::Map(entries, skip) => {
                 let skip = *skip;
                 entries
-                    .find(|(Key(key), _)| skip != Some(&**key))
-                    .map(|(Key(key), value)| (&**key, value))
+                    .find(|(key, _)| skip != Some(key.as_str()))
+                    .map(|(key, value)| (key.as_str(), value))
             }
             Source::Fields(names, items) => match names.as_slice() {
                 [] => None,
@@ -556,23 +515,20 @@ impl Expected for InSequence {
 /// The variant and content of `{"variant": content}`.
 struct External<'a> {
     variant: &'a str,
-    content: &'a Node<'a>,
+    content: &'a Node,
 }
 
 impl<'de, 'a> EnumAccess<'de> for External<'a> {
     type Error = Error;
-    type Variant = &'a Node<'a>;
+    type Variant = &'a Node;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(
-        self,
-        seed: V,
-    ) -> Result<(V::Value, &'a Node<'a>), Error> {
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, &'a Node), Error> {
         let variant = seed.deserialize(self.variant.into_deserializer())?;
         Ok((variant, self.content))
     }
 }
 
-impl<'de> VariantAccess<'de> for &Node<'_> {
+impl<'de> VariantAccess<'de> for &Node {
     type Error = Error;
 
     fn unit_variant(self) -> Result<(), Error> {

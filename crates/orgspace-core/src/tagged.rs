@@ -11,7 +11,8 @@
 //! error is, and that the array form (`["delete_asset", "a"]`, which serde takes too) one item
 //! short names the missing field.
 
-use crate::json::{self, Entries, Error, Key, Node};
+use crate::json::{self, Entries, Error, Node};
+use alloc::string::String;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, VariantAccess, Visitor};
 use serde::{Deserialize, forward_to_deserialize_any};
 
@@ -76,10 +77,10 @@ where
 
 /// Splits the tag from the rest, as serde does: in an object the `type` entry, in an array
 /// the first item.
-fn split<'a>(node: &'a Node<'a>, expecting: &'static str) -> Result<Tagged<'a>, Error> {
+fn split<'a>(node: &'a Node, expecting: &'static str) -> Result<Tagged<'a>, Error> {
     match node {
         Node::Map(entries) => {
-            let mut tags = entries.iter().filter(|(Key(key), _)| key == TAG);
+            let mut tags = entries.iter().filter(|(key, _)| key == TAG);
             match (tags.next(), tags.next()) {
                 (Some((_, tag)), None) => Ok(Tagged {
                     tag,
@@ -102,15 +103,15 @@ fn split<'a>(node: &'a Node<'a>, expecting: &'static str) -> Result<Tagged<'a>, 
 
 /// An internally tagged value, as an externally tagged enum: the tag is the variant.
 pub(crate) struct Tagged<'a> {
-    tag: &'a Node<'a>,
+    tag: &'a Node,
     body: Body<'a>,
 }
 
 /// The variant's fields: the object without its tag, or the array after it.
 #[derive(Clone, Copy)]
 pub(crate) enum Body<'a> {
-    Map(&'a [(Key<'a>, Node<'a>)]),
-    Seq(&'a [Node<'a>]),
+    Map(&'a [(String, Node)]),
+    Seq(&'a [Node]),
 }
 
 /// Hands the tag and body to the mirror's derive, which asks for an enum.
