@@ -43,9 +43,10 @@ const KINDS = ["load", "asset_in_ws000", "remove_member", "delete_group", "org_r
   "remove_member_rounds", "delete_group_rounds", "delete_data_source_rounds", "add_group_member_rounds"];
 // `*_rounds`: the same command run part by part as the writer runs a command spanning
 // workspaces (`SpanRun`, worker/src/edge/writer/span.rs): the org part and the index, then
-// rounds of at most ROUND_BYTES of part text (past one larger part), each round's changed
-// parts serialized (what the writer stages in storage) and dropped.
-const ROUND_BYTES = Number(process.env.ROUND_BYTES ?? 4 << 20);
+// rounds of at most ROUND_BYTES of stored part bytes (past one larger part), read from their
+// binary encoding into the round's tables (`roundBytes`), each round's changed parts encoded
+// (what the writer stages in storage) and dropped.
+const ROUND_BYTES = Number(process.env.ROUND_BYTES ?? 3 << 19);
 
 if (kind === "--binary") {
   // Encodes the named parts as the writer stores them (in this process, not the measured one).
@@ -146,24 +147,25 @@ if (cmd && kind.endsWith("_rounds")) {
   if (process.env.DEBUG) console.error("run", mb(wasm.memory.buffer.byteLength - base), "MB");
   // The writer drops its engine while the rounds run (the run holds the org part and index).
   engine.free();
-  const every = span.every.map(partText);
+  // The parts as the writer stores them (binary), read straight into each round's tables.
+  const every = partBytes(span.every);
   // ws000 (100k assets, 15 MB of text) is a round of its own, the last, so that the figure
   // before it shows what the rounds cost apart from that one part (whose cost is loading it,
   // as for any command in it: the asset_in_ws000 row).
   if (span.spread.includes("ws000")) span.spread = [...span.spread.filter((w) => w !== "ws000"), "ws000"];
-  read += every.reduce((n, t) => n + t.length, 0);
+  read += every.reduce((n, b) => n + b.length, 0);
   let i = 0;
   while (i < span.spread.length || rounds === 0) {
     const batch = [];
     let bytes = 0;
     if (span.spread[i] === "ws000") beforeBig = wasm.memory.buffer.byteLength - base;
     while (i < span.spread.length && bytes < ROUND_BYTES && (span.spread[i] !== "ws000" || batch.length === 0)) {
-      const text = partText(span.spread[i++]);
-      bytes += text.length;
-      batch.push(text);
+      const [part] = partBytes([span.spread[i++]]);
+      bytes += part.length;
+      batch.push(part);
     }
     read += bytes;
-    run.round(`[${[...every, ...batch].join(",")}]`);
+    run.roundBytes([...every, ...batch]);
     rounds += 1;
     if (process.env.DEBUG) console.error("round", rounds, "batch", mb(bytes), "MB, wasm", mb(wasm.memory.buffer.byteLength - base), "MB");
   }

@@ -204,11 +204,17 @@ impl SpanRun {
     pub fn round(&mut self, parts: &[WorkspacePart]) -> Result<Vec<WorkspacePart>, Refusal> {
         let engine = Engine::from_parts_indexed(&self.org, &self.index, parts)
             .map_err(|e| invalid(format!("the parts of a round do not load: {e}")))?;
-        self.round_on(engine)
+        let (engine, changed) = self.round_on(engine)?;
+        Ok(changed
+            .iter()
+            .filter_map(|w| engine.workspace_part(w))
+            .collect())
     }
 
     /// [`SpanRun::round`] on parts as a writer stores them (the binary encoding, or JSON text
-    /// an older build left), read straight into the tables (`IndexedLoader`).
+    /// an older build left), read straight into the tables (`IndexedLoader`); the changed parts
+    /// come back as their ids and binary encodings, encoded from the tables (no
+    /// `WorkspacePart` of a large part is ever built).
     ///
     /// # Errors
     ///
@@ -216,7 +222,7 @@ impl SpanRun {
     pub fn round_bytes<'a>(
         &mut self,
         parts: impl IntoIterator<Item = &'a [u8]>,
-    ) -> Result<Vec<WorkspacePart>, Refusal> {
+    ) -> Result<Vec<(String, Vec<u8>)>, Refusal> {
         let load =
             |e: crate::SnapshotError| invalid(format!("the parts of a round do not load: {e}"));
         let mut loader =
@@ -224,10 +230,18 @@ impl SpanRun {
         for bytes in parts {
             loader.add_bytes(bytes).map_err(load)?;
         }
-        self.round_on(loader.finish().map_err(load)?)
+        let (engine, changed) = self.round_on(loader.finish().map_err(load)?)?;
+        changed
+            .into_iter()
+            .filter_map(|w| {
+                let bytes = engine.workspace_part_binary(&w)?;
+                Some(bytes.map(|b| (w, b)).map_err(|e| invalid(format!("{e}"))))
+            })
+            .collect()
     }
 
-    fn round_on(&mut self, mut engine: Engine) -> Result<Vec<WorkspacePart>, Refusal> {
+    /// One round on `engine`: the engine after it and the ids of the parts to stage.
+    fn round_on(&mut self, mut engine: Engine) -> Result<(Engine, Vec<String>), Refusal> {
         let loaded: Vec<String> = engine
             .org()?
             .outside
@@ -245,14 +259,14 @@ impl SpanRun {
         let keyed = part_checks(org, &self.actor, &self.command, self.at);
         if keyed.is_none() && self.refused.is_some() {
             // Refused already: only an earlier refusal in this round would matter.
-            return Ok(Vec::new());
+            return Ok((engine, Vec::new()));
         }
         let applied = match (keyed, engine.execute(&self.actor, &self.command, self.at)) {
             (Some(k), Err(r)) if k.refusal == r => {
                 if self.refused.as_ref().is_none_or(|f| k.key < f.key) {
                     self.refused = Some(k);
                 }
-                return Ok(Vec::new());
+                return Ok((engine, Vec::new()));
             }
             (_, Err(r)) => return Err(r),
             (Some(k), Ok(_)) => {
@@ -264,7 +278,7 @@ impl SpanRun {
             (None, Ok(applied)) => applied,
         };
         if self.refused.is_some() {
-            return Ok(Vec::new());
+            return Ok((engine, Vec::new()));
         }
         let own: BTreeSet<String> = loaded
             .into_iter()
@@ -278,9 +292,7 @@ impl SpanRun {
         }
         let mut out = Vec::new();
         for w in changed.workspaces.into_iter().filter(|w| own.contains(w)) {
-            if let Some(part) = engine.workspace_part(&w) {
-                out.push(part);
-            }
+            out.push(w.clone());
             self.changed.insert(w);
         }
         for w in &own {
@@ -300,7 +312,7 @@ impl SpanRun {
                 .unwrap_or_default(),
         );
         self.events.extend(mine);
-        Ok(out)
+        Ok((engine, out))
     }
 
     /// After every round: the engine to keep (the org part and the index after the command, no

@@ -211,6 +211,30 @@ impl SpanRun {
             .collect())
     }
 
+    /// [`SpanRun::round`] on parts as the edge writer stores them (each the binary encoding or
+    /// JSON text), read straight into the round's tables: the changed parts' binary encodings,
+    /// what the writer stages. Throws the refusal the org part decides.
+    #[wasm_bindgen(js_name = roundBytes)]
+    pub fn round_bytes(
+        &mut self,
+        parts: Vec<js_sys::Uint8Array>,
+    ) -> Result<Vec<js_sys::Uint8Array>, JsValue> {
+        let run = self
+            .run
+            .as_mut()
+            .ok_or_else(|| invalid("the run is finished"))?;
+        let bytes: Vec<Vec<u8>> = parts.iter().map(js_sys::Uint8Array::to_vec).collect();
+        drop(parts);
+        let changed = run
+            .round_bytes(bytes.iter().map(Vec::as_slice))
+            .map_err(|r| refusal(&r))?;
+        drop(bytes);
+        Ok(changed
+            .iter()
+            .map(|(_, b)| js_sys::Uint8Array::from(b.as_slice()))
+            .collect())
+    }
+
     /// After every round: what the command did (`Executed`), or throws its refusal. The engine
     /// after it is then taken with `engine()`.
     #[wasm_bindgen(unchecked_return_type = "Executed")]

@@ -12,14 +12,14 @@
 use super::OrgWriter;
 use super::store::{BATCH_KEYS, Stored, chunk_key, put_values};
 use crate::api_error::ApiError;
-use orgspace_core::snapshot::binary::part_to_binary;
 use orgspace_core::{Command, Span, SpanDone, SpanRun};
 
-/// Part text one round reads at most (past one part larger): with the org part and the index
-/// (21.4 MB at the full benchmark org) a round stays well under 64 MB (`bench/writer-mem.mjs`).
-/// Less when the writer's part budget (`ORGSPACE_WRITER_CACHE_BYTES`) is smaller: the tests'
-/// budget of 1 byte makes every part a round of its own.
-const ROUND_BYTES: usize = 4 << 20;
+/// Stored part bytes (the binary encoding, about a third of the JSON) one round reads at most
+/// (past one part larger): with the org part and the index (16.8 MB at the full benchmark org)
+/// a round stays under 64 MB (`bench/writer-mem.mjs`). Less when the writer's part budget
+/// (`ORGSPACE_WRITER_CACHE_BYTES`) is smaller: the tests' budget of 1 byte makes every part a
+/// round of its own.
+const ROUND_BYTES: usize = 3 << 19;
 
 /// Parts staged for a commit: stored name (`ws/{id}`) and chunk count, at the new version.
 pub type Staged = Vec<(String, usize)>;
@@ -84,10 +84,8 @@ impl OrgWriter {
             }
             let changed = run.round_bytes(every.iter().chain(&batch).map(Vec::as_slice))?;
             drop(batch);
-            for part in changed {
-                let name = format!("ws/{}", part.id);
-                let bytes = part_to_binary(&part).map_err(|e| ApiError::internal(e.to_string()))?;
-                drop(part);
+            for (ws, bytes) in changed {
+                let name = format!("ws/{ws}");
                 let pieces = Stored::Bytes(bytes).pieces();
                 let writes: Vec<(String, Stored)> = pieces
                     .into_iter()
