@@ -428,37 +428,38 @@ impl OrgWriter {
             bytes: super::super::config::writer_load_bytes(&self.env),
             what: Answer::Diff,
         };
-        let mut wanted: BTreeSet<String> = BTreeSet::new();
-        for round in 0..MAX_ROUNDS {
-            let needs = match self.engine.borrow().as_ref() {
-                Some(engine) => engine.diff_needs(actor, command, now),
-                None => return Err(ApiError::internal("the engine is not loaded")),
-            };
-            let assets: Vec<&str> = needs.assets.iter().map(String::as_str).collect();
-            let mut missing: BTreeSet<String> = needs.workspaces.iter().cloned().collect();
-            missing.extend(self.locate(&assets).await?);
-            {
-                let held = self.held.borrow();
-                missing.retain(|w| !held.holds(w));
-            }
-            if missing.is_empty() {
-                return Ok(());
-            }
-            wanted.extend(missing);
-            self.hold_capped(&wanted, round > 0, Some(cap)).await?;
-        }
-        Err(ApiError::internal(
+        self.hold_needs(
+            |engine| engine.diff_needs(actor, command, now),
+            Some(cap),
             "the parts this access diff reads were not found in storage",
-        ))
+        )
+        .await
     }
 
     /// Loads what `command` reads or writes: asks `needs`, loads, and asks again.
     pub(super) async fn hold_for_command(&self, command: &Command) -> Result<(), ApiError> {
         self.ensure_loaded().await?;
+        self.hold_needs(
+            |engine| engine.needs(command),
+            None,
+            "the parts this command needs were not found in storage",
+        )
+        .await
+    }
+
+    /// Asks `needs_of` what the engine lacks (workspaces, and asset ids located through the
+    /// buckets), loads it, and asks again until nothing is missing (at most MAX_ROUNDS times),
+    /// within `cap` when given; `lost` is the error when storage never yields the parts.
+    async fn hold_needs(
+        &self,
+        needs_of: impl Fn(&Engine) -> orgspace_core::Needs,
+        cap: Option<Capped>,
+        lost: &'static str,
+    ) -> Result<(), ApiError> {
         let mut wanted: BTreeSet<String> = BTreeSet::new();
         for round in 0..MAX_ROUNDS {
             let needs = match self.engine.borrow().as_ref() {
-                Some(engine) => engine.needs(command),
+                Some(engine) => needs_of(engine),
                 None => return Err(ApiError::internal("the engine is not loaded")),
             };
             let assets: Vec<&str> = needs.assets.iter().map(String::as_str).collect();
@@ -474,11 +475,9 @@ impl OrgWriter {
             wanted.extend(missing);
             // The first round may drop parts beyond the budget; later ones keep what the
             // earlier rounds loaded.
-            self.hold(&wanted, round > 0).await?;
+            self.hold_capped(&wanted, round > 0, cap).await?;
         }
-        Err(ApiError::internal(
-            "the parts this command needs were not found in storage",
-        ))
+        Err(ApiError::internal(lost))
     }
 
     /// Loads what `query` reads: the workspaces it names, those holding the assets it names

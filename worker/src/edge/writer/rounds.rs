@@ -45,19 +45,15 @@ impl OrgWriter {
         // CI runs the writer), within ROUND_BYTES.
         let budget = self.budget.saturating_mul(4).clamp(1, ROUND_BYTES);
         let rounds = plan(&needs, cost, budget, ROUND_PARTS)?;
+        if let [round] = rounds.as_slice() {
+            self.hold(&round.parts, false).await?;
+            return answer(query).map(Some);
+        }
         let version = self.meta.borrow().as_ref().map(|m| m.version);
         let mut answers = Vec::with_capacity(rounds.len());
-        let single = rounds.len() == 1;
         for round in rounds {
             self.hold(&round.parts, false).await?;
-            let value = if single {
-                answer(query)?
-            } else {
-                answer(&sub_query(query, &round.items))?
-            };
-            if single {
-                return Ok(Some(value));
-            }
+            let value = answer(&sub_query(query, &round.items))?;
             answers.push((round.items, value));
             self.trim()?;
         }
