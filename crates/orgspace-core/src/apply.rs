@@ -345,10 +345,10 @@ impl Org {
     }
 
     pub(crate) fn workspace(&self, id: &str) -> Result<WorkspaceIx, Refusal> {
-        let ix = self
-            .workspaces
-            .find(id)
-            .ok_or_else(|| not_found(format!("unknown workspace `{id}`")))?;
+        let ix = self.workspaces.find(id).ok_or_else(|| {
+            self.not_listed(&format!("workspace `{id}`"))
+                .unwrap_or_else(|| not_found(format!("unknown workspace `{id}`")))
+        })?;
         if self.unloaded.binary_search(&ix).is_ok() {
             if let Some(r) = self.not_loaded(&format!("workspace `{id}`")) {
                 return Err(r);

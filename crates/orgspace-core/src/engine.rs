@@ -200,6 +200,15 @@ impl Engine {
     /// listed in `snapshot/view.rs` and docs/decisions.md. A non-member is denied (P1).
     pub fn snapshot_for(&self, user: &str, now: u64) -> Result<Snapshot, Refusal> {
         let (org, u) = self.asked_by_member(user)?;
+        let member = org.member(u)?;
+        org.refuse_missing(match org.sees_whole_org(member) {
+            true => org
+                .workspaces
+                .iter()
+                .map(|(w, _)| org.workspaces.id(w).into())
+                .collect(),
+            false => org.first_view_scope(u, None),
+        })?;
         org.view_for(u, now).ok_or_else(|| not_member(user))
     }
 
@@ -539,7 +548,9 @@ impl Engine {
     /// first view (`snapshot/paged.rs`) that lists workspaces it does not hold, whose unknown
     /// ids may be in them. Hosts that skip the per-id lookup for speed ask it first.
     pub fn holds_every_part(&self) -> bool {
-        self.org.as_ref().is_none_or(|o| o.unloaded.is_empty())
+        self.org
+            .as_ref()
+            .is_none_or(|o| o.unloaded.is_empty() && !o.unlisted)
     }
 
     /// The span `(from, until)` around `now` in which no grant expires: `filter` answers at

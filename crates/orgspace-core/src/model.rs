@@ -41,6 +41,13 @@ pub struct Org {
     /// Loaded from a member's first view: the workspaces it lists and holds no part of, sorted.
     /// Questions about them, and about ids no loaded part holds, are refused (`Org::not_loaded`).
     pub(crate) unloaded: Vec<WorkspaceIx>,
+    /// Loaded from a first view that lists a page of the member's workspaces (or, for an org
+    /// admin, of the members): unknown ids of those may be in the pages not loaded yet.
+    pub(crate) listing: Option<crate::snapshot::Listing>,
+    pub(crate) unlisted: bool,
+    /// Loaded from some parts: the workspaces listed whose parts were not loaded, sorted. A
+    /// member's view that reads them is refused (`Org::refuse_missing`).
+    pub(crate) parts_missing: Vec<WorkspaceIx>,
     /// Each member's role reach (A2 in personal workspaces; `authz/reach.rs`).
     pub(crate) reach: HashMap<UserIx, crate::authz::RoleReach>,
     /// Loaded from the org part, the index and some parts (`Engine::from_parts_indexed`):

@@ -2,7 +2,12 @@
 //! index, `index.rs`, with feature `parts`): the few cross-workspace questions commands ask.
 //! A whole organization, and every build without the feature, holds every part.
 
+use crate::error::{Refusal, invalid};
 use crate::model::Org;
+use crate::table::UserIx;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 impl Org {
     /// Whether this organization was loaded from some parts to run commands on them.
@@ -20,6 +25,55 @@ impl Org {
         self.outside
             .as_ref()
             .is_none_or(|o| o.loaded.contains(workspace))
+    }
+
+    /// Refuses a view that reads parts not held: made without them it would leave out what
+    /// the member sees there (a host loads what [`crate::Engine::first_view_needs`] names).
+    pub(crate) fn refuse_missing(&self, scope: Vec<String>) -> Result<(), Refusal> {
+        let held = |w: &str| {
+            #[cfg(feature = "parts")]
+            if let Some(o) = &self.outside {
+                return o.loaded.contains(w);
+            }
+            self.workspaces
+                .find(w)
+                .is_none_or(|ix| self.parts_missing.binary_search(&ix).is_err())
+        };
+        let missing: Vec<String> = scope.into_iter().filter(|w| !held(w)).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(invalid(format!(
+            "this view reads workspace parts this engine does not hold ({}): load them first",
+            missing.join(", ")
+        )))
+    }
+
+    /// The parts `user`'s first view reads: the current workspace's for a member who sees the
+    /// whole organization (its list comes from the org part); else every part their view may
+    /// keep (`Org::view_scope`), and without the org index every part.
+    pub(crate) fn first_view_scope(&self, user: UserIx, current: Option<&str>) -> Vec<String> {
+        let Some(member) = self.members.get(user) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = if self.sees_whole_org(member) {
+            alloc::vec![String::from(self.workspaces.id(member.personal))]
+        } else {
+            #[cfg(feature = "parts")]
+            if self.outside.is_some() {
+                return self
+                    .view_scope(self.members.id(user))
+                    .into_iter()
+                    .chain(current.map(String::from))
+                    .collect();
+            }
+            self.workspaces
+                .iter()
+                .map(|(w, _)| String::from(self.workspaces.id(w)))
+                .collect()
+        };
+        out.extend(current.map(String::from));
+        out
     }
 
     /// O7 in a partial organization: whether the member belongs to a group workspace whose part

@@ -73,6 +73,7 @@ impl Engine {
             workspaces: workspaces.to_vec(),
             audit: Vec::new(),
             view_of: None,
+            listing: None,
         };
         let mut loaded = Org::load(&snapshot, true).map_err(SnapshotError::Problems)?;
         loaded.outside = Some(Box::new(Outside {
@@ -104,6 +105,29 @@ impl Engine {
     #[must_use]
     pub fn view_needs(&self, user: &str) -> Needs {
         self.org().map(|o| o.view_needs(user)).unwrap_or_default()
+    }
+
+    /// What a partial engine lacks to make `user`'s first view naming `workspace`
+    /// ([`Engine::first_view`]) or a page of their lists ([`Engine::view_page`]): the current
+    /// workspace's part for an org admin, every part their view may keep for anyone else.
+    pub fn first_view_needs(&self, user: &str, workspace: Option<&str>) -> Needs {
+        let Ok(org) = self.org() else {
+            return Needs::default();
+        };
+        let Some(u) = org.members.find(user) else {
+            return Needs::default();
+        };
+        let mut workspaces: Vec<String> = org
+            .first_view_scope(u, workspace)
+            .into_iter()
+            .filter(|w| org.workspaces.contains(w) && !org.holds_part(w))
+            .collect();
+        crate::sort::sort(&mut workspaces);
+        workspaces.dedup();
+        Needs {
+            workspaces,
+            assets: Vec::new(),
+        }
     }
 
     /// [`Engine::execute`], saying which workspace parts the command changed.

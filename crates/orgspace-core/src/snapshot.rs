@@ -14,6 +14,7 @@ mod import;
 mod indexed;
 mod load;
 mod paged;
+mod pages;
 mod save;
 mod stream;
 mod view;
@@ -24,8 +25,9 @@ pub use import::{ImportedPart, PartsImport};
 pub use indexed::IndexedLoader;
 pub use load::Problem;
 pub(crate) use load::problem as load_problem;
-pub use paged::{CURRENT_PART_BUDGET, FirstView};
+pub use paged::{CURRENT_PART_BUDGET, FIRST_VIEW_LIST, FirstView};
 pub(crate) use paged::{Paged, is_paged};
+pub use pages::{ListOf, PAGE_LIMIT, ViewPage};
 pub use stream::PartsLoader;
 
 use crate::audit::AuditEntry;
@@ -59,6 +61,35 @@ pub struct Snapshot {
     /// An engine loads a view to answer that member's queries, and refuses commands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_of: Option<String>,
+    /// Set in a first view (`Engine::first_view`): how many workspaces, and for org admins and
+    /// central authorizers members, the member's whole view lists. While the view lists fewer,
+    /// the engine refuses questions about what it does not list; pages
+    /// (`Engine::view_page`) bring the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<Listing>,
+}
+
+/// The length of a member's whole lists, which a first view holds a page of.
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listing {
+    /// The workspaces the member sees.
+    pub workspaces: u32,
+    /// Every member of the organization, for a member who sees them all (org admins and
+    /// central authorizers); absent for others, whose view names the members it needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+}
+
+impl Listing {
+    /// Whether the whole lists are longer than what `org` lists.
+    #[must_use]
+    pub fn lists_more(&self, org: &OrgPart) -> bool {
+        let short = |listed: usize, of: u32| usize::try_from(of).is_ok_and(|n| listed < n);
+        short(org.workspaces.len(), self.workspaces)
+            || self.members.is_some_and(|n| short(org.members.len(), n))
+    }
 }
 
 /// Members, organization roles, groups and the directory of workspaces.

@@ -151,6 +151,7 @@ pub(crate) fn upgrade(actor: &str, legacy: &LegacyOrg) -> Result<Org, Refusal> {
         workspaces: parts,
         audit: Vec::new(),
         view_of: None,
+        listing: None,
     };
     Org::load(&snapshot, false).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("{p}")).collect();

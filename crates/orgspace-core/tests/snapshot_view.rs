@@ -172,6 +172,8 @@ fn verify_view(live: &Engine, user: &str, now: u64, later: &[u64]) -> Result<(),
     }
     paged::verify_paged(live, &full, &view, user, now)?;
     paged::verify_unseen(live, &view, user, now)?;
+    paged::verify_pages(live, &view, user, now)?;
+    paged::verify_partial(live, user, now)?;
     // A view holds what its member sees at `now`; grants only expire, so it holds for later.
     for t in std::iter::once(now).chain(later.iter().copied().filter(|t| *t > now)) {
         fidelity(&full, &engine, &whole_snapshot, &view, user, t)

@@ -610,6 +610,7 @@ pub fn generate(shape: Shape) -> Workload {
             workspaces: parts,
             audit: Vec::new(),
             view_of: None,
+            listing: None,
         },
         now: NOW,
         private_ws: ws_id(0),

@@ -129,7 +129,12 @@ impl Org {
         for p in &snapshot.workspaces {
             l.link_references(p);
         }
-        l.finish(&loaded, partial)
+        let mut org = l.finish(&loaded, partial)?;
+        if let Some(listing) = snapshot.listing.filter(|_| org.view_of.is_some()) {
+            org.unlisted = listing.lists_more(&snapshot.org);
+            org.listing = Some(listing);
+        }
+        Ok(org)
     }
 
     /// [`Org::load`] of a partial snapshot, from the org part and some workspace parts as they
@@ -457,7 +462,16 @@ impl Loader {
                     ));
                 }
             }
-        } else if l.view {
+        } else if !l.view {
+            // In index order, so ascending.
+            l.org.parts_missing = l
+                .org
+                .workspaces
+                .iter()
+                .map(|(ix, _)| ix)
+                .filter(|ix| !loaded.contains(ix))
+                .collect();
+        } else {
             // A first view (`paged.rs`): what it does not hold, it must not answer for.
             // In index order, so ascending (no sort: none is in the browser module).
             l.org.unloaded = l

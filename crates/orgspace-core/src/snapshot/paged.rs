@@ -14,10 +14,10 @@
 //! view, so each holds nothing the whole view does not (`tests/snapshot_paged.rs`).
 
 use super::view::{Keep, grantees};
-use super::{FORMAT, Snapshot, WorkspacePart};
+use super::{FORMAT, Listing, OrgPart, Snapshot, WorkspacePart};
 use crate::engine::{Engine, SnapshotError};
 use crate::error::{Refusal, invalid, not_found};
-use crate::model::Org;
+use crate::model::{Member, Org};
 use crate::queries::not_member;
 use crate::table::{UserIx, WorkspaceIx};
 use alloc::format;
@@ -33,6 +33,12 @@ pub const CURRENT_PART_BUDGET: usize = 256 * 1024;
 /// Assets and folders past which a part is surely over the budget, so it is not serialized to
 /// be measured.
 const CURRENT_PART_ITEMS: usize = 4096;
+
+/// The workspaces a first view lists beyond those it must hold (the current one, the member's
+/// personal workspace, the default workspace), and, for org admins and central authorizers,
+/// about the members it names: so that it stays small at every size of organization.
+/// [`Engine::view_page`] brings the rest.
+pub const FIRST_VIEW_LIST: usize = 200;
 
 /// A member's first view: their view with the current workspace's part only.
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -58,8 +64,22 @@ impl Engine {
         workspace: Option<&str>,
         now: u64,
     ) -> Result<FirstView, Refusal> {
+        self.first_view_listing(user, workspace, FIRST_VIEW_LIST, now)
+    }
+
+    /// [`Engine::first_view`] listing at most `list` workspaces (and, for org admins and
+    /// central authorizers, members) beyond those it must hold: hosts and tests that page
+    /// smaller.
+    pub fn first_view_listing(
+        &self,
+        user: &str,
+        workspace: Option<&str>,
+        list: usize,
+        now: u64,
+    ) -> Result<FirstView, Refusal> {
         let (org, u) = self.asked_by_member(user)?;
-        org.first_view(u, workspace, now)
+        org.refuse_missing(org.first_view_scope(u, workspace))?;
+        org.first_view(u, workspace, list, now)
     }
 
     /// `user`'s view of one workspace at `now`: the part their view holds and what it names.
@@ -71,6 +91,7 @@ impl Engine {
         now: u64,
     ) -> Result<Snapshot, Refusal> {
         let (org, u) = self.asked_by_member(user)?;
+        org.refuse_missing(alloc::vec![String::from(workspace)])?;
         org.workspace_view(u, workspace, now)
     }
 
@@ -106,20 +127,12 @@ impl Org {
         &self,
         user: UserIx,
         workspace: Option<&str>,
+        list: usize,
         now: u64,
     ) -> Result<FirstView, Refusal> {
         let member = self.members.get(user).ok_or_else(|| not_member(""))?;
         let whole = self.sees_whole_org(member);
-        let viewer = self.viewer(user, member);
-        let kept: Vec<(WorkspaceIx, Keep)> = if whole {
-            self.workspaces
-                .sorted()
-                .into_iter()
-                .map(|w| (w, Keep::Whole))
-                .collect()
-        } else {
-            self.kept_with_default(user, member, now)
-        };
+        let kept = self.kept_all(user, member, whole, now);
         let current = match workspace {
             Some(id) => Some(
                 self.workspaces
@@ -129,18 +142,32 @@ impl Org {
             ),
             None => Some(member.personal).filter(|p| kept.iter().any(|(k, _)| k == p)),
         };
-        let parts: Vec<WorkspacePart> = kept
+        // A page of the workspaces, with those the view must hold whatever their place.
+        let must = |w: WorkspaceIx| {
+            Some(w) == current || w == member.personal || Some(w) == self.default_workspace
+        };
+        let listed: Vec<&(WorkspaceIx, Keep)> = kept
+            .iter()
+            .enumerate()
+            .filter(|(i, (w, _))| *i < list || must(*w))
+            .map(|(_, k)| k)
+            .collect();
+        let viewer = self.viewer(user, member);
+        let parts: Vec<WorkspacePart> = listed
             .iter()
             .filter(|(w, keep)| Some(*w) == current || matches!(keep, Keep::Nothing))
             .filter_map(|(w, keep)| self.kept_part(&viewer, *w, keep))
             .filter(|p| Some(p.id.as_str()) != current.map(|c| self.workspaces.id(c)) || fits(p))
             .collect();
-        let headers: Vec<WorkspaceIx> = kept.iter().map(|(w, _)| *w).collect();
+        let headers: Vec<WorkspaceIx> = listed.iter().map(|(w, _)| *w).collect();
+        let named = self.view_org_part(&viewer, member, &headers, &parts);
         let org = if whole {
-            self.org_part()
+            let users: Vec<&str> = named.members.iter().map(|m| m.user.as_str()).collect();
+            self.whole_org_page(|u| users.binary_search(&u).is_ok(), &headers)
         } else {
-            self.view_org_part(&viewer, member, &headers, &parts)
+            named
         };
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(FirstView {
             current: current.map(|c| self.workspaces.id(c).into()),
             view: Snapshot {
@@ -149,8 +176,51 @@ impl Org {
                 workspaces: parts,
                 audit: Vec::new(),
                 view_of: Some(self.members.id(user).into()),
+                listing: Some(Listing {
+                    workspaces: count(kept.len()),
+                    members: whole.then(|| count(self.members.len())),
+                }),
             },
         })
+    }
+
+    /// Every workspace `user`'s view lists, sorted by id, with what it keeps of each.
+    pub(super) fn kept_all(
+        &self,
+        user: UserIx,
+        member: &Member,
+        whole: bool,
+        now: u64,
+    ) -> Vec<(WorkspaceIx, Keep)> {
+        if whole {
+            self.workspaces
+                .sorted()
+                .into_iter()
+                .map(|w| (w, Keep::Whole))
+                .collect()
+        } else {
+            self.kept_with_default(user, member, now)
+        }
+    }
+
+    /// The org part of a whole view (what org admins and central authorizers see), cut to the
+    /// members `keep` keeps and the workspaces `headers` names: every role, group (listing only
+    /// the members kept) and data source.
+    pub(super) fn whole_org_page(
+        &self,
+        keep: impl Fn(&str) -> bool,
+        headers: &[WorkspaceIx],
+    ) -> OrgPart {
+        let mut org = self.org_part();
+        org.members.retain(|m| keep(&m.user));
+        for g in &mut org.groups {
+            g.members.retain(|u| keep(u));
+        }
+        // `headers` come in id order, as the org part lists them.
+        let ids: Vec<&str> = headers.iter().map(|w| self.workspaces.id(*w)).collect();
+        org.workspaces
+            .retain(|h| ids.binary_search(&h.id.as_str()).is_ok());
+        org
     }
 
     fn workspace_view(&self, user: UserIx, id: &str, now: u64) -> Result<Snapshot, Refusal> {
@@ -180,17 +250,23 @@ impl Org {
             workspaces: parts,
             audit: Vec::new(),
             view_of: Some(self.members.id(user).into()),
+            listing: None,
         })
     }
 
     /// The refusal for a question about a workspace listed in a view but not loaded, or for an
     /// id no loaded part holds: the answer would be a guess.
     pub(crate) fn not_loaded(&self, what: &str) -> Option<Refusal> {
-        (!self.unloaded.is_empty()).then(|| {
+        (!self.unloaded.is_empty() || self.unlisted).then(|| {
             invalid(format!(
-                "{what} is not in the workspaces this view has loaded: load its workspace view first (GET /v1/orgs/{{org}}/views/workspaces/{{workspace}}, addWorkspaceView)"
+                "{what} is not in the workspaces this view has loaded: load its workspace view first (GET /v1/orgs/{{org}}/views/workspaces/{{workspace}}, addWorkspaceView), or the pages of its lists (GET /v1/orgs/{{org}}/views/workspaces, /views/members)"
             ))
         })
+    }
+
+    /// [`Org::not_loaded`] for an id a first view's lists may hold on a page not loaded.
+    pub(crate) fn not_listed(&self, what: &str) -> Option<Refusal> {
+        self.unlisted.then(|| self.not_loaded(what)).flatten()
     }
 }
 
@@ -274,12 +350,16 @@ impl Clone for Paged {
     }
 }
 
-/// Whether a snapshot is a view that lists workspaces it holds no part of.
+/// Whether a snapshot is a view that lists workspaces it holds no part of, or lists a page of
+/// its lists only.
 pub(crate) fn is_paged(snapshot: &Snapshot) -> bool {
     snapshot.view_of.is_some()
-        && snapshot
+        && (snapshot
             .org
             .workspaces
             .iter()
             .any(|h| snapshot.workspaces.iter().all(|p| p.id != h.id))
+            || snapshot
+                .listing
+                .is_some_and(|l| l.lists_more(&snapshot.org)))
 }

@@ -156,6 +156,7 @@ impl Org {
                 .collect(),
             audit: self.audit.clone(),
             view_of: self.view_of.map(|u| self.members.id(u).into()),
+            listing: self.listing.filter(|_| self.unlisted),
         }
     }
 

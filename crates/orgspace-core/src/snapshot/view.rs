@@ -107,6 +107,7 @@ impl Org {
                     .collect(),
                 audit: Vec::new(),
                 view_of,
+                listing: None,
             });
         }
         let viewer = self.viewer(user, member);
@@ -123,6 +124,7 @@ impl Org {
             workspaces: parts,
             audit: Vec::new(),
             view_of,
+            listing: None,
         })
     }
 

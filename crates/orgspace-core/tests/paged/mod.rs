@@ -5,7 +5,7 @@
 //! workspace view added brings exactly that workspace's part of the whole view, and the pieces
 //! together are the whole view (so no piece holds what the member may not see, W7/W8/D2).
 
-use orgspace_core::snapshot::FirstView;
+use orgspace_core::snapshot::{FirstView, ListOf, WorkspacePart};
 use orgspace_core::{Engine, Operation, Refusal, Snapshot};
 use std::collections::BTreeSet;
 
@@ -194,6 +194,182 @@ pub fn verify_unseen(
         ) {
             return Err(format!("{user} gets a first view naming {}", h.id));
         }
+    }
+    Ok(())
+}
+
+/// Every page of `user`'s lists, of at most `limit` entries each, in order.
+fn pages(
+    live: &Engine,
+    user: &str,
+    list: ListOf,
+    limit: usize,
+    now: u64,
+) -> Result<Vec<Snapshot>, String> {
+    let mut out = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = live
+            .view_page(user, list, after.as_deref(), limit, now)
+            .map_err(|e| format!("view_page {list:?} of {user} after {after:?}: {e}"))?;
+        let listed = match list {
+            ListOf::Workspaces => page.view.org.workspaces.len(),
+            ListOf::Members => page.view.org.members.len(),
+        };
+        if listed > limit || (page.next.is_some() && listed != limit) {
+            return Err(format!("a page of {list:?} for {user} lists {listed}"));
+        }
+        out.push(page.view);
+        match page.next {
+            Some(n) if Some(&n) != after.as_ref() => after = Some(n),
+            Some(n) => return Err(format!("the pages of {user} do not move past {n}")),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// A first view listing one workspace (issue 13: small at every size): it lists at most the
+/// page and the workspaces it must hold, its engine refuses (`invalid`, never `not_found` or a
+/// deny) every question about a workspace, asset or member on a page not loaded, and the first
+/// view, every page of its lists and every workspace view, joined, are the whole view. A member
+/// who does not see every member is denied the members list (O6).
+pub fn verify_pages(
+    live: &Engine,
+    whole_view: &Snapshot,
+    user: &str,
+    now: u64,
+) -> Result<(), String> {
+    let first = live
+        .first_view_listing(user, None, 1, now)
+        .map_err(|e| format!("first_view_listing {user}: {e}"))?;
+    let listing = first.view.listing.ok_or("a first view has no listing")?;
+    let whole_members = whole_view.org.members.len();
+    if listing.workspaces as usize != whole_view.org.workspaces.len() {
+        return Err(format!(
+            "{user}'s listing counts other workspaces: {listing:?}"
+        ));
+    }
+    let sees_all = listing.members.is_some();
+    if sees_all && listing.members != Some(whole_members as u32) {
+        return Err(format!(
+            "{user}'s listing counts other members: {listing:?}"
+        ));
+    }
+    if first.view.org.workspaces.len() > 4 {
+        return Err(format!(
+            "{user}'s first view of one lists more than 4 workspaces"
+        ));
+    }
+    let mut engine = Engine::from_view(first.view.clone())
+        .map_err(|e| format!("paged first view of {user} does not load: {e}"))?;
+    let listed: BTreeSet<&str> = first
+        .view
+        .org
+        .workspaces
+        .iter()
+        .map(|h| h.id.as_str())
+        .collect();
+    let held = assets(&first.view);
+    for h in &whole_view.org.workspaces {
+        if !listed.contains(h.id.as_str()) {
+            not_loaded(engine.visible_assets(user, &h.id, now), &h.id)?;
+            not_loaded(
+                engine.check_create(user, &h.id, orgspace_core::Kind::Dashboard),
+                &h.id,
+            )?;
+        }
+    }
+    for a in assets(whole_view).difference(&held) {
+        not_loaded(engine.check(user, Operation::View, a, now), a)?;
+    }
+    let mut more = pages(live, user, ListOf::Workspaces, 1, now)?;
+    match live.view_page(user, ListOf::Members, None, 2, now) {
+        Ok(_) if sees_all => more.extend(pages(live, user, ListOf::Members, 2, now)?),
+        Err(Refusal::Denied { rule, .. }) if !sees_all && rule == orgspace_core::Rule::O6 => {}
+        other => return Err(format!("members page of {user}: {other:?}")),
+    }
+    for piece in more {
+        engine
+            .add_view(piece)
+            .map_err(|e| format!("add_view of a page for {user}: {e}"))?;
+    }
+    for h in &whole_view.org.workspaces {
+        let piece = live
+            .workspace_view(user, &h.id, now)
+            .map_err(|e| format!("workspace_view {user} {}: {e}", h.id))?;
+        if first.view.workspaces.iter().all(|p| p.id != h.id) {
+            engine
+                .add_view(piece)
+                .map_err(|e| format!("add_view {} for {user}: {e}", h.id))?;
+        }
+    }
+    let mut joined = engine.snapshot().ok_or("no organization")?;
+    if joined.listing.is_some() {
+        return Err(format!(
+            "{user}'s view, every page joined, still says it lists more"
+        ));
+    }
+    for g in &mut joined.org.groups {
+        let whole = whole_view.org.groups.iter().find(|x| x.id == g.id);
+        let whole = whole.ok_or_else(|| format!("group {} is not in {user}'s view", g.id))?;
+        if g.members.iter().any(|m| !whole.members.contains(m)) {
+            return Err(format!(
+                "group {} lists members {user}'s view does not",
+                g.id
+            ));
+        }
+        g.members.clone_from(&whole.members);
+    }
+    if normalized(joined) != normalized(whole_view.clone()) {
+        return Err(format!(
+            "the pages of {user}'s view are not their whole view"
+        ));
+    }
+    Ok(())
+}
+
+/// A first view made by a partial engine (the edge writer's: the org part, the index and some
+/// parts) is refused until the parts `first_view_needs` names are loaded, and then is the whole
+/// engine's first view, as is every page of its lists.
+pub fn verify_partial(live: &Engine, user: &str, now: u64) -> Result<(), String> {
+    let (Some(org), Some(index), Some(all)) = (live.org_part(), live.index(), live.snapshot())
+    else {
+        return Ok(());
+    };
+    let want = live
+        .first_view(user, None, now)
+        .map_err(|e| e.to_string())?;
+    let bare = Engine::from_parts_indexed(&org, &index, &[]).map_err(|e| e.to_string())?;
+    let needs = bare.first_view_needs(user, None);
+    if !needs.workspaces.is_empty() && bare.first_view(user, None, now).is_ok() {
+        return Err(format!(
+            "a first view of {user} is made without the parts it reads"
+        ));
+    }
+    let chosen: Vec<WorkspacePart> = all
+        .workspaces
+        .iter()
+        .filter(|p| needs.workspaces.contains(&p.id))
+        .cloned()
+        .collect();
+    let partial = Engine::from_parts_indexed(&org, &index, &chosen).map_err(|e| e.to_string())?;
+    if !partial.first_view_needs(user, None).workspaces.is_empty() {
+        return Err(format!(
+            "{user}'s first view needs more after its needs are loaded"
+        ));
+    }
+    let got = partial
+        .first_view(user, None, now)
+        .map_err(|e| format!("partial first view of {user}: {e}"))?;
+    if got != want {
+        return Err(format!("the partial engine's first view of {user} differs"));
+    }
+    let (a, b) = (
+        pages(&partial, user, ListOf::Workspaces, 2, now)?,
+        pages(live, user, ListOf::Workspaces, 2, now)?,
+    );
+    if a != b {
+        return Err(format!("the partial engine's pages of {user} differ"));
     }
     Ok(())
 }
