@@ -81,6 +81,65 @@ test("W7, W8, R1: a first view answers for what it holds, refuses the rest, and 
   }
 });
 
+/** Every page of `user`'s `list`, `limit` at a time. */
+function pagesOf(whole, user, list, limit) {
+  const out = [];
+  let after;
+  for (;;) {
+    const page = whole.viewPage(user, list, after, limit, at);
+    out.push(page.view);
+    if (page.next === undefined) return out;
+    after = page.next;
+  }
+}
+
+test("issue 13, O6: a first view lists a page; the pages of its lists, joined, give every answer of the whole engine", () => {
+  const whole = org();
+  const workspaces = ["ops", "personal:alice", "personal:carol", "personal:dan", "sales"];
+  const assets = ["q3", "q4", "o1", "o2", "mine"];
+  for (const user of ["alice", "carol", "dan"]) {
+    const first = whole.firstView(user, undefined, at, 1);
+    const seen = whole.firstView(user, undefined, at).view.org.workspaces.map((h) => h.id);
+    const listing = first.view.listing ?? { workspaces: first.view.org.workspaces.length };
+    assert.equal(listing.workspaces, seen.length, `${user}: the listing counts every workspace`);
+    assert.ok(first.view.org.workspaces.length <= 4, `${user}: a page of one and those it must hold`);
+    const admin = user === "alice";
+    if (first.view.listing) assert.equal(first.view.listing.members, admin ? 3 : undefined, `${user}: members are listed for org admins only`);
+    else assert.ok(!admin, "the org admin's first view of one lists a page");
+    const engine = Engine.fromSnapshot(first.view);
+    const listed = new Set(first.view.org.workspaces.map((h) => h.id));
+    for (const ws of seen.filter((w) => !listed.has(w))) {
+      invalid(() => engine.visibleAssets(user, ws, at), `${user}: ${ws} is on a page not loaded`);
+    }
+    // A workspace not listed and one that does not exist answer alike while pages are missing.
+    if (first.view.listing) invalid(() => engine.visibleAssets(user, "nowhere", at), `${user}: an unknown workspace may be on a page`);
+    else assert.equal(attempt(() => engine.visibleAssets(user, "nowhere", at)).code, "not_found", `${user}: every list is whole`);
+    const pages = pagesOf(whole, user, "workspaces", 1);
+    assert.deepEqual(pages.flatMap((p) => p.org.workspaces.map((h) => h.id)), seen, `${user}: the pages list every workspace once, in order`);
+    if (admin) pages.push(...pagesOf(whole, user, "members", 2));
+    else assert.throws(() => whole.viewPage(user, "members", undefined, 2, at), (e) => isOrgspaceError(e, "denied") && e.rule === "O6");
+    assert.throws(() => whole.viewPage(user, "workspaces", undefined, 0, at), (e) => isOrgspaceError(e, "invalid"));
+    assert.throws(() => whole.viewPage(user, "folders", undefined, 1, at), (e) => isOrgspaceError(e, "invalid"));
+    engine.addWorkspaceView(pages);
+    const loaded = new Set(first.view.workspaces.map((p) => p.id));
+    engine.addWorkspaceView(seen.filter((w) => !loaded.has(w)).map((w) => whole.workspaceView(user, w, at)));
+    for (const ws of [...workspaces, "nowhere"]) {
+      const got = attempt(() => engine.visibleAssets(user, ws, at));
+      const want = attempt(() => whole.visibleAssets(user, ws, at));
+      if (seen.includes(ws)) assert.deepEqual(got, want, `${user}: visibleAssets ${ws}`);
+      else assert.equal(got.code, "not_found", `${user}: ${ws} is not in their view`);
+    }
+    for (const a of assets) {
+      for (const op of ops) {
+        const got = attempt(() => engine.check(user, op, a, at));
+        if (got.code === "not_found") assert.equal(whole.can(user, "view", a, at), false, `${user} ${a}`);
+        else assert.deepEqual(got.ok, whole.check(user, op, a, at), `${user} ${op} ${a}`);
+      }
+    }
+    if (admin) assert.deepEqual(engine.loadedView().org.members.map((m) => m.user), ["alice", "carol", "dan"], "the members pages bring every member");
+  }
+});
+
 test("X2: a workspace view of another member or another version is refused and changes nothing", () => {
   const whole = org();
   const first = whole.firstView("dan", undefined, at);

@@ -2,7 +2,8 @@
 // workspaces a member sees and holds the current one's part; `GET /views/workspaces/{ws}` brings
 // one more; each holds nothing the member may not see (W7, W8, D2; issue 14 finding 4), a
 // workspace they do not see answers as one that does not exist, an outsider gets the uniform
-// P1 refusal, and bad input is a 400.
+// P1 refusal, and bad input is a 400. A first view lists a page of the lists; `GET
+// /views/workspaces` and (org admins) `GET /views/members` page the rest.
 //
 //   node --test tests/worker/views.test.mjs      (or node tests/worker/run.mjs for every file)
 
@@ -13,7 +14,10 @@ import { Client } from "./api.mjs";
 import { mint } from "./tokens.mjs";
 
 const RUN = `vw${Date.now().toString(36)}`;
-const w = useWorker("views", { port: 8806 });
+// The writer keeps no part between calls (ORGSPACE_WRITER_CACHE_BYTES=1), so a view is made only
+// from the parts it loads for it: a first view made from what happened to be held left out
+// workspaces the member is in.
+const w = useWorker("views", { port: 8806, vars: { ORGSPACE_WRITER_CACHE_BYTES: "1" } });
 const UNIFORM = '{"error":{"code":"denied","message":"you are not a member of this organization, or it does not exist","rule":"P1"}}';
 
 test("W7, W8, D2, P1: first and workspace views hold only what the member sees", async () => {
@@ -87,6 +91,65 @@ test("W7, W8, D2, P1: first and workspace views hold only what the member sees",
   // Bad input: unknown or repeated parameters, a body.
   for (const q of ["?page=2", "?workspace=main&workspace=ops"]) {
     const r = await get("bob", `/views/first${q}&${at}`);
+    assert.equal(r.status, 400, `${q}: ${r.text}`);
+    assert.equal(r.json.error.code, "invalid");
+  }
+});
+
+test("issue 13, O6: a first view lists a page; the pages bring every workspace and member", async () => {
+  const org = `${RUN}-pages`;
+  const client = new Client(w.base());
+  const run = (as, command) => client.execute(org, as, command);
+  await run("alice", { type: "create_org", org, name: "Pages", default_workspace: "main", mode: "private" });
+  for (const ws of ["ops", "sales", "zeta"]) await run("alice", { type: "create_workspace", workspace: ws, name: ws, mode: "private" });
+  for (const [user, ws] of [["bob", "main"], ["carl", "ops"], ["dora", "sales"], ["eve", "zeta"]]) {
+    await run("alice", { type: "add_member", user, workspace: ws, workspace_roles: ["analyst"] });
+  }
+  const last = await run("alice", { type: "add_workspace_member", user: "bob", workspace: "zeta", roles: ["visitor"] });
+  const at = `min_version=${last.version}`;
+  const get = (user, path) => send(w.base(), "GET", `/v1/orgs/${org}${path}${path.includes("?") ? "&" : "?"}${at}`, { token: mint(user) });
+  const pages = async (user, list, limit) => {
+    const out = [];
+    let after;
+    for (let i = 0; i < 50; i++) {
+      const r = await get(user, `/views/${list}?limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.view.view_of, user);
+      out.push(r.json.view);
+      if (r.json.next === undefined) return out;
+      after = r.json.next;
+    }
+    throw new Error("the pages never end");
+  };
+  const everything = ["main", "ops", "personal:alice", "personal:bob", "personal:carl", "personal:dora", "personal:eve", "sales", "zeta"];
+
+  // The org admin: one workspace beyond the current, personal and default ones; every member counted.
+  const admin = await get("alice", "/views/first?list=1");
+  assert.equal(admin.status, 200, admin.text);
+  assert.deepEqual(admin.json.view.listing, { workspaces: everything.length, members: 5 });
+  assert.ok(admin.json.view.org.workspaces.length <= 3, admin.text);
+  const listed = (await pages("alice", "workspaces", 2)).flatMap((p) => p.org.workspaces.map((h) => h.id));
+  assert.deepEqual(listed, everything, "the workspace pages list every workspace once, in order");
+  const members = (await pages("alice", "members", 2)).flatMap((p) => p.org.members.map((m) => m.user));
+  assert.deepEqual(members, ["alice", "bob", "carl", "dora", "eve"]);
+
+  // bob: his workspaces only, and no members list (O6).
+  const bob = await get("bob", "/views/first?list=1");
+  assert.equal(bob.status, 200, bob.text);
+  assert.deepEqual(bob.json.view.listing, { workspaces: 3 });
+  const his = (await pages("bob", "workspaces", 1)).flatMap((p) => p.org.workspaces.map((h) => h.id));
+  assert.deepEqual(his, ["main", "personal:bob", "zeta"]);
+  const denied = await get("bob", "/views/members");
+  assert.equal(denied.status, 403, denied.text);
+  assert.equal(denied.json.error.rule, "O6");
+
+  // Outsiders get the uniform refusal; bad paging is a 400.
+  for (const path of ["/views/workspaces", "/views/members"]) {
+    const r = await get("mallory", path);
+    assert.deepEqual([r.status, r.text], [403, UNIFORM], path);
+  }
+  for (const q of ["/views/workspaces?limit=0", "/views/workspaces?limit=1001", "/views/members?limit=x", "/views/first?list=0", "/views/workspaces?after=a&after=b", "/views/workspaces?page=2"]) {
+    const r = await get("alice", q);
     assert.equal(r.status, 400, `${q}: ${r.text}`);
     assert.equal(r.json.error.code, "invalid");
   }

@@ -240,6 +240,28 @@ async function main() {
   const whole = await get("ada", "/snapshot");
   const financePart = whole.workspaces.find((w) => w.id === "finance");
 
+  await test("issue 13: a first view listing a page renders, then the pages of its lists join behind it", async () => {
+    // The API's first view lists at most `list` workspaces beyond those it must hold: one here,
+    // so that the demo organization pages as a large one does (the default is 200).
+    const paging = (route) => route.continue({ url: `${route.request().url()}&list=1` });
+    await page.route("**/views/first?*", paging);
+    const asked = apiRequests.length;
+    try {
+      await signInAs("ada");
+      await page.waitForFunction(() => document.body.dataset.listed === "all");
+    } finally {
+      await page.unroute("**/views/first?*", paging);
+    }
+    const made = apiRequests.slice(asked);
+    for (const path of ["/views/first", "/views/workspaces", "/views/members"]) {
+      assert.ok(made.includes(`GET /v1/orgs/${org}${path}`), `the console asked ${path}: ${made.join(", ")}`);
+    }
+    // What the next test checks in full: the joined lists are the whole organization's.
+    await page.waitForSelector("[data-testid=org-page]");
+    const members = await page.$$eval("[data-testid=members] tr[data-member]", (els) => els.map((e) => e.dataset.member));
+    assert.deepEqual(sorted(members), sorted(whole.org.members.map((m) => m.user)));
+  });
+
   await test("the org page lists members, roles, groups and workspaces with mode and default", async () => {
     await signInAs("ada");
     await page.waitForSelector("[data-testid=org-page]");

@@ -2,6 +2,7 @@
 //! from KV parts at the edge, or the organization's Durable Object when KV lags behind.
 
 use crate::api_error::ApiError;
+use orgspace_core::snapshot::{FIRST_VIEW_LIST, ListOf};
 use orgspace_core::sql::Dialect;
 use orgspace_core::{Engine, Mode, Operation};
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,20 @@ pub enum Query {
         /// The current workspace asked for.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         workspace: Option<String>,
+        /// How many workspaces (and members, for an org admin) it lists beyond those it
+        /// must hold; `FIRST_VIEW_LIST` without it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        list: Option<usize>,
+    },
+    /// A page of the caller's view's lists, to add to their first view.
+    ViewPage {
+        /// Workspaces, or (org admins) members.
+        list: ListOf,
+        /// The previous page's `next`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        /// At most this many entries.
+        limit: usize,
     },
     /// The caller's view of one workspace, to add to their first view.
     WorkspaceView {
@@ -273,6 +288,7 @@ impl Query {
             Query::View
                 // Which workspaces a member sees spans them all.
                 | Query::FirstView { .. }
+                | Query::ViewPage { .. }
                 | Query::AccessDiff { .. }
                 // Folders have no locators: the writer finds them.
                 | Query::WhoSeesFolder { .. }
@@ -363,8 +379,14 @@ pub fn run_query(engine: &Engine, actor: &str, query: &Query, now: u64) -> Resul
             let view = engine.snapshot_for(actor, now)?;
             serde_json::to_value(view).map_err(|e| ApiError::internal(e.to_string()))
         }
-        Query::FirstView { workspace } => {
-            to_value(&engine.first_view(actor, workspace.as_deref(), now)?)
+        Query::FirstView { workspace, list } => to_value(&engine.first_view_listing(
+            actor,
+            workspace.as_deref(),
+            list.unwrap_or(FIRST_VIEW_LIST),
+            now,
+        )?),
+        Query::ViewPage { list, after, limit } => {
+            to_value(&engine.view_page(actor, *list, after.as_deref(), *limit, now)?)
         }
         Query::WorkspaceView { workspace } => {
             to_value(&engine.workspace_view(actor, workspace, now)?)

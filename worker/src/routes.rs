@@ -70,6 +70,8 @@ pub const QUERY_ROUTES: &[(Method, &str)] = &[
     (Method::Put, "/v1/orgs/:org/snapshot"),
     (Method::Get, "/v1/orgs/:org/views/first"),
     (Method::Get, "/v1/orgs/:org/views/workspaces/:workspace"),
+    (Method::Get, "/v1/orgs/:org/views/workspaces"),
+    (Method::Get, "/v1/orgs/:org/views/members"),
     (Method::Get, "/v1/orgs/:org/audit"),
     (Method::Put, "/v1/orgs/:org/imports/:upload/chunks/:n"),
     (Method::Get, "/v1/orgs/:org/imports/:upload"),

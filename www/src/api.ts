@@ -2,7 +2,10 @@
 // through its resource route (the same table as tests/worker/api.mjs). The API enforces every
 // command again; the page shows its answer.
 
-import type { Applied, Command, DryRun, Event, FirstView, Kind, Level, Mode, Operation, Rule, Snapshot } from "orgspace";
+import type { Applied, Command, DryRun, Event, FirstView, Kind, Level, Mode, Operation, Rule, Snapshot, ViewPage } from "orgspace";
+
+/** Entries per page of a first view's lists: the most the API gives. */
+const PAGE = 1000;
 
 // The answers of the access routes (docs/api.md, issue 15). The browser build of the npm
 // package does not carry the access methods (size cap), so their types are spelled here.
@@ -169,6 +172,12 @@ export class Api {
   firstView(minVersion = 0, workspace?: string): Promise<FirstView> {
     const ws = workspace === undefined ? "" : `&workspace=${enc(workspace)}`;
     return this.request("GET", `/views/first?min_version=${minVersion}${ws}`);
+  }
+
+  /** A page of the first view's `list` after `after` (issue 13), for `Engine.addWorkspaceView`. */
+  viewPage(list: "workspaces" | "members", after: string | undefined, minVersion = 0): Promise<ViewPage> {
+    const from = after === undefined ? "" : `&after=${enc(after)}`;
+    return this.request("GET", `/views/${list}?min_version=${minVersion}&limit=${PAGE}${from}`);
   }
 
   /** The caller's view of one workspace, for `Engine.addWorkspaceView`. */

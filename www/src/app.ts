@@ -156,7 +156,7 @@ function rememberVersion(org: string, version: number): void {
 }
 
 /** An engine loaded from a first view, with what npm/api.js adds to it (npm/types.d.ts). */
-type Paged = Engine & { addWorkspaceView(view: Snapshot): void; loadedView(): Snapshot | undefined };
+type Paged = Engine & { addWorkspaceView(view: Snapshot | Snapshot[]): void; loadedView(): Snapshot | undefined };
 
 /** The workspace the page shows, if any (`#/ws/<id>`): the current one of a first view. */
 function shownWorkspace(): string | undefined {
@@ -193,6 +193,41 @@ export async function loadView(minVersion: number): Promise<void> {
   state.me = view.view_of ?? "";
   state.version = view.org.version;
   state.loadMs = performance.now() - started;
+  document.body.dataset.listed = view.listing ? "part" : "all";
+  // A first view lists a page of a large organization's workspaces (and, for an org admin, its
+  // members): the page renders now, and the rest comes in behind it.
+  if (view.listing) {
+    void loadLists(engine).then(
+      (joined) => joined && render(),
+      (err: Error) => notice("error", "The rest of the lists did not load", err.message),
+    );
+  }
+}
+
+/**
+ * Fetches every page of the lists `engine`'s first view lists part of, and joins them at once;
+ * false when the engine was replaced meanwhile or the organization moved on (a reload follows).
+ */
+async function loadLists(engine: Paged): Promise<boolean> {
+  const api = state.api;
+  const listing = state.view?.listing;
+  if (!api || !listing) return false;
+  const version = state.version;
+  const pages: Snapshot[] = [];
+  for (const list of listing.members === undefined ? (["workspaces"] as const) : (["workspaces", "members"] as const)) {
+    let after: string | undefined;
+    do {
+      const page = await api.viewPage(list, after, version);
+      if (page.view.org.version !== version) return false;
+      pages.push(page.view);
+      after = page.next;
+    } while (after !== undefined);
+  }
+  if (state.engine !== engine) return false;
+  engine.addWorkspaceView(pages);
+  state.view = engine.loadedView() ?? state.view;
+  document.body.dataset.listed = "all";
+  return true;
 }
 
 /** Whether a workspace the caller sees has not been loaded yet. */

@@ -345,16 +345,15 @@ impl Org {
     }
 
     pub(crate) fn workspace(&self, id: &str) -> Result<WorkspaceIx, Refusal> {
-        let ix = self.workspaces.find(id).ok_or_else(|| {
-            self.not_listed(&format!("workspace `{id}`"))
-                .unwrap_or_else(|| not_found(format!("unknown workspace `{id}`")))
-        })?;
-        if self.unloaded.binary_search(&ix).is_ok() {
+        let found = self.workspaces.find(id);
+        // In a first view: listed without its part, or perhaps on a page of its list not loaded.
+        let missing = found.map_or(self.unlisted, |ix| self.unloaded.binary_search(&ix).is_ok());
+        if missing {
             if let Some(r) = self.not_loaded(&format!("workspace `{id}`")) {
                 return Err(r);
             }
         }
-        Ok(ix)
+        found.ok_or_else(|| not_found(format!("unknown workspace `{id}`")))
     }
 
     pub(crate) fn group_workspace(&self, id: &str) -> Result<WorkspaceIx, Refusal> {

@@ -43,7 +43,6 @@ pub struct Org {
     pub(crate) unloaded: Vec<WorkspaceIx>,
     /// Loaded from a first view that lists a page of the member's workspaces (or, for an org
     /// admin, of the members): unknown ids of those may be in the pages not loaded yet.
-    pub(crate) listing: Option<crate::snapshot::Listing>,
     pub(crate) unlisted: bool,
     /// Loaded from some parts: the workspaces listed whose parts were not loaded, sorted. A
     /// member's view that reads them is refused (`Org::refuse_missing`).

@@ -61,20 +61,34 @@ pub struct Snapshot {
     /// An engine loads a view to answer that member's queries, and refuses commands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_of: Option<String>,
-    /// Set in a first view (`Engine::first_view`): how many workspaces, and for org admins and
-    /// central authorizers members, the member's whole view lists. While the view lists fewer,
-    /// the engine refuses questions about what it does not list; pages
-    /// (`Engine::view_page`) bring the rest.
+    /// Set in a first view (`Engine::first_view`) that lists part of the member's lists: how
+    /// many workspaces, and for org admins and central authorizers members, their whole view
+    /// lists. While it is set, the engine refuses questions about what the view does not list;
+    /// pages (`Engine::view_page`) bring the rest, and the join drops it once all are in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(feature = "parts"), serde(deserialize_with = "listed_in_part"))]
     pub listing: Option<Listing>,
+}
+
+/// A build without `parts` (the browser module) makes no first view and only loads them: a
+/// listing there (the core writes one only while a view lists part of its lists, and the npm
+/// package's join drops it once every page is in) means that lists are missing. Reading its
+/// counts would cost the module about 300 bytes gzipped.
+#[cfg(not(feature = "parts"))]
+fn listed_in_part<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Listing>, D::Error> {
+    serde::de::IgnoredAny::deserialize(d)?;
+    Ok(Some(Listing {
+        workspaces: u32::MAX,
+        members: None,
+    }))
 }
 
 /// The length of a member's whole lists, which a first view holds a page of.
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Listing {
     /// The workspaces the member sees.
+    #[serde(default)]
     pub workspaces: u32,
     /// Every member of the organization, for a member who sees them all (org admins and
     /// central authorizers); absent for others, whose view names the members it needs.

@@ -40,8 +40,11 @@ Engine.prototype.as = function as(user) {
 // the load itself (structuredClone of an org admin's 1.7 MB view: 10-40 ms). It is parsed only
 // when a workspace view is added or `loadedView` is asked for after one.
 const loadSnapshot = Engine.fromSnapshot;
+// A first view that lists a page of its lists (`listing`: issue 13) waits for the other pages.
+const unlisted = (s) => !!s.listing &&
+  (s.org.workspaces.length < s.listing.workspaces || s.org.members.length < (s.listing.members ?? 0));
 const paged = (s) => !!s && typeof s === "object" && typeof s.view_of === "string" &&
-  s.org.workspaces.some((h) => !s.workspaces.some((p) => p.id === h.id));
+  (s.org.workspaces.some((h) => !s.workspaces.some((p) => p.id === h.id)) || unlisted(s));
 Engine.fromSnapshot = function fromSnapshot(snapshot) {
   const isText = typeof snapshot === "string";
   // A view names whose it is (`view_of`, the last field the core writes); a whole snapshot's text
@@ -94,7 +97,12 @@ Engine.prototype.addWorkspaceView = function addWorkspaceView(piece) {
   const kept = views.get(this);
   const joined = kept && JSON.parse(kept.text);
   if (!paged(joined)) throw refuse("this engine was not loaded from a first view, or holds all of it");
-  mergeView(joined, typeof piece === "string" ? JSON.parse(piece) : structuredClone(piece));
+  // Many pieces (the pages of a list) are joined before one reload.
+  for (const one of Array.isArray(piece) ? piece : [piece]) {
+    mergeView(joined, typeof one === "string" ? JSON.parse(one) : structuredClone(one));
+  }
+  // Every page in: the core reads a listing as lists still missing.
+  if (joined.listing && !unlisted(joined)) delete joined.listing;
   const text = JSON.stringify(joined);
   this.replaceWith(loadSnapshot(text));
   views.set(this, { text, shown: joined });

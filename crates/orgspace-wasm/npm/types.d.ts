@@ -12,13 +12,15 @@ export interface Engine extends Disposable {
   /** The queries of one user, as `engine.check(user, ...)` etc.; `at` defaults to `Date.now()`. */
   as(user: string): Actor;
   /**
-   * Adds a workspace view (`GET /v1/orgs/{org}/views/workspaces/{workspace}`) to an engine loaded
-   * from the same member's first view (`Engine.fromSnapshot(first.view)`) at the same version:
-   * the engine then answers for that workspace too. Until then a question about it throws
-   * `invalid`, never a guess. Throws `invalid` for another member's view or another version
-   * (load the first view again), or an engine not loaded from a first view.
+   * Adds a workspace view (`GET /v1/orgs/{org}/views/workspaces/{workspace}`), or the `view` of
+   * pages of the first view's lists (`GET /v1/orgs/{org}/views/workspaces`, `.../views/members`;
+   * several at once in an array), to an engine loaded from the same member's first view
+   * (`Engine.fromSnapshot(first.view)`) at the same version: the engine then answers for that
+   * workspace too. Until then a question about it throws `invalid`, never a guess. Throws
+   * `invalid` for another member's view or another version (load the first view again), or an
+   * engine not loaded from a first view, or one that holds all of it.
    */
-  addWorkspaceView(view: Snapshot | string): void;
+  addWorkspaceView(view: Snapshot | string | (Snapshot | string)[]): void;
   /** The member's view this engine was loaded from, with the workspace views added (what a page renders); `undefined` for an engine not loaded from a view. */
   loadedView(): Snapshot | undefined;
 }

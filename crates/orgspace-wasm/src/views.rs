@@ -10,6 +10,8 @@ use crate::convert::{time, to_js};
 use crate::engine::Engine;
 #[cfg(feature = "node")]
 use crate::error::refusal;
+#[cfg(feature = "node")]
+use orgspace_core::snapshot::{FIRST_VIEW_LIST, ListOf};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -35,12 +37,42 @@ impl Engine {
         user: &str,
         workspace: Option<String>,
         now: f64,
+        list: Option<u32>,
     ) -> Result<JsValue, JsValue> {
+        let list = list.map_or(FIRST_VIEW_LIST, |n| n as usize);
         let view = self
             .inner
-            .first_view(user, workspace.as_deref(), time(now)?)
+            .first_view_listing(user, workspace.as_deref(), list, time(now)?)
             .map_err(|r| refusal(&r))?;
         to_js(&view)
+    }
+
+    /// A page of `user`'s `list` ("workspaces", or "members" for an org admin) after `after`,
+    /// at most `limit` entries: `{view, next}`, `view` to add with `addWorkspaceView`.
+    #[wasm_bindgen(js_name = viewPage, unchecked_return_type = "ViewPage")]
+    pub fn view_page(
+        &self,
+        user: &str,
+        #[wasm_bindgen(unchecked_param_type = "ListOf")] list: &str,
+        after: Option<String>,
+        limit: u32,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        let list = match list {
+            "workspaces" => ListOf::Workspaces,
+            "members" => ListOf::Members,
+            other => {
+                return Err(refusal(&orgspace_core::Refusal::Invalid {
+                    rule: None,
+                    message: format!("unknown list `{other}`: workspaces or members"),
+                }));
+            }
+        };
+        let page = self
+            .inner
+            .view_page(user, list, after.as_deref(), limit as usize, time(now)?)
+            .map_err(|r| refusal(&r))?;
+        to_js(&page)
     }
 
     /// `user`'s view of one workspace at `now`, for `addWorkspaceView`. Throws `not_found` for a

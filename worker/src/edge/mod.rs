@@ -15,6 +15,7 @@ use crate::routes::{COMMAND_ROUTES, CommandRoute, Method, allowed_methods, build
 use config::Config;
 use gate::Kind;
 use http::{body_json, min_version, now_ms, query_pairs, respond, safe_integer};
+use orgspace_core::snapshot::{ListOf, PAGE_LIMIT};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use worker::{Context, Env, Request, Response, RouteContext, Router, event};
@@ -152,6 +153,13 @@ fn router(config: Config) -> Router<'static, Config> {
         })
         .get_async("/v1/orgs/:org/views/workspaces/:workspace", |req, ctx| {
             query(req, ctx, workspace_view)
+        })
+        // The pages of the first view's lists.
+        .get_async("/v1/orgs/:org/views/workspaces", |req, ctx| {
+            query(req, ctx, |c, p, b| view_page(c, p, b, ListOf::Workspaces))
+        })
+        .get_async("/v1/orgs/:org/views/members", |req, ctx| {
+            query(req, ctx, |c, p, b| view_page(c, p, b, ListOf::Members))
         })
         .put_async("/v1/orgs/:org/snapshot", import)
         .get_async("/v1/orgs/:org/audit", audit)
@@ -502,13 +510,16 @@ fn view(_: &Ctx, _: &[(String, String)], body: Option<Value>) -> Result<Query, A
     Ok(Query::View)
 }
 
-/// `?workspace=` names the current workspace; nothing else but `min_version` is taken.
+/// `?workspace=` names the current workspace, `?list=` how many workspaces (and members, for
+/// an org admin) it lists (1 to `PAGE_LIMIT`); nothing else but `min_version` is taken.
 fn first_view(_: &Ctx, pairs: &[(String, String)], body: Option<Value>) -> Result<Query, ApiError> {
     no_body(body)?;
     let mut workspace = None;
+    let mut list = None;
     for (k, v) in pairs {
         match k.as_str() {
             "workspace" if workspace.is_none() => workspace = Some(v.clone()),
+            "list" if list.is_none() => list = Some(page_size(v, "list")?),
             "min_version" => {}
             _ => {
                 return Err(ApiError::invalid(format!(
@@ -517,7 +528,47 @@ fn first_view(_: &Ctx, pairs: &[(String, String)], body: Option<Value>) -> Resul
             }
         }
     }
-    Ok(Query::FirstView { workspace })
+    Ok(Query::FirstView { workspace, list })
+}
+
+/// `?after=` the previous page's `next`, `?limit=` 1 to `PAGE_LIMIT` (500 without it).
+fn view_page(
+    _: &Ctx,
+    pairs: &[(String, String)],
+    body: Option<Value>,
+    list: ListOf,
+) -> Result<Query, ApiError> {
+    no_body(body)?;
+    let (mut after, mut limit) = (None, None);
+    for (k, v) in pairs {
+        match k.as_str() {
+            "after" if after.is_none() => after = Some(v.clone()),
+            "limit" if limit.is_none() => limit = Some(page_size(v, "limit")?),
+            "min_version" => {}
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "unknown or repeated parameter `{k}`"
+                )));
+            }
+        }
+    }
+    Ok(Query::ViewPage {
+        list,
+        after,
+        limit: limit.unwrap_or(DEFAULT_PAGE),
+    })
+}
+
+/// The entries a page of a view's lists holds when the caller does not say.
+const DEFAULT_PAGE: usize = 500;
+
+fn page_size(v: &str, name: &str) -> Result<usize, ApiError> {
+    v.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=PAGE_LIMIT).contains(n))
+        .ok_or_else(|| {
+            ApiError::invalid(format!("`{name}` must be a number from 1 to {PAGE_LIMIT}"))
+        })
 }
 
 fn workspace_view(

@@ -130,10 +130,8 @@ impl Org {
             l.link_references(p);
         }
         let mut org = l.finish(&loaded, partial)?;
-        if let Some(listing) = snapshot.listing.filter(|_| org.view_of.is_some()) {
-            org.unlisted = listing.lists_more(&snapshot.org);
-            org.listing = Some(listing);
-        }
+        // A view carries a listing only while it lists part of its lists (`Listing`).
+        org.unlisted = org.view_of.is_some() && snapshot.listing.is_some();
         Ok(org)
     }
 
@@ -148,7 +146,21 @@ impl Org {
         for p in parts {
             l.link_references(p);
         }
-        l.finish(&loaded, true)
+        let mut org = l.finish(&loaded, true)?;
+        org.note_missing(&loaded);
+        Ok(org)
+    }
+
+    /// Records the listed workspaces whose parts a partial load did not hold
+    /// (`Org::refuse_missing`).
+    pub(super) fn note_missing(&mut self, loaded: &hashbrown::HashSet<WorkspaceIx>) {
+        // In index order, so ascending.
+        self.parts_missing = self
+            .workspaces
+            .iter()
+            .map(|(ix, _)| ix)
+            .filter(|ix| !loaded.contains(ix))
+            .collect();
     }
 }
 
@@ -462,16 +474,7 @@ impl Loader {
                     ));
                 }
             }
-        } else if !l.view {
-            // In index order, so ascending.
-            l.org.parts_missing = l
-                .org
-                .workspaces
-                .iter()
-                .map(|(ix, _)| ix)
-                .filter(|ix| !loaded.contains(ix))
-                .collect();
-        } else {
+        } else if l.view {
             // A first view (`paged.rs`): what it does not hold, it must not answer for.
             // In index order, so ascending (no sort: none is in the browser module).
             l.org.unloaded = l

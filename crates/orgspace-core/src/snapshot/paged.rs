@@ -168,6 +168,11 @@ impl Org {
             named
         };
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let listing = Some(Listing {
+            workspaces: count(kept.len()),
+            members: whole.then(|| count(self.members.len())),
+        })
+        .filter(|l| l.lists_more(&org));
         Ok(FirstView {
             current: current.map(|c| self.workspaces.id(c).into()),
             view: Snapshot {
@@ -176,10 +181,7 @@ impl Org {
                 workspaces: parts,
                 audit: Vec::new(),
                 view_of: Some(self.members.id(user).into()),
-                listing: Some(Listing {
-                    workspaces: count(kept.len()),
-                    members: whole.then(|| count(self.members.len())),
-                }),
+                listing,
             },
         })
     }
@@ -259,14 +261,9 @@ impl Org {
     pub(crate) fn not_loaded(&self, what: &str) -> Option<Refusal> {
         (!self.unloaded.is_empty() || self.unlisted).then(|| {
             invalid(format!(
-                "{what} is not in the workspaces this view has loaded: load its workspace view first (GET /v1/orgs/{{org}}/views/workspaces/{{workspace}}, addWorkspaceView), or the pages of its lists (GET /v1/orgs/{{org}}/views/workspaces, /views/members)"
+                "{what} is not in the workspaces this view has loaded: load its workspace view first (GET /v1/orgs/{{org}}/views/workspaces/{{workspace}}, addWorkspaceView)"
             ))
         })
-    }
-
-    /// [`Org::not_loaded`] for an id a first view's lists may hold on a page not loaded.
-    pub(crate) fn not_listed(&self, what: &str) -> Option<Refusal> {
-        self.unlisted.then(|| self.not_loaded(what)).flatten()
     }
 }
 
@@ -325,6 +322,8 @@ impl Snapshot {
             }
         }
         join(&mut self.workspaces, more.workspaces, |p| &p.id);
+        // Every page in: the view lists all (a listing says lists are missing).
+        self.listing = self.listing.filter(|l| l.lists_more(&self.org));
         Ok(())
     }
 }
@@ -359,7 +358,5 @@ pub(crate) fn is_paged(snapshot: &Snapshot) -> bool {
             .workspaces
             .iter()
             .any(|h| snapshot.workspaces.iter().all(|p| p.id != h.id))
-            || snapshot
-                .listing
-                .is_some_and(|l| l.lists_more(&snapshot.org)))
+            || snapshot.listing.is_some())
 }

@@ -156,7 +156,8 @@ impl Org {
                 .collect(),
             audit: self.audit.clone(),
             view_of: self.view_of.map(|u| self.members.id(u).into()),
-            listing: self.listing.filter(|_| self.unlisted),
+            // Loaded views are joined from their pieces as given (`Snapshot::merge_view`).
+            listing: None,
         }
     }
 

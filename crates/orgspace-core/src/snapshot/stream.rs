@@ -151,7 +151,8 @@ impl PartsLoader {
                 .map(|(id, refs)| (id.as_str(), refs.as_slice())),
         );
         drop(references);
-        let org = l.finish(&loaded, true).map_err(SnapshotError::Problems)?;
+        let mut org = l.finish(&loaded, true).map_err(SnapshotError::Problems)?;
+        org.note_missing(&loaded);
         Ok(Engine::of_parts(org))
     }
 }

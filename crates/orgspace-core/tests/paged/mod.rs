@@ -242,18 +242,24 @@ pub fn verify_pages(
     let first = live
         .first_view_listing(user, None, 1, now)
         .map_err(|e| format!("first_view_listing {user}: {e}"))?;
-    let listing = first.view.listing.ok_or("a first view has no listing")?;
     let whole_members = whole_view.org.members.len();
-    if listing.workspaces as usize != whole_view.org.workspaces.len() {
-        return Err(format!(
-            "{user}'s listing counts other workspaces: {listing:?}"
-        ));
-    }
-    let sees_all = listing.members.is_some();
-    if sees_all && listing.members != Some(whole_members as u32) {
-        return Err(format!(
-            "{user}'s listing counts other members: {listing:?}"
-        ));
+    let sees_all = live.view_page(user, ListOf::Members, None, 1, now).is_ok();
+    match first.view.listing {
+        None if first.view.org.workspaces != whole_view.org.workspaces
+            || (sees_all && first.view.org.members.len() != whole_members) =>
+        {
+            return Err(format!("{user}'s first view lists part without a listing"));
+        }
+        None => {}
+        Some(l) => {
+            let members = sees_all.then_some(whole_members as u32);
+            if l.workspaces as usize != whole_view.org.workspaces.len() || l.members != members {
+                return Err(format!("{user}'s listing counts other lists: {l:?}"));
+            }
+            if !l.lists_more(&first.view.org) {
+                return Err(format!("{user}'s first view has a listing but lists all"));
+            }
+        }
     }
     if first.view.org.workspaces.len() > 4 {
         return Err(format!(
@@ -303,12 +309,12 @@ pub fn verify_pages(
                 .map_err(|e| format!("add_view {} for {user}: {e}", h.id))?;
         }
     }
-    let mut joined = engine.snapshot().ok_or("no organization")?;
-    if joined.listing.is_some() {
+    if !engine.holds_every_part() {
         return Err(format!(
-            "{user}'s view, every page joined, still says it lists more"
+            "{user}'s view, every piece joined, still lacks some"
         ));
     }
+    let mut joined = engine.snapshot().ok_or("no organization")?;
     for g in &mut joined.org.groups {
         let whole = whole_view.org.groups.iter().find(|x| x.id == g.id);
         let whole = whole.ok_or_else(|| format!("group {} is not in {user}'s view", g.id))?;

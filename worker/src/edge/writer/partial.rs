@@ -415,6 +415,26 @@ impl OrgWriter {
             .await
     }
 
+    /// Loads what a member's first view, or a page of its lists, reads
+    /// (`Engine::first_view_needs`: the current part for an org admin, every part the view may
+    /// keep for anyone else), within the load cap.
+    async fn hold_for_first_view(
+        &self,
+        actor: &str,
+        workspace: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let cap = Capped {
+            bytes: super::super::config::writer_load_bytes(&self.env),
+            what: Answer::View,
+        };
+        self.hold_needs(
+            |engine| engine.first_view_needs(actor, workspace),
+            Some(cap),
+            "the parts this first view reads were not found in storage",
+        )
+        .await
+    }
+
     /// Loads what the access diff of `command` reads (`Engine::diff_needs`: the command's parts,
     /// then those its change reaches), asked again until nothing is missing, within the load
     /// cap (a change reaching every part of a large organization is refused, 413).
@@ -517,6 +537,10 @@ impl OrgWriter {
                 ));
             }
             Query::View => return self.hold_for_view(actor).await,
+            Query::FirstView { workspace, .. } => {
+                return self.hold_for_first_view(actor, workspace.as_deref()).await;
+            }
+            Query::ViewPage { .. } => return self.hold_for_first_view(actor, None).await,
             Query::AccessDiff { command } => return self.hold_for_diff(actor, command, now).await,
             _ => {}
         }
