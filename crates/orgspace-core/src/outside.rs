@@ -49,31 +49,70 @@ impl Org {
         )))
     }
 
-    /// The parts `user`'s first view reads: the current workspace's for a member who sees the
-    /// whole organization (its list comes from the org part); else every part their view may
-    /// keep (`Org::view_scope`), and without the org index every part.
+    /// The parts `user`'s first view reads: the current workspace's and their personal
+    /// workspace's; for a member who does not see the whole organization, also the other
+    /// members' personal workspaces whose part names them or a group they are in (W4: only a
+    /// grant opens one, and only the part says whether it still does). Group workspaces are
+    /// listed from the org index's members (`Org::listed_elsewhere`). Without the org index,
+    /// every part.
     pub(crate) fn first_view_scope(&self, user: UserIx, current: Option<&str>) -> Vec<String> {
         let Some(member) = self.members.get(user) else {
             return Vec::new();
         };
-        let mut out: Vec<String> = if self.sees_whole_org(member) {
-            alloc::vec![String::from(self.workspaces.id(member.personal))]
-        } else {
-            #[cfg(feature = "parts")]
-            if self.outside.is_some() {
-                return self
-                    .view_scope(self.members.id(user))
-                    .into_iter()
-                    .chain(current.map(String::from))
-                    .collect();
-            }
-            self.workspaces
-                .iter()
-                .map(|(w, _)| String::from(self.workspaces.id(w)))
-                .collect()
-        };
+        let mut out = alloc::vec![String::from(self.workspaces.id(member.personal))];
         out.extend(current.map(String::from));
-        out
+        if self.sees_whole_org(member) {
+            return out;
+        }
+        #[cfg(feature = "parts")]
+        if self.outside.is_some() {
+            let id = self.members.id(user);
+            let scope = self.view_scope(id);
+            let personal = |w: &String| {
+                self.workspaces
+                    .find(w)
+                    .and_then(|ix| self.workspaces.get(ix))
+                    .is_some_and(|ws| ws.kind == crate::vocab::WorkspaceKind::Personal)
+            };
+            out.extend(scope.into_iter().filter(personal));
+            return out;
+        }
+        self.workspaces
+            .iter()
+            .map(|(w, _)| String::from(self.workspaces.id(w)))
+            .collect()
+    }
+
+    /// Whether the part of workspace `w` is held (always, without the org index).
+    pub(crate) fn holds_ix(&self, w: crate::table::WorkspaceIx) -> bool {
+        #[cfg(feature = "parts")]
+        if let Some(o) = &self.outside {
+            return o.loaded.contains(self.workspaces.id(w));
+        }
+        let _ = w;
+        true
+    }
+
+    /// For a workspace whose part is not held: whether `user` is one of its members, by the org
+    /// index, or owns it.
+    pub(crate) fn listed_elsewhere(&self, user: UserIx, w: crate::table::WorkspaceIx) -> bool {
+        if self
+            .workspaces
+            .get(w)
+            .is_some_and(|ws| ws.owner == Some(user))
+        {
+            return true;
+        }
+        #[cfg(feature = "parts")]
+        if let Some(o) = &self.outside {
+            let id = self.workspaces.id(w);
+            return o
+                .index
+                .workspaces
+                .get(id)
+                .is_some_and(|r| r.members.contains_key(self.members.id(user)));
+        }
+        false
     }
 
     /// O7 in a partial organization: whether the member belongs to a group workspace whose part

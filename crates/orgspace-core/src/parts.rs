@@ -109,7 +109,8 @@ impl Engine {
 
     /// What a partial engine lacks to make `user`'s first view naming `workspace`
     /// ([`Engine::first_view`]) or a page of their lists ([`Engine::view_page`]): the current
-    /// workspace's part for an org admin, every part their view may keep for anyone else.
+    /// and personal workspaces' parts, and for anyone but an org admin the other members'
+    /// personal workspaces whose part names them or their groups (`Org::first_view_scope`).
     pub fn first_view_needs(&self, user: &str, workspace: Option<&str>) -> Needs {
         let Ok(org) = self.org() else {
             return Needs::default();

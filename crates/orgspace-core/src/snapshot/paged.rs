@@ -186,7 +186,10 @@ impl Org {
         })
     }
 
-    /// Every workspace `user`'s view lists, sorted by id, with what it keeps of each.
+    /// Every workspace `user`'s view lists, sorted by id, with what it keeps of each whose part
+    /// is held; a group workspace whose part is not held is listed from the org index
+    /// (`Org::listed_elsewhere`) with nothing read of it, so only the current one's and the
+    /// default one's keep may be turned into a part.
     pub(super) fn kept_all(
         &self,
         user: UserIx,
@@ -201,7 +204,24 @@ impl Org {
                 .map(|w| (w, Keep::Whole))
                 .collect()
         } else {
-            self.kept_with_default(user, member, now)
+            let grantees = super::view::grantees(user, member);
+            let mut kept: Vec<(WorkspaceIx, Keep)> = self
+                .workspaces
+                .sorted()
+                .into_iter()
+                .filter_map(|w| match self.holds_ix(w) {
+                    true => Some((w, self.keep_of(user, &grantees, w, now)?)),
+                    false => self.listed_elsewhere(user, w).then(|| {
+                        let nothing_read = Keep::Seen {
+                            assets: Vec::new(),
+                            folders: Vec::new(),
+                        };
+                        (w, nothing_read)
+                    }),
+                })
+                .collect();
+            self.keep_default(&mut kept);
+            kept
         }
     }
 

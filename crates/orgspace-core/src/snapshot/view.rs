@@ -150,15 +150,21 @@ impl Org {
         now: u64,
     ) -> Vec<(WorkspaceIx, Keep)> {
         let mut kept = self.kept_workspaces(user, member, now);
+        self.keep_default(&mut kept);
+        kept
+    }
+
+    /// Adds the default workspace, which the org part names (W2), to the workspaces a view
+    /// keeps, empty when the member is not in it.
+    pub(super) fn keep_default(&self, kept: &mut Vec<(WorkspaceIx, Keep)>) {
         if let Some(d) = self.default_workspace {
             if !kept.iter().any(|(w, _)| *w == d) {
                 kept.push((d, Keep::Nothing));
-                crate::sort::sort_by(&mut kept, |a, b| {
+                crate::sort::sort_by(kept, |a, b| {
                     self.workspaces.id(a.0).cmp(self.workspaces.id(b.0))
                 });
             }
         }
-        kept
     }
 
     /// The part of one kept workspace.
