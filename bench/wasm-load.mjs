@@ -6,7 +6,10 @@
 //     a whole snapshot, Engine.fromSnapshot in the browser module (what a page loads);
 //   node bench/wasm-load.mjs --encode <part.json> <part.bin>
 //     writes the part in the binary encoding the edge writer stores in KV (Engine.partToBinary);
-//   node bench/wasm-load.mjs --parts <org.json> <part.json|part.bin> [--warm <small-part>] [--runs N]
+//   node bench/wasm-load.mjs --encode-org <org.json> <org.bin>
+//     writes the org part in the binary encoding the edge's org envelope holds
+//     (Engine.orgPartToBinary);
+//   node bench/wasm-load.mjs --parts <org.json|org.bin> <part.json|part.bin> [--warm <small-part>] [--runs N]
 //     the org part and one workspace part, Engine.fromParts in the Node entry: the load of a
 //     cold edge reader (the core's PartsLoader, which the worker's reader calls too; a .bin
 //     part is read as the binary encoding, as the reader reads what KV holds). With
@@ -30,11 +33,12 @@ const arg = (name) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 
-if (argv[0] === "--encode") {
+if (argv[0] === "--encode" || argv[0] === "--encode-org") {
   // A part in the binary encoding the edge stores in KV (Engine.partToBinary, Node entry),
   // written to a file for a later --parts run (a run of its own: memory only grows).
   const { Engine } = createRequire(import.meta.url)(`${pkg}/index.cjs`);
-  const bytes = Engine.partToBinary(readFileSync(argv[1]));
+  const encode = argv[0] === "--encode" ? Engine.partToBinary : Engine.orgPartToBinary;
+  const bytes = encode(readFileSync(argv[1]));
   writeFileSync(argv[2], bytes);
   console.log(JSON.stringify({ json: statSync(argv[1]).size, binary: bytes.length }));
 } else if (argv[0] !== "--parts") {
