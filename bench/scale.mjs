@@ -97,15 +97,16 @@ function wasmLoad(json) {
 }
 // A cold edge reader's load: the org part and one workspace part (the worker's reader calls the
 // same PartsLoader), after a warm-up on a small part, as in an isolate that has answered before.
-// With `binary`, the workspace parts in the encoding the edge writer stores in KV (as its
-// reader reads them), else as JSON text.
+// With `binary`, the org part and the workspace parts in the encodings the edge writer stores
+// in KV (as its reader reads them), else as JSON text.
 // `pkg`: the module measured (`ORGSPACE_NPM` of wasm-load.mjs), the npm package's by default.
 function partsLoad(org, part, small, binary, pkg) {
   const files = [["org", org], ["part", part], ["small", small]].map(([name, value]) => {
     const file = `${scratch}/${name}.json`;
     writeFileSync(file, JSON.stringify(value));
-    if (!binary || name === "org") return file;
-    execFileSync(process.execPath, [`${root}bench/wasm-load.mjs`, "--encode", file, `${file}.bin`]);
+    if (!binary) return file;
+    const encode = name === "org" ? "--encode-org" : "--encode";
+    execFileSync(process.execPath, [`${root}bench/wasm-load.mjs`, encode, file, `${file}.bin`]);
     return `${file}.bin`;
   });
   const args = [`${root}bench/wasm-load.mjs`, "--parts", files[0], files[1], "--warm", files[2], "--runs", "3"];
@@ -195,7 +196,7 @@ try {
   for (const [binary, pkg, build] of builds) {
     const reader = WASM ? partsLoad(snapshot.org, big, small, binary, pkg) : { ms: NaN, cpu_ms: NaN, mb: NaN };
     row(
-      `cold reader of ${BIG}: org part + its part ${binary ? "(binary, as KV holds it)" : "as JSON"}, wasm in Node, ${build}`,
+      `cold reader of ${BIG}: org part + its part ${binary ? "(binary, as KV holds them)" : "as JSON"}, wasm in Node, ${build}`,
       `${ms(reader.ms)} (${ms(reader.cpu_ms)} CPU), ${reader.mb.toFixed(1)} MB`,
       "Engine.fromParts (PartsLoader, as the worker's reader), median of 3 after a warm-up; module memory above a fresh instance",
     );

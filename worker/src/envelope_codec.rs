@@ -61,8 +61,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<OrgEnvelope, String> {
     Ok(OrgEnvelope {
         version: wire.version,
         org_changed: wire.org_changed,
-        workspaces: wire.workspaces,
-        buckets: wire.buckets,
+        workspaces: wire.workspaces.into_iter().collect(),
+        buckets: wire.buckets.into_iter().collect(),
         part: org_from_binary(wire.part).map_err(|e| e.to_string())?,
     })
 }
@@ -77,13 +77,15 @@ struct WireOut<'a> {
     part: &'a [u8],
 }
 
-/// What [`WireOut`] writes, read back (the org part's bytes borrowed until decoded).
+/// What [`WireOut`] writes, read back (the org part's bytes borrowed until decoded). A map is
+/// read as the list of pairs postcard writes it as (the same bytes), in key order as written,
+/// and collected at once: `BTreeMap`'s bulk build, not one insertion per workspace.
 #[derive(Deserialize)]
 struct WireIn<'a> {
     version: u64,
     org_changed: u64,
-    workspaces: BTreeMap<String, u64>,
-    buckets: BTreeMap<u32, u64>,
+    workspaces: Vec<(String, u64)>,
+    buckets: Vec<(u32, u64)>,
     part: &'a [u8],
 }
 
