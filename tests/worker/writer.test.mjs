@@ -93,16 +93,18 @@ test("issue 13: a writer that keeps no part between calls answers and commits as
   assert.ok(view.workspaces.some((p) => p.id === "main" && p.assets.some((a) => a.id === "m1")));
 });
 
-test("issue 13: a store written before the org index and the binary parts loads: the index is computed once, part by part, and stored; JSON parts load and are rewritten in binary", async () => {
+test("issue 13: a store written before the org index and the binary parts loads: the index is computed once, part by part, and stored; a JSON org part and JSON parts load and are rewritten in binary", async () => {
   const client = new Client(w.base());
   const org = `${RUN}-legacy`;
   const run = await setup(client, org);
   await kvFails(client, org);
   const legacy = () => client.request("alice", "POST", `/v1/orgs/${org}/test/legacy-store`);
-  // An older build's store: no index, and every workspace part JSON text, not binary.
+  // An older build's store: no index, and the org part and every workspace part JSON text,
+  // not binary.
   const first = await legacy();
   assert.equal(first.had_index, true);
   assert.ok(first.json_parts >= 2, JSON.stringify(first));
+  assert.equal(first.json_org, true, JSON.stringify(first));
   // Without an index the writer computes it (from the JSON parts): a check, then a command
   // spanning parts, which rewrites the parts it changes in binary.
   assert.equal((await check(client, org, "carol", "o1")).json.allowed, true);
