@@ -5,7 +5,9 @@
 //! `Uint8Array`s), encoded straight from the engine's tables, loaded straight into them
 //! (`IndexedLoader`) and copied to KV as they are; a part an older build stored as JSON text
 //! (string chunks) still loads (the loader tells them apart) and is rewritten in binary when a
-//! command next changes it. The org part and the index stay JSON text.
+//! command next changes it. The org part is binary too (`snapshot/org_binary.rs`; a JSON one
+//! an older build stored still loads, and is rewritten at the next commit); the index stays
+//! JSON text.
 //!
 //! `meta` is the commit point. Parts are stored in chunks under keys that carry the version they
 //! were written at, so a commit writes new chunks first, then `meta` with `due` in one atomic
