@@ -97,19 +97,25 @@ function wasmLoad(json) {
 }
 // A cold edge reader's load: the org part and one workspace part (the worker's reader calls the
 // same PartsLoader), after a warm-up on a small part, as in an isolate that has answered before.
-// With `binary`, the workspace parts in the encoding the edge writer stores in KV (as its
-// reader reads them), else as JSON text.
-function partsLoad(org, part, small, binary) {
+// With `binary`, the org part and the workspace parts in the encodings the edge writer stores
+// in KV (as its reader reads them), else as JSON text.
+// `pkg`: the module measured (`ORGSPACE_NPM` of wasm-load.mjs), the npm package's by default.
+function partsLoad(org, part, small, binary, pkg) {
   const files = [["org", org], ["part", part], ["small", small]].map(([name, value]) => {
     const file = `${scratch}/${name}.json`;
     writeFileSync(file, JSON.stringify(value));
-    if (!binary || name === "org") return file;
-    execFileSync(process.execPath, [`${root}bench/wasm-load.mjs`, "--encode", file, `${file}.bin`]);
+    if (!binary) return file;
+    const encode = name === "org" ? "--encode-org" : "--encode";
+    execFileSync(process.execPath, [`${root}bench/wasm-load.mjs`, encode, file, `${file}.bin`]);
     return `${file}.bin`;
   });
   const args = [`${root}bench/wasm-load.mjs`, "--parts", files[0], files[1], "--warm", files[2], "--runs", "3"];
-  return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" }));
+  const env = pkg ? { ...process.env, ORGSPACE_NPM: pkg } : process.env;
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8", env }));
 }
+// The Node entry built as worker-build builds the worker (bench/build-reader.sh): what the
+// edge reader runs. Measured when it has been built; the npm package is built for size.
+const READER = `${root}target/bench-reader`;
 
 // ------------------------------------------------------------------ HTTP
 const persistTo = mkdtempSync("/tmp/orgspace-bench-scale-");
@@ -182,12 +188,17 @@ try {
   const whole = WASM ? wasmLoad(text) : { ms: NaN, mb: NaN };
   row("whole engine load (what an import built before it ran part by part), wasm in Node", `${ms(whole.ms)}, ${whole.mb.toFixed(1)} MB`, "npm package's core, Engine.fromSnapshot; memory growth of the module");
   const small = snapshot.workspaces.find((w) => w.id === otherWs);
-  for (const binary of [true, false]) {
-    const reader = WASM ? partsLoad(snapshot.org, big, small, binary) : { ms: NaN, cpu_ms: NaN, mb: NaN };
+  const builds = [
+    ...(existsSync(`${READER}/index.cjs`) ? [[true, READER, "built as the worker is (bench/build-reader.sh)"]] : []),
+    [true, undefined, "npm Node entry (built for size)"],
+    [false, undefined, "npm Node entry (built for size)"],
+  ];
+  for (const [binary, pkg, build] of builds) {
+    const reader = WASM ? partsLoad(snapshot.org, big, small, binary, pkg) : { ms: NaN, cpu_ms: NaN, mb: NaN };
     row(
-      `cold reader of ${BIG}: org part + its part ${binary ? "(binary, as KV holds it)" : "as JSON"}, wasm in Node`,
+      `cold reader of ${BIG}: org part + its part ${binary ? "(binary, as KV holds them)" : "as JSON"}, wasm in Node, ${build}`,
       `${ms(reader.ms)} (${ms(reader.cpu_ms)} CPU), ${reader.mb.toFixed(1)} MB`,
-      "npm Node entry's Engine.fromParts (PartsLoader, as the worker's reader), median of 3 after a warm-up; module memory above a fresh instance",
+      "Engine.fromParts (PartsLoader, as the worker's reader), median of 3 after a warm-up; module memory above a fresh instance",
     );
   }
 

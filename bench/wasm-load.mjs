@@ -6,7 +6,10 @@
 //     a whole snapshot, Engine.fromSnapshot in the browser module (what a page loads);
 //   node bench/wasm-load.mjs --encode <part.json> <part.bin>
 //     writes the part in the binary encoding the edge writer stores in KV (Engine.partToBinary);
-//   node bench/wasm-load.mjs --parts <org.json> <part.json|part.bin> [--warm <small-part>] [--runs N]
+//   node bench/wasm-load.mjs --encode-org <org.json> <org.bin>
+//     writes the org part in the binary encoding the edge's org envelope holds
+//     (Engine.orgPartToBinary);
+//   node bench/wasm-load.mjs --parts <org.json|org.bin> <part.json|part.bin> [--warm <small-part>] [--runs N]
 //     the org part and one workspace part, Engine.fromParts in the Node entry: the load of a
 //     cold edge reader (the core's PartsLoader, which the worker's reader calls too; a .bin
 //     part is read as the binary encoding, as the reader reads what KV holds). With
@@ -14,27 +17,33 @@
 //     optimized as in an isolate that has answered before; `mb` is then the whole memory the
 //     instance holds above a fresh one (warm-up included, since freed memory is reused), and
 //     `ms` the median of N runs (default 1: each run after the first reuses memory).
+// ORGSPACE_NPM=<dir> measures another build of the package (its index.cjs for --parts): the
+// Node entry built as the worker is built (bench/build-reader.sh, what the edge reader runs),
+// or main's build side by side with this checkout's.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
+// The package measured: this checkout's build, or another (`ORGSPACE_NPM=dir`: main's, side by side).
+const pkg = process.env.ORGSPACE_NPM ?? `${root}target/npm/orgspace`;
 const argv = process.argv.slice(2);
 const arg = (name) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 };
 
-if (argv[0] === "--encode") {
+if (argv[0] === "--encode" || argv[0] === "--encode-org") {
   // A part in the binary encoding the edge stores in KV (Engine.partToBinary, Node entry),
   // written to a file for a later --parts run (a run of its own: memory only grows).
-  const { Engine } = createRequire(import.meta.url)(`${root}target/npm/orgspace/index.cjs`);
-  const bytes = Engine.partToBinary(readFileSync(argv[1]));
+  const { Engine } = createRequire(import.meta.url)(`${pkg}/index.cjs`);
+  const encode = argv[0] === "--encode" ? Engine.partToBinary : Engine.orgPartToBinary;
+  const bytes = encode(readFileSync(argv[1]));
   writeFileSync(argv[2], bytes);
   console.log(JSON.stringify({ json: statSync(argv[1]).size, binary: bytes.length }));
 } else if (argv[0] !== "--parts") {
-  const glue = await import(`${root}target/npm/orgspace/web/orgspace.js`);
-  const wasm = glue.initSync({ module: readFileSync(`${root}target/npm/orgspace/web/orgspace_bg.wasm`) });
+  const glue = await import(`${pkg}/web/orgspace.js`);
+  const wasm = glue.initSync({ module: readFileSync(`${pkg}/web/orgspace_bg.wasm`) });
   const text = readFileSync(argv[0], "utf8");
   const before = wasm.memory.buffer.byteLength;
   const t0 = performance.now();
@@ -51,7 +60,7 @@ if (argv[0] === "--encode") {
     memory ??= instance.exports.memory;
     return instance;
   };
-  const { Engine } = createRequire(import.meta.url)(`${root}target/npm/orgspace/index.cjs`);
+  const { Engine } = createRequire(import.meta.url)(`${pkg}/index.cjs`);
   WebAssembly.Instance = Instance;
   // UTF-8 bytes, as a host reads them from storage (copied into the module, not encoded).
   const org = readFileSync(argv[1]);

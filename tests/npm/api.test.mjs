@@ -259,4 +259,17 @@ test("X5: fromParts reads parts as objects, JSON text or UTF-8 bytes, one at a t
   for (const parts of [[binary.subarray(0, binary.length - 1)], [newer]]) {
     assert.throws(() => Engine.fromParts(org, parts), (e) => e instanceof OrgspaceError && e.code === "invalid");
   }
+  // The org part in its binary encoding (what the edge's org envelope holds): the same
+  // answers; cut short, of another encoding version or with a byte past its end, `invalid`.
+  const orgBinary = Engine.orgPartToBinary(org);
+  assert.ok(orgBinary instanceof Uint8Array && orgBinary.length < JSON.stringify(org).length);
+  assert.deepEqual(Engine.orgPartToBinary(JSON.stringify(org)), orgBinary);
+  assert.deepEqual(answers(Engine.fromParts(orgBinary, [binary])), want);
+  assert.deepEqual(answers(Engine.fromParts(orgBinary, [sales])), want);
+  const newerOrg = orgBinary.slice();
+  newerOrg[3] = 2;
+  const longer = new Uint8Array([...orgBinary, 0]);
+  for (const orgIn of [orgBinary.subarray(0, orgBinary.length - 1), newerOrg, longer]) {
+    assert.throws(() => Engine.fromParts(orgIn, [binary]), (e) => e instanceof OrgspaceError && e.code === "invalid");
+  }
 });

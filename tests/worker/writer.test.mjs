@@ -93,16 +93,18 @@ test("issue 13: a writer that keeps no part between calls answers and commits as
   assert.ok(view.workspaces.some((p) => p.id === "main" && p.assets.some((a) => a.id === "m1")));
 });
 
-test("issue 13: a store written before the org index and the binary parts loads: the index is computed once, part by part, and stored; JSON parts load and are rewritten in binary", async () => {
+test("issue 13: a store written before the org index and the binary parts loads: the index is computed once, part by part, and stored; a JSON org part and JSON parts load and are rewritten in binary", async () => {
   const client = new Client(w.base());
   const org = `${RUN}-legacy`;
   const run = await setup(client, org);
   await kvFails(client, org);
   const legacy = () => client.request("alice", "POST", `/v1/orgs/${org}/test/legacy-store`);
-  // An older build's store: no index, and every workspace part JSON text, not binary.
+  // An older build's store: no index, and the org part and every workspace part JSON text,
+  // not binary.
   const first = await legacy();
   assert.equal(first.had_index, true);
   assert.ok(first.json_parts >= 2, JSON.stringify(first));
+  assert.equal(first.json_org, true, JSON.stringify(first));
   // Without an index the writer computes it (from the JSON parts): a check, then a command
   // spanning parts, which rewrites the parts it changes in binary.
   assert.equal((await check(client, org, "carol", "o1")).json.allowed, true);
@@ -151,4 +153,43 @@ test("issue 13: a command spanning workspaces refused in a later round (one part
   }
   assert.ok(after.workspaces.find((p) => p.id === "sales").assets.some((a) => a.id === "s1" && a.owner === "alice"));
   assert.ok(!after.workspaces.some((p) => p.id === "personal:bob"));
+});
+
+test("issue 13: the org envelope goes to KV in binary, and one an older writer left as JSON text still answers at the edge", async () => {
+  const client = new Client(w.base());
+  const org = `${RUN}-envelope`;
+  const run = await setup(client, org);
+  // A check without `min_version`: answered at the edge once KV holds the org (KV works here;
+  // until it has caught up, within the staleness bound, a member added since may be refused).
+  const edge = async (user, asset) => {
+    const r = await send(w.base(), "GET", `/v1/orgs/${org}/check?operation=view&asset=${asset}`, { token: mint(user) });
+    return { status: r.status, source: r.headers.get("orgspace-source"), allowed: r.json?.allowed, version: r.json?.version };
+  };
+  const answered = (at) => (r) => r.status === 200 && r.source === "edge" && r.version >= at;
+  const until = async (what, read, done) => {
+    let last;
+    for (const start = Date.now(); Date.now() - start < 20_000; await new Promise((r) => setTimeout(r, 100))) {
+      last = await read();
+      if (done(last)) return last;
+    }
+    throw new Error(`${what}: not within 20 s; last ${JSON.stringify(last)}`);
+  };
+  const at = client.version;
+  const first = await until("the edge answers", () => edge("carol", "o1"), answered(at));
+  assert.equal(first.allowed, true, "ops grant to team (carol is in it)");
+  // What the writer stored is binary; rewritten as an older build's JSON text (same version),
+  // it still answers at the edge, and the same.
+  const legacy = await client.request("alice", "POST", `/v1/orgs/${org}/test/legacy-envelope`);
+  assert.equal(legacy.was_binary, true, JSON.stringify(legacy));
+  const fromJson = await edge("carol", "o1");
+  assert.deepEqual(fromJson, first, "the JSON envelope answers as the binary one did");
+  const dave = await edge("dave", "m1");
+  assert.equal(dave.source, "edge");
+  assert.equal(dave.allowed, true, "m1 granted to dave");
+  // The next command's envelope is binary again, and its change reaches the edge.
+  await run("alice", { type: "remove_group_member", group: "team", user: "carol" });
+  const after = client.version;
+  const revoked = await until("the revocation at the edge", () => edge("carol", "o1"), answered(after));
+  assert.equal(revoked.allowed, false, "carol left team");
+  assert.equal((await client.request("alice", "POST", `/v1/orgs/${org}/test/legacy-envelope`)).was_binary, true);
 });

@@ -7,12 +7,13 @@
 //! A value is `{version} {index} {count}\n{piece}`; shard 0 lives under the key itself, shard
 //! `i > 0` under `{key}/shard/{i}` (ids in keys never hold a raw `/`, so no id reaches these).
 //!
-//! A workspace part is stored in the core's binary encoding (`orgspace_core::snapshot::binary`)
-//! as `{version} {index} {count} bin1\n{bytes}`: the fourth field tags the encoding, so a reader
+//! A workspace part is stored in the core's binary encoding (`orgspace_core::snapshot::binary`),
+//! and the org envelope in its own (`envelope_codec.rs`), as
+//! `{version} {index} {count} bin1\n{bytes}`: the fourth field tags the encoding, so a reader
 //! of an older build, which knows three fields, takes such a shard for damage and asks the
 //! writer (a mixed deploy answers, never misreads), and this build still reads the JSON text
-//! an older writer left in KV ([`join_bytes`] gives the bytes either way; the core tells them
-//! apart by the binary encoding's own tag).
+//! an older writer left in KV ([`join_bytes`] gives the bytes either way; the core and
+//! `envelope_codec` tell them apart by the binary encodings' own tags).
 
 /// The largest piece of one shard: well under KV's 25 MiB, and small enough that a reader
 /// holds one workspace's text and its parse at once within an isolate's memory.

@@ -8,6 +8,7 @@
 
 pub mod api_error;
 pub mod auth;
+pub mod envelope_codec;
 pub mod flush_plan;
 pub mod kv_shards;
 pub mod locators;

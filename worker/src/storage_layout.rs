@@ -4,7 +4,8 @@
 //! KV holds, per organization (every value but the head in shards, `kv_shards.rs`, each
 //! carrying the version it was written at):
 //! - `org/{org}`: an [`OrgEnvelope`]: the core's org part, the organization's version, and for
-//!   each workspace and locator bucket the version at which it last changed;
+//!   each workspace and locator bucket the version at which it last changed (binary,
+//!   `envelope_codec.rs`; an older writer's JSON text still reads);
 //! - `org/{org}/ws/{workspace}`: one workspace's part (the core's `WorkspacePart`);
 //! - `org/{org}/loc/{bucket}`: where the assets of one bucket live (`locators.rs`), so a check
 //!   that names only an asset finds the one workspace part it needs;
@@ -40,24 +41,25 @@ pub struct OrgEnvelope {
     pub part: OrgPart,
 }
 
-/// The envelope stored at `version` as `text`: `cached` itself when it was read at that
-/// version, else `text` parsed; `None` when the text names another version (shards of two
-/// writes). A version names one envelope for the life of an organization (every command adds
-/// one, and organizations are never deleted), so a reader refreshing an unchanged envelope
-/// every second skips a parse that costs tens of milliseconds at the benchmark's full org.
+/// The envelope stored at `version` as `bytes` (binary or an older writer's JSON text,
+/// `envelope_codec.rs`): `cached` itself when it was read at that version, else `bytes`
+/// decoded; `None` when they name another version (shards of two writes). A version names one
+/// envelope for the life of an organization (every command adds one, and organizations are
+/// never deleted), so a reader refreshing an unchanged envelope every second skips a decode
+/// that costs milliseconds at the benchmark's full org.
 ///
 /// # Errors
 ///
-/// The parse error of a damaged text.
+/// What is wrong with damaged bytes.
 pub fn envelope_at(
     cached: Option<&std::rc::Rc<OrgEnvelope>>,
     version: u64,
-    text: &str,
-) -> Result<Option<std::rc::Rc<OrgEnvelope>>, serde_json::Error> {
+    bytes: &[u8],
+) -> Result<Option<std::rc::Rc<OrgEnvelope>>, String> {
     if let Some(c) = cached.filter(|c| c.version == version) {
         return Ok(Some(std::rc::Rc::clone(c)));
     }
-    let envelope: OrgEnvelope = serde_json::from_str(text)?;
+    let envelope = crate::envelope_codec::from_bytes(bytes)?;
     Ok((envelope.version == version).then(|| std::rc::Rc::new(envelope)))
 }
 

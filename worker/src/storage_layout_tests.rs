@@ -161,25 +161,24 @@ fn an_unchanged_envelope_is_not_parsed_again() {
     let org = acme_envelope();
     let text = serde_json::to_string(&org).unwrap();
     let v = org.version;
-    let first = envelope_at(None, v, &text).unwrap().unwrap();
+    let first = envelope_at(None, v, text.as_bytes()).unwrap().unwrap();
     assert_eq!(*first, org);
     // Same version: the cached parse, even where the text could not be parsed.
-    let again = envelope_at(Some(&first), v, "not json").unwrap().unwrap();
+    let again = envelope_at(Some(&first), v, b"not json").unwrap().unwrap();
     assert!(std::rc::Rc::ptr_eq(&first, &again));
-    // A newer version is parsed, and a text naming another version than its shards is refused.
+    // A newer version is decoded, binary (what the writer stores) or JSON (an older writer's),
+    // and bytes naming another version than their shards are refused.
     let mut newer = org.clone();
     newer.version = v + 1;
     let newer_text = serde_json::to_string(&newer).unwrap();
-    let next = envelope_at(Some(&first), v + 1, &newer_text)
-        .unwrap()
-        .unwrap();
-    assert_eq!(next.version, v + 1);
-    assert!(
-        envelope_at(Some(&first), v + 2, &newer_text)
-            .unwrap()
-            .is_none()
-    );
-    assert!(envelope_at(None, v + 1, "not json").is_err());
+    let newer_binary = crate::envelope_codec::to_binary(&newer).unwrap();
+    for bytes in [newer_text.as_bytes(), &newer_binary] {
+        let next = envelope_at(Some(&first), v + 1, bytes).unwrap().unwrap();
+        assert_eq!(*next, newer);
+        assert!(envelope_at(Some(&first), v + 2, bytes).unwrap().is_none());
+    }
+    assert!(envelope_at(None, v + 1, b"not json").is_err());
+    assert!(envelope_at(None, v + 1, &newer_binary[..newer_binary.len() - 1]).is_err());
 }
 
 fn scenario_root() -> PathBuf {

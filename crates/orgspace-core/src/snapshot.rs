@@ -13,6 +13,8 @@ mod import;
 #[cfg(feature = "parts")]
 mod indexed;
 mod load;
+#[cfg(feature = "parts")]
+pub mod org_binary;
 mod paged;
 mod pages;
 mod save;

@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 impl Engine {
     /// Loads an organization from its org part and some of its workspace parts, as a host
     /// that stores them apart does (the edge). The engine answers queries on the workspaces
-    /// given and refuses commands. Throws `invalid` for parts that do not load. Parts come as
+    /// given and refuses commands. Throws `invalid` for parts that do not load. The org part
+    /// may also be its binary encoding (`orgPartToBinary`), as workspace parts theirs. Parts come as
     /// objects, JSON text, or its UTF-8 bytes (a `Uint8Array`, copied as is rather than
     /// encoded: what a host read from storage): an array of parts (one at a time, the
     /// leanest), or an array's text.
@@ -30,8 +31,16 @@ impl Engine {
             SnapshotError::Malformed(m) => invalid(&format!("{what} is not valid: {m}")),
             e @ SnapshotError::Problems(_) => invalid(&e.to_string()),
         };
-        let mut loader = PartsLoader::from_json(&part_text(org, "org part")?)
-            .map_err(|e| failed("org part", e))?;
+        // The org part's bytes may be the binary encoding the edge stores (`orgPartToBinary`).
+        let org_bytes = org
+            .is_instance_of::<js_sys::Uint8Array>()
+            .then(|| js_sys::Uint8Array::from(org.clone()).to_vec())
+            .filter(|b| orgspace_core::snapshot::org_binary::is_binary(b));
+        let mut loader = match org_bytes {
+            Some(bytes) => PartsLoader::from_org_bytes(&bytes),
+            None => PartsLoader::from_json(&part_text(org, "org part")?),
+        }
+        .map_err(|e| failed("org part", e))?;
         if js_sys::Array::is_array(&workspaces) {
             // One part at a time: each text is freed before the next is read, and sizes the
             // tables for its own assets.
@@ -66,6 +75,19 @@ impl Engine {
         let part: orgspace_core::snapshot::WorkspacePart = serde_json::from_str(&text)
             .map_err(|e| invalid(&format!("workspace part is not valid: {e}")))?;
         orgspace_core::snapshot::binary::part_to_binary(&part).map_err(|e| invalid(&e.to_string()))
+    }
+
+    /// The org part (an object, its JSON text or UTF-8 bytes) in the compact binary encoding
+    /// the edge stores in KV, which `fromParts` takes in place of the org part's JSON.
+    #[wasm_bindgen(js_name = orgPartToBinary)]
+    pub fn org_part_to_binary(
+        #[wasm_bindgen(unchecked_param_type = "OrgPart | string | Uint8Array")] org: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        let text = part_text(org, "org part")?;
+        let part: orgspace_core::snapshot::OrgPart = serde_json::from_str(&text)
+            .map_err(|e| invalid(&format!("org part is not valid: {e}")))?;
+        orgspace_core::snapshot::org_binary::org_to_binary(&part)
+            .map_err(|e| invalid(&e.to_string()))
     }
 
     /// The audit log as `actor` may read it (X4): the entries after version `after`, oldest

@@ -28,6 +28,8 @@ const KV_FAULT_ROUTE: &str = "/v1/orgs/:org/test/kv-fault";
 /// The test-only count of the writer calls the gate and readers made on their own.
 const LEGACY_STORE_ROUTE: &str = "/v1/orgs/:org/test/legacy-store";
 const WRITER_CALLS_ROUTE: &str = "/v1/orgs/:org/test/writer-calls";
+/// The test-only rewrite of the KV org envelope as an older writer's JSON text.
+const LEGACY_ENVELOPE_ROUTE: &str = "/v1/orgs/:org/test/legacy-envelope";
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
@@ -171,6 +173,7 @@ fn router(config: Config) -> Router<'static, Config> {
         router = router
             .post_async(KV_FAULT_ROUTE, kv_fault)
             .post_async(LEGACY_STORE_ROUTE, legacy_store)
+            .post_async(LEGACY_ENVELOPE_ROUTE, legacy_envelope)
             .get_async(WRITER_CALLS_ROUTE, writer_calls);
     }
     for route in COMMAND_ROUTES {
@@ -714,6 +717,23 @@ async fn legacy_store(req: Request, ctx: Ctx) -> worker::Result<Response> {
             },
         )
         .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `POST /v1/orgs/{org}/test/legacy-envelope`: makes KV's org envelope the JSON text a build
+/// before the binary envelope wrote (tests of issue 13; only with `ORGSPACE_TEST_FAULTS=true`).
+async fn legacy_envelope(req: Request, ctx: Ctx) -> worker::Result<Response> {
+    let result = async {
+        let call = authenticate(&req, &ctx)?;
+        let kv = ctx
+            .env
+            .kv(KV_BINDING)
+            .map_err(|e| ApiError::internal(format!("no KV binding: {e}")))?;
+        reader::legacy_envelope(&kv, &call.org)
+            .await
+            .map(|v| (200, v))
     }
     .await;
     respond(result)

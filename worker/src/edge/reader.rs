@@ -121,9 +121,10 @@ async fn read_sharded(kv: &KvStore, key: &str) -> Result<Option<(u64, String)>, 
     Ok(kv_shards::join(version, &values).map(|text| (version, text)))
 }
 
-/// A workspace part's stored bytes with their version: the binary encoding the writer stores,
-/// or the JSON text an older writer left (`kv_shards::join_bytes`); `None` as `read_sharded`.
-async fn read_part(kv: &KvStore, key: &str) -> Result<Option<(u64, Vec<u8>)>, ApiError> {
+/// A workspace part's or the org envelope's stored bytes with their version: the binary
+/// encoding the writer stores, or the JSON text an older writer left (`kv_shards::join_bytes`);
+/// `None` as `read_sharded`.
+async fn read_bytes(kv: &KvStore, key: &str) -> Result<Option<(u64, Vec<u8>)>, ApiError> {
     let Some(first) = kv_bytes(kv, key).await? else {
         return Ok(None);
     };
@@ -166,11 +167,12 @@ async fn org_envelope(
             return Ok(cached);
         }
     }
-    let Some((version, text)) = read_sharded(kv, &org_key(org)).await? else {
+    // Binary (`envelope_codec.rs`), or the JSON text an older writer left.
+    let Some((version, bytes)) = read_bytes(kv, &org_key(org)).await? else {
         return Ok(None);
     };
     let cached = CACHE.with(|c| c.borrow().orgs.get(org).map(|o| Rc::clone(&o.envelope)));
-    let Some(envelope) = envelope_at(cached.as_ref(), version, &text)
+    let Some(envelope) = envelope_at(cached.as_ref(), version, &bytes)
         .map_err(|e| ApiError::internal(format!("bad envelope: {e}")))?
     else {
         return Ok(None);
@@ -340,7 +342,7 @@ async fn engine_for(
         if parts.iter().any(|(w, _)| w == ws) {
             continue;
         }
-        let Some((got, bytes)) = read_part(kv, &workspace_key(org, ws)).await? else {
+        let Some((got, bytes)) = read_bytes(kv, &workspace_key(org, ws)).await? else {
             return Ok(None);
         };
         if got != *version {
@@ -512,6 +514,38 @@ pub async fn answer(
     }
     let value = run_query(&engine, actor, query, now)?;
     Ok(Some(with_version(value, query, envelope.version)))
+}
+
+/// Tests only: rewrites the org envelope KV holds as the JSON text an older writer stored (same
+/// version, text shards) and forgets this isolate's copy, so that the next answer at the edge
+/// reads the legacy encoding; says whether what KV held was binary.
+pub(super) async fn legacy_envelope(kv: &KvStore, org: &str) -> Result<Value, ApiError> {
+    let key = org_key(org);
+    let Some((version, bytes)) = read_bytes(kv, &key).await? else {
+        return Err(ApiError::not_found(
+            "KV holds no envelope of this organization",
+        ));
+    };
+    let envelope = crate::envelope_codec::from_bytes(&bytes)
+        .map_err(|e| ApiError::internal(format!("bad envelope: {e}")))?;
+    let text = serde_json::to_string(&envelope)
+        .map_err(|e| ApiError::internal(format!("envelope as JSON: {e}")))?;
+    let shards = kv_shards::encode(version, &text, kv_shards::SHARD_BYTES);
+    if shards.len() != 1 || bytes.len() > kv_shards::SHARD_BYTES {
+        return Err(ApiError::invalid("only a one-shard envelope is rewritten"));
+    }
+    for shard in shards {
+        kv.put(&key, shard)
+            .map_err(kv_error)?
+            .execute()
+            .await
+            .map_err(kv_error)?;
+    }
+    CACHE.with(|c| c.borrow_mut().orgs.remove(org));
+    Ok(serde_json::json!({
+        "version": version,
+        "was_binary": crate::envelope_codec::is_binary(&bytes),
+    }))
 }
 
 /// The value under `key`. A key KV cannot hold (ids from the path may be of any length) holds

@@ -347,9 +347,10 @@ impl OrgWriter {
                     buckets: meta.buckets.clone(),
                     part: engine.org_part()?,
                 };
-                let text = to_text(&envelope).ok()?;
-                let shards = kv_shards::encode(meta.version, &text, SHARD_BYTES);
-                let shards = shards.into_iter().map(String::into_bytes).collect();
+                // Binary, which a cold reader decodes in half the time of JSON text
+                // (`envelope_codec.rs`); the shards are tagged so older readers ask the writer.
+                let bytes = crate::envelope_codec::to_binary(&envelope).ok()?;
+                let shards = kv_shards::encode_binary(meta.version, &bytes, SHARD_BYTES);
                 Some(sharded("org", &org_key(org), meta.version, shards))
             }
             Unit::Head => {

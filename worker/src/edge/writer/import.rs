@@ -287,12 +287,13 @@ impl OrgWriter {
         let index = engine
             .index()
             .ok_or_else(|| ApiError::internal("no organization was imported"))?;
-        for (name, text) in [
-            ("org", serde_json::to_string(&org_part)),
-            (INDEX_PART, serde_json::to_string(&index)),
+        let index_text =
+            serde_json::to_string(&index).map_err(|e| ApiError::internal(e.to_string()))?;
+        for (name, stored) in [
+            ("org", Stored::Bytes(super::store::org_bytes(&org_part)?)),
+            (INDEX_PART, Stored::Text(index_text)),
         ] {
-            let pieces =
-                Stored::Text(text.map_err(|e| ApiError::internal(e.to_string()))?).pieces();
+            let pieces = stored.pieces();
             meta.parts.insert(name.into(), (version, pieces.len()));
             for (n, piece) in pieces.into_iter().enumerate() {
                 self.stage(staged, chunk_key(name, version, n), piece)

@@ -85,9 +85,17 @@ impl OrgWriter {
             *self.engine.borrow_mut() = Some(Engine::new());
             return Ok(());
         }
-        let org: OrgPart = match self.stored_text("org").await? {
-            Some(text) => parse(&text, "the org part")?,
-            None => return Err(ApiError::internal("storage has no org part")),
+        // Binary, or the JSON text an older build stored.
+        let org: OrgPart = match self
+            .stored_bytes(&["org".to_string()], usize::MAX, 1)
+            .await?
+        {
+            (mut found, _) if !found.is_empty() => {
+                let (_, _, bytes) = found.swap_remove(0);
+                orgspace_core::snapshot::org_binary::org_from_bytes(&bytes)
+                    .map_err(|e| load_error(format!("the org part: {e}")))?
+            }
+            _ => return Err(ApiError::internal("storage has no org part")),
         };
         let index = match self.stored_text(INDEX_PART).await? {
             Some(text) => parse(&text, "the org index")?,
@@ -588,9 +596,9 @@ impl Capped {
 
 impl OrgWriter {
     /// Tests only: makes the stored organization look as one an older build wrote: the index
-    /// dropped (as before it existed) and every workspace part stored as JSON text (as before
-    /// the binary encoding), so that the next call loads both ways; answers whether there was
-    /// an index.
+    /// dropped (as before it existed) and the org part and every workspace part stored as JSON
+    /// text (as before the binary encodings), so that the next call loads both ways; answers
+    /// whether there was an index.
     pub(super) async fn legacy_store(&self) -> Result<(u16, serde_json::Value), ApiError> {
         self.ensure_meta().await?;
         let all: BTreeSet<String> = self
@@ -616,6 +624,10 @@ impl OrgWriter {
                 if let Some(part) = engine.workspace_part(ws) {
                     texts.push((format!("ws/{ws}"), super::to_text(&part)?));
                 }
+            }
+            // And the org part as JSON text, as before its binary encoding.
+            if let Some(org) = engine.org_part() {
+                texts.push(("org".to_string(), super::to_text(&org)?));
             }
         }
         let Some(mut meta) = self.meta.borrow().clone() else {
@@ -660,7 +672,11 @@ impl OrgWriter {
         *self.engine.borrow_mut() = None;
         Ok((
             200,
-            serde_json::json!({ "had_index": had.is_some(), "json_parts": texts.len() }),
+            serde_json::json!({
+                "had_index": had.is_some(),
+                "json_parts": texts.iter().filter(|(n, _)| n.starts_with("ws/")).count(),
+                "json_org": texts.iter().any(|(n, _)| n == "org"),
+            }),
         ))
     }
 }
