@@ -148,3 +148,65 @@ for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
     engine.free();
   });
 }
+
+// A whole list in the engine's order, or the same list again, is answered from the kept
+// decisions by each id's index (src/lists.rs, `keepAt`): held to `can` id by id around
+// everything the kept decisions are keyed on (user, operation, version, the span without an
+// expiry, the engine), for a user who sees few ids (a set of them) and one who sees all (X1, A1).
+for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
+  test(`X1 A1 V1 (${entry}): kept answers by index follow users, operations, commands, expiry and engines`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const r = rng(19);
+    const inOrder = w.ids.slice();
+    const again = shuffled(w.ids, r);
+    const same = (e, user, op, l, now) => {
+      const got = e.filter(user, op, l, now);
+      assert.deepEqual(got, expected(e, user, op, l, now), `${user} ${op} at ${now}`);
+      return got;
+    };
+    // Each list three times: deciding, then the memo's first pass, then the memo alone.
+    const thrice = (e, user, op, l, now) => {
+      const got = same(e, user, op, l, now);
+      same(e, user, op, l, now);
+      assert.deepEqual(same(e, user, op, l, now), got);
+      return got;
+    };
+    const user = "u0007";
+    const mine = thrice(engine, user, "view", inOrder, w.now);
+    // Another user (who sees every id) and other operations, on the same lists.
+    assert.equal(thrice(engine, "u0000", "view", inOrder, w.now).length, w.ids.length);
+    thrice(engine, "u0000", "view", again, w.now);
+    thrice(engine, user, "view", again, w.now);
+    thrice(engine, user, "export", inOrder, w.now);
+    thrice(engine, user, "delete", again, w.now);
+    assert.deepEqual(engine.filter("nobody", "view", inOrder, w.now), []);
+    // A command between two calls, then the answers around the granted access's expiry.
+    const denied = inOrder.find((id) => !mine.includes(id));
+    assert.ok(denied !== undefined);
+    const until = w.now + 1000;
+    engine.execute("u0000", { type: "grant", asset: denied, target: { user }, level: "view", expires_at: until }, w.now);
+    for (const l of [inOrder, again]) {
+      assert.ok(thrice(engine, user, "view", l, w.now).includes(denied), "granted");
+      assert.ok(thrice(engine, user, "view", l, until - 1).includes(denied), "still granted");
+      assert.ok(!thrice(engine, user, "view", l, until).includes(denied), "expired");
+      assert.ok(thrice(engine, user, "view", l, w.now).includes(denied), "granted again before");
+    }
+    // A second engine from the same snapshot holds none of this one's changes, side by side.
+    const other = pkgApi.Engine.fromSnapshot(w.snapshot);
+    assert.ok(!thrice(other, user, "view", inOrder, w.now).includes(denied), "other engine");
+    assert.ok(thrice(engine, user, "view", inOrder, w.now).includes(denied), "this engine");
+    // A list changed in place between two calls answers for what it holds now.
+    const changed = inOrder.slice();
+    same(engine, user, "view", changed, w.now);
+    changed[5] = denied;
+    changed[6] = "nope";
+    changed.reverse();
+    same(engine, user, "view", changed, w.now);
+    // The engine freed: a new one from the snapshot decides anew.
+    engine.free();
+    const fresh = pkgApi.Engine.fromSnapshot(w.snapshot);
+    assert.ok(!thrice(fresh, user, "view", inOrder, w.now).includes(denied), "fresh engine");
+    other.free();
+    fresh.free();
+  });
+}
