@@ -202,6 +202,23 @@ for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
     changed[6] = "nope";
     changed.reverse();
     same(engine, user, "view", changed, w.now);
+    // The same list out of order, kept with its answers, then changed in place away from its
+    // ends and middle: each changed position is answered for what it holds now.
+    for (const who of [user, "u0000"]) {
+      const list = shuffled(w.ids, r);
+      thrice(engine, who, "view", list, w.now);
+      const [yes, no] = [mine[0], inOrder.find((id) => !mine.includes(id) && id !== denied)];
+      list[3] = yes;
+      list[4] = no;
+      list[5] = "nope";
+      list[6] = `${list[6]}x`;
+      list[list.length - 2] = list[1];
+      thrice(engine, who, "view", list, w.now);
+      list[7] = 7;
+      assert.throws(() => engine.filter(who, "view", list, w.now), /array of strings/);
+      list[7] = no;
+      thrice(engine, who, "view", list, w.now);
+    }
     // The engine freed: a new one from the snapshot decides anew.
     engine.free();
     const fresh = pkgApi.Engine.fromSnapshot(w.snapshot);
