@@ -75,7 +75,12 @@ use wasm_bindgen::prelude::*;
 //   its position then, by `Object.is`, has the answer it had, so the same list again reads no
 //   string (`Object.is` of two different strings reads both: after a few in a row, the rest is
 //   looked up). A list in a new order is looked up and nothing else: its copy alone cost about
-//   0.3 ms of 1.8.
+//   0.3 ms of 1.8. It is looked up 64 ids at a time, each block's strings read first (their
+//   length): those reads are independent, so the processor waits for many cache misses at
+//   once, where `Set.prototype.has` (a call per id) waits for about one at a time. 100,000
+//   shuffled ids in Chromium, medians of 60 calls at load 5-6 on the 2 cores: 2.5-3.0 ms
+//   against 4.5-4.9 ms one by one (bench/run.sh's ids); ids parsed from JSON: 1.47 against
+//   1.55-1.6 ms. Blocks of 64, 256, 1,024 and 4,096 measured alike.
 #[wasm_bindgen(inline_js = r#"
 export function newIndex() {
   return { ids: [], map: null, last: null, kept: null, asked: null, scratch: null, order: null, sorted: null, seen: null };
@@ -167,10 +172,16 @@ function keepIn(x, e, a) {
     Object.is(probe[2], a[n >> 1]) && Object.is(probe[3], a[n - 1]);
   s.probe = [n, a[0], a[n >> 1], a[n - 1]];
   if (!again && set !== null) {
-    for (let k = 0; k < n; k++) {
-      const id = a[k];
-      if (typeof id !== "string") return null;
-      if (set.has(id)) out.push(id);
+    for (let b = 0; b < n; b += 64) {
+      const end = b + 64 < n ? b + 64 : n;
+      let len = 0;
+      for (let k = b; k < end; k++) {
+        const id = a[k];
+        if (typeof id !== "string") return null;
+        len += id.length;
+      }
+      if (len < 0) return null;
+      for (let k = b; k < end; k++) if (set.has(a[k])) out.push(a[k]);
     }
     return out;
   }
