@@ -219,11 +219,41 @@ for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
       list[7] = no;
       thrice(engine, who, "view", list, w.now);
     }
+    // A list in a new order with an element that is not a string, through the Set and the
+    // dictionary.
+    for (const who of [user, "u0000"]) {
+      assert.throws(() => engine.filter(who, "view", [...shuffled(w.ids, r), 7], w.now), /array of strings/);
+    }
     // The engine freed: a new one from the snapshot decides anew.
     engine.free();
     const fresh = pkgApi.Engine.fromSnapshot(w.snapshot);
     assert.ok(!thrice(fresh, user, "view", inOrder, w.now).includes(denied), "fresh engine");
     other.free();
     fresh.free();
+  });
+}
+
+// A user allowed more than one in eight of the listed ids but not all of them: the kept
+// decisions are read through the dictionary and the bitmap of allowed indexes, never a `Set`
+// (src/lists.rs, `keepIn`), for a new order, the same list again, and lists changed in place (X1).
+for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
+  test(`X1 A1 V1 (${entry}): many allowed but not all, through the dictionary to the bitmap`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const user = "u0007";
+    const r = rng(20);
+    for (const asset of w.ids.filter((id, k) => k % 3 === 0 && !engine.can(user, "view", id, w.now))) {
+      engine.execute("u0000", { type: "grant", asset, target: { user }, level: "view" }, w.now);
+    }
+    const allowed = w.ids.filter((id) => engine.can(user, "view", id, w.now)).length;
+    assert.ok(allowed * 8 > w.ids.length && allowed < w.ids.length, `${allowed} of ${w.ids.length}`);
+    const same = (l) => assert.deepEqual(engine.filter(user, "view", l, w.now), expected(engine, user, "view", l, w.now));
+    for (let call = 0; call < 4; call++) same(shuffled(w.ids, r));
+    const list = shuffled([...w.ids, "nope", w.ids[0], `${w.ids[1]}x`], r);
+    for (let call = 0; call < 3; call++) same(list);
+    list[2] = w.ids[1];
+    list[3] = "nope";
+    same(list);
+    same(w.ids);
+    engine.free();
   });
 }
