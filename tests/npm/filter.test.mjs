@@ -148,3 +148,112 @@ for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
     engine.free();
   });
 }
+
+// A whole list in the engine's order, or the same list again, is answered from the kept
+// decisions by each id's index (src/lists.rs, `keepAt`): held to `can` id by id around
+// everything the kept decisions are keyed on (user, operation, version, the span without an
+// expiry, the engine), for a user who sees few ids (a set of them) and one who sees all (X1, A1).
+for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
+  test(`X1 A1 V1 (${entry}): kept answers by index follow users, operations, commands, expiry and engines`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const r = rng(19);
+    const inOrder = w.ids.slice();
+    const again = shuffled(w.ids, r);
+    const same = (e, user, op, l, now) => {
+      const got = e.filter(user, op, l, now);
+      assert.deepEqual(got, expected(e, user, op, l, now), `${user} ${op} at ${now}`);
+      return got;
+    };
+    // Each list three times: deciding, then the memo's first pass, then the memo alone.
+    const thrice = (e, user, op, l, now) => {
+      const got = same(e, user, op, l, now);
+      same(e, user, op, l, now);
+      assert.deepEqual(same(e, user, op, l, now), got);
+      return got;
+    };
+    const user = "u0007";
+    const mine = thrice(engine, user, "view", inOrder, w.now);
+    // Another user (who sees every id) and other operations, on the same lists.
+    assert.equal(thrice(engine, "u0000", "view", inOrder, w.now).length, w.ids.length);
+    thrice(engine, "u0000", "view", again, w.now);
+    thrice(engine, user, "view", again, w.now);
+    thrice(engine, user, "export", inOrder, w.now);
+    thrice(engine, user, "delete", again, w.now);
+    assert.deepEqual(engine.filter("nobody", "view", inOrder, w.now), []);
+    // A command between two calls, then the answers around the granted access's expiry.
+    const denied = inOrder.find((id) => !mine.includes(id));
+    assert.ok(denied !== undefined);
+    const until = w.now + 1000;
+    engine.execute("u0000", { type: "grant", asset: denied, target: { user }, level: "view", expires_at: until }, w.now);
+    for (const l of [inOrder, again]) {
+      assert.ok(thrice(engine, user, "view", l, w.now).includes(denied), "granted");
+      assert.ok(thrice(engine, user, "view", l, until - 1).includes(denied), "still granted");
+      assert.ok(!thrice(engine, user, "view", l, until).includes(denied), "expired");
+      assert.ok(thrice(engine, user, "view", l, w.now).includes(denied), "granted again before");
+    }
+    // A second engine from the same snapshot holds none of this one's changes, side by side.
+    const other = pkgApi.Engine.fromSnapshot(w.snapshot);
+    assert.ok(!thrice(other, user, "view", inOrder, w.now).includes(denied), "other engine");
+    assert.ok(thrice(engine, user, "view", inOrder, w.now).includes(denied), "this engine");
+    // A list changed in place between two calls answers for what it holds now.
+    const changed = inOrder.slice();
+    same(engine, user, "view", changed, w.now);
+    changed[5] = denied;
+    changed[6] = "nope";
+    changed.reverse();
+    same(engine, user, "view", changed, w.now);
+    // The same list out of order, kept with its answers, then changed in place away from its
+    // ends and middle: each changed position is answered for what it holds now.
+    for (const who of [user, "u0000"]) {
+      const list = shuffled(w.ids, r);
+      thrice(engine, who, "view", list, w.now);
+      const [yes, no] = [mine[0], inOrder.find((id) => !mine.includes(id) && id !== denied)];
+      list[3] = yes;
+      list[4] = no;
+      list[5] = "nope";
+      list[6] = `${list[6]}x`;
+      list[list.length - 2] = list[1];
+      thrice(engine, who, "view", list, w.now);
+      list[7] = 7;
+      assert.throws(() => engine.filter(who, "view", list, w.now), /array of strings/);
+      list[7] = no;
+      thrice(engine, who, "view", list, w.now);
+    }
+    // A list in a new order with an element that is not a string, through the Set and the
+    // dictionary.
+    for (const who of [user, "u0000"]) {
+      assert.throws(() => engine.filter(who, "view", [...shuffled(w.ids, r), 7], w.now), /array of strings/);
+    }
+    // The engine freed: a new one from the snapshot decides anew.
+    engine.free();
+    const fresh = pkgApi.Engine.fromSnapshot(w.snapshot);
+    assert.ok(!thrice(fresh, user, "view", inOrder, w.now).includes(denied), "fresh engine");
+    other.free();
+    fresh.free();
+  });
+}
+
+// A user allowed more than one in eight of the listed ids but not all of them: the kept
+// decisions are read through the dictionary and the bitmap of allowed indexes, never a `Set`
+// (src/lists.rs, `keepIn`), for a new order, the same list again, and lists changed in place (X1).
+for (const [entry, pkgApi] of [["import", node], ["require", cjs]]) {
+  test(`X1 A1 V1 (${entry}): many allowed but not all, through the dictionary to the bitmap`, () => {
+    const engine = pkgApi.Engine.fromSnapshot(w.snapshot);
+    const user = "u0007";
+    const r = rng(20);
+    for (const asset of w.ids.filter((id, k) => k % 3 === 0 && !engine.can(user, "view", id, w.now))) {
+      engine.execute("u0000", { type: "grant", asset, target: { user }, level: "view" }, w.now);
+    }
+    const allowed = w.ids.filter((id) => engine.can(user, "view", id, w.now)).length;
+    assert.ok(allowed * 8 > w.ids.length && allowed < w.ids.length, `${allowed} of ${w.ids.length}`);
+    const same = (l) => assert.deepEqual(engine.filter(user, "view", l, w.now), expected(engine, user, "view", l, w.now));
+    for (let call = 0; call < 4; call++) same(shuffled(w.ids, r));
+    const list = shuffled([...w.ids, "nope", w.ids[0], `${w.ids[1]}x`], r);
+    for (let call = 0; call < 3; call++) same(list);
+    list[2] = w.ids[1];
+    list[3] = "nope";
+    same(list);
+    same(w.ids);
+    engine.free();
+  });
+}

@@ -11,7 +11,6 @@ mod convert;
 mod engine;
 mod error;
 mod lists;
-mod order;
 #[cfg(feature = "node")]
 mod parts;
 #[cfg(feature = "node")]
