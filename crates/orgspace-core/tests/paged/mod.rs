@@ -124,45 +124,7 @@ pub fn verify_paged(
         }
     }
     let joined = engine.snapshot().ok_or("no organization")?;
-    // A piece lists a group's members among those it names; the whole view, those among all
-    // it names. The pieces' lists are within the whole view's, which the rest must equal.
-    let mut joined = joined;
-    for g in &mut joined.org.groups {
-        let whole = whole_view.org.groups.iter().find(|x| x.id == g.id);
-        let whole = whole.ok_or_else(|| format!("group {} is not in {user}'s view", g.id))?;
-        if g.members.iter().any(|m| !whole.members.contains(m)) {
-            return Err(format!(
-                "group {} lists members {user}'s view does not",
-                g.id
-            ));
-        }
-        g.members.clone_from(&whole.members);
-    }
-    let (a, b) = (normalized(joined), normalized(whole_view.clone()));
-    if a != b {
-        let (a, b) = (
-            serde_json::to_string_pretty(&a).unwrap_or_default(),
-            serde_json::to_string_pretty(&b).unwrap_or_default(),
-        );
-        let at = a
-            .lines()
-            .zip(b.lines())
-            .position(|(x, y)| x != y)
-            .unwrap_or(0);
-        let near = |t: &str| {
-            t.lines()
-                .skip(at.saturating_sub(8))
-                .take(16)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        return Err(format!(
-            "the pieces of {user}'s view are not their whole view:\n{}\n----\n{}",
-            near(&a),
-            near(&b)
-        ));
-    }
-    Ok(())
+    same_as_whole(joined, whole_view, user)
 }
 
 /// Workspaces `user` does not see answer as unknown ones.
@@ -314,24 +276,8 @@ pub fn verify_pages(
             "{user}'s view, every piece joined, still lacks some"
         ));
     }
-    let mut joined = engine.snapshot().ok_or("no organization")?;
-    for g in &mut joined.org.groups {
-        let whole = whole_view.org.groups.iter().find(|x| x.id == g.id);
-        let whole = whole.ok_or_else(|| format!("group {} is not in {user}'s view", g.id))?;
-        if g.members.iter().any(|m| !whole.members.contains(m)) {
-            return Err(format!(
-                "group {} lists members {user}'s view does not",
-                g.id
-            ));
-        }
-        g.members.clone_from(&whole.members);
-    }
-    if normalized(joined) != normalized(whole_view.clone()) {
-        return Err(format!(
-            "the pages of {user}'s view are not their whole view"
-        ));
-    }
-    Ok(())
+    let joined = engine.snapshot().ok_or("no organization")?;
+    same_as_whole(joined, whole_view, user)
 }
 
 /// A first view made by a partial engine (the edge writer's: the org part, the index and some
@@ -376,6 +322,49 @@ pub fn verify_partial(live: &Engine, user: &str, now: u64) -> Result<(), String>
     );
     if a != b {
         return Err(format!("the partial engine's pages of {user} differ"));
+    }
+    Ok(())
+}
+
+/// The view joined from pieces, against `user`'s whole view: equal but for the lists of group
+/// members. A piece lists a group's members among those it names; the whole view, those among
+/// all it names. The pieces' lists are within the whole view's, which the rest must equal.
+fn same_as_whole(joined: Snapshot, whole_view: &Snapshot, user: &str) -> Result<(), String> {
+    let mut joined = joined;
+    for g in &mut joined.org.groups {
+        let whole = whole_view.org.groups.iter().find(|x| x.id == g.id);
+        let whole = whole.ok_or_else(|| format!("group {} is not in {user}'s view", g.id))?;
+        if g.members.iter().any(|m| !whole.members.contains(m)) {
+            return Err(format!(
+                "group {} lists members {user}'s view does not",
+                g.id
+            ));
+        }
+        g.members.clone_from(&whole.members);
+    }
+    let (a, b) = (normalized(joined), normalized(whole_view.clone()));
+    if a != b {
+        let (a, b) = (
+            serde_json::to_string_pretty(&a).unwrap_or_default(),
+            serde_json::to_string_pretty(&b).unwrap_or_default(),
+        );
+        let at = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
+        let near = |t: &str| {
+            t.lines()
+                .skip(at.saturating_sub(8))
+                .take(16)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        return Err(format!(
+            "the pieces of {user}'s view are not their whole view:\n{}\n----\n{}",
+            near(&a),
+            near(&b)
+        ));
     }
     Ok(())
 }
