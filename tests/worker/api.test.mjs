@@ -448,6 +448,12 @@ test("every query route", async (t) => {
     const ws = await ok("bob", "GET", p(`/views/workspaces/main${q}`));
     assert.equal(ws.view_of, "bob");
     assert.ok(!JSON.stringify(ws).includes('"secret"'), JSON.stringify(ws));
+    // The pages of the first view's lists.
+    const page = await ok("bob", "GET", p(`/views/workspaces${q}&limit=1`));
+    assert.equal(page.view.view_of, "bob");
+    assert.equal(page.view.org.workspaces.length, 1);
+    const members = await ok("alice", "GET", p(`/views/members${q}`));
+    assert.ok(members.view.org.members.some((m) => m.user === "bob"), JSON.stringify(members));
   });
 
   await t.test("audit log: pages, and only for those who may read it (X4)", async () => {
