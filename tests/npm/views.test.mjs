@@ -56,6 +56,8 @@ test("W7, W8, R1: a first view answers for what it holds, refuses the rest, and 
       invalid(() => engine.check(user, "view", a, at), `${user}: ${a} is not loaded`);
       invalid(() => engine.can(user, "view", a, at), `${user}: can ${a}`);
       invalid(() => engine.filter(user, "view", [a], at), `${user}: filter ${a}`);
+      // Out of order, with repeats: the package sorts the ids it knows and must still refuse.
+      invalid(() => engine.filter(user, "view", [...held].reverse().concat([a, ...held, a]), at), `${user}: filter ${a} out of order`);
     }
     for (const a of held) {
       for (const op of ops) assert.deepEqual(engine.check(user, op, a, at), whole.check(user, op, a, at), `${user} ${op} ${a}`);
@@ -120,9 +122,23 @@ test("issue 13, O6: a first view lists a page; the pages of its lists, joined, g
     else assert.throws(() => whole.viewPage(user, "members", undefined, 2, at), (e) => isOrgspaceError(e, "denied") && e.rule === "O6");
     assert.throws(() => whole.viewPage(user, "workspaces", undefined, 0, at), (e) => isOrgspaceError(e, "invalid"));
     assert.throws(() => whole.viewPage(user, "folders", undefined, 1, at), (e) => isOrgspaceError(e, "invalid"));
-    engine.addWorkspaceView(pages);
+    // Every listed workspace loaded, the pages not yet: an asset the view does not list is
+    // refused in a list of any length (the package answers long lists without the core only
+    // when the engine holds every part and every page).
     const loaded = new Set(first.view.workspaces.map((p) => p.id));
-    engine.addWorkspaceView(seen.filter((w) => !loaded.has(w)).map((w) => whole.workspaceView(user, w, at)));
+    const listedNotLoaded = [...listed].filter((w) => !loaded.has(w));
+    if (listedNotLoaded.length) engine.addWorkspaceView(listedNotLoaded.map((w) => whole.workspaceView(user, w, at)));
+    if (first.view.listing) {
+      const inView = engine.loadedView().workspaces.flatMap((p) => p.assets.map((a) => a.id));
+      const outside = assets.find((a) => !inView.includes(a));
+      assert.ok(outside, `${user}: some asset is on a page not loaded`);
+      invalid(() => engine.filter(user, "view", [...inView, ...inView, outside], at), `${user}: a long list naming ${outside}`);
+      invalid(() => engine.check(user, "view", outside, at), `${user}: check ${outside}`);
+    }
+    // Without a listing the view lists all already: its pages bring nothing new.
+    const rest = seen.filter((w) => !listed.has(w)).map((w) => whole.workspaceView(user, w, at));
+    if (first.view.listing) engine.addWorkspaceView([...pages, ...rest]);
+    else assert.equal(rest.length, 0, `${user}: a view without a listing lists every workspace`);
     for (const ws of [...workspaces, "nowhere"]) {
       const got = attempt(() => engine.visibleAssets(user, ws, at));
       const want = attempt(() => whole.visibleAssets(user, ws, at));

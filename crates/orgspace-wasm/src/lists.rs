@@ -398,6 +398,13 @@ impl Engine {
         }
         // Decided in the core's index order whatever the caller's order.
         if code == 3 {
+            // Sorted, an unknown id goes last and is cut. On a first view it may be on a part or
+            // page not loaded: the core refuses it, as in order.
+            if !self.inner.holds_every_part() && ixs.contains(&u32::MAX) {
+                self.inner
+                    .filter_indexes(actor, op, &[u32::MAX], now)
+                    .map_err(|r| refusal(&r))?;
+            }
             let m = ascending(&self.ids, &mut ixs);
             ixs.truncate(m as usize);
         }
