@@ -13,6 +13,8 @@
     reason = "test code"
 )]
 
+#[path = "differential/agree.rs"]
+mod agree;
 #[path = "differential/gen.rs"]
 #[expect(dead_code, reason = "the generator serves the differential test too")]
 mod gen_;
@@ -23,7 +25,7 @@ use orgspace_core::snapshot::org_binary::{
 };
 use orgspace_core::snapshot::{OrgPart, WorkspacePart};
 use orgspace_core::{Engine, Operation, PartsLoader, SnapshotError};
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 
 const DEFAULT_CASES: u32 = 100;
 
@@ -56,44 +58,15 @@ fn readers_agree(full: &Engine) -> Result<(), TestCaseError> {
                 part.id
             )));
         }
-        for user in gen_::USERS {
-            if json.visible_assets(user, &part.id, 500)
-                != binary.visible_assets(user, &part.id, 500)
-            {
-                return Err(TestCaseError::fail(format!("{}: {user}'s list", part.id)));
-            }
-            for asset in &part.assets {
-                for &op in Operation::ALL {
-                    let a = json
-                        .check(user, op, &asset.id, 500)
-                        .map(|d| json.answer(&d));
-                    let b = binary
-                        .check(user, op, &asset.id, 500)
-                        .map(|d| binary.answer(&d));
-                    if a != b {
-                        return Err(TestCaseError::fail(format!(
-                            "{}: {user} {op} {}: json {a:?}, binary {b:?}",
-                            part.id, asset.id
-                        )));
-                    }
-                }
-            }
-        }
+        agree::same_answers((&json, &binary), gen_::USERS, part, Operation::ALL, true)
+            .map_err(TestCaseError::fail)?;
     }
     Ok(())
 }
 
 #[test]
 fn x5_a_binary_org_part_loads_as_its_json() {
-    let cases = std::env::var("ORGSPACE_BINARY_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = agree::runner("ORGSPACE_BINARY_CASES", DEFAULT_CASES);
     let result = runner.run(&gen_::case(25), |case| {
         let mut full = case.new_engine().map_err(TestCaseError::fail)?;
         for step in &case.steps {

@@ -16,6 +16,8 @@
     reason = "test code"
 )]
 
+#[path = "differential/agree.rs"]
+mod agree;
 #[path = "differential/gen.rs"]
 #[expect(dead_code, reason = "the generator serves the differential test too")]
 mod gen_;
@@ -23,7 +25,7 @@ mod gen_;
 use orgspace_core::snapshot::{PartsImport, Snapshot};
 use orgspace_core::{Engine, SnapshotError};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 
 const DEFAULT_CASES: u32 = 150;
 
@@ -202,15 +204,7 @@ fn run(
 
 #[test]
 fn x5_an_import_by_parts_accepts_what_the_whole_import_accepts_and_loads_the_same() {
-    let cases = std::env::var("ORGSPACE_IMPORT_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = agree::runner("ORGSPACE_IMPORT_CASES", DEFAULT_CASES);
     let strategy = (gen_::case(20), damage(), 1..4usize);
     if let Err(e) = runner.run(&strategy, |(case, (damage, a, b), batch)| {
         run(&case, damage, a, b, batch)

@@ -14,6 +14,8 @@
     reason = "test code"
 )]
 
+#[path = "differential/agree.rs"]
+mod agree;
 #[path = "differential/gen.rs"]
 #[expect(dead_code, reason = "the generator serves the differential test too")]
 mod gen_;
@@ -22,7 +24,7 @@ use gen_::Case;
 use orgspace_core::snapshot::binary::part_to_binary;
 use orgspace_core::snapshot::{IndexedLoader, WorkspacePart};
 use orgspace_core::{Command, Engine};
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use std::collections::{BTreeMap, BTreeSet};
 
 const DEFAULT_CASES: u32 = 100;
@@ -173,15 +175,7 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
 
 #[test]
 fn x5_a_writer_loading_stored_bytes_runs_commands_as_parsed_parts() {
-    let cases = std::env::var("ORGSPACE_INDEXED_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = agree::runner("ORGSPACE_INDEXED_CASES", DEFAULT_CASES);
     if let Err(e) = runner.run(&gen_::case(25), |case| run_case(&case)) {
         panic!("{e}");
     }

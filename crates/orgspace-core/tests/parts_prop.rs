@@ -10,6 +10,8 @@
 //!
 //! `ORGSPACE_PARTS_CASES` sets the number of sequences (default 300).
 
+#[path = "differential/agree.rs"]
+mod agree;
 #[path = "differential/gen.rs"]
 #[expect(dead_code, reason = "the generator serves the differential test too")]
 mod gen_;
@@ -19,7 +21,7 @@ use orgspace_core::snapshot::WorkspacePart;
 use orgspace_core::{Engine, Executed, Operation, SpanDone, SpanRun};
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use std::collections::{BTreeMap, BTreeSet};
 
 const DEFAULT_CASES: u32 = 300;
@@ -115,27 +117,13 @@ fn readers_agree(
     for part in parts.values() {
         let reader = Engine::from_parts(&org, std::slice::from_ref(part))
             .map_err(|e| TestCaseError::fail(format!("reader of {}: {e}", part.id)))?;
-        for user in USERS {
-            for asset in &part.assets {
-                for &op in Operation::ALL {
-                    if op == Operation::Create {
-                        continue;
-                    }
-                    let whole = full
-                        .check(user, op, &asset.id, 500)
-                        .map(|d| full.answer(&d));
-                    let read = reader
-                        .check(user, op, &asset.id, 500)
-                        .map(|d| reader.answer(&d));
-                    if whole != read {
-                        return Err(TestCaseError::fail(format!(
-                            "reader of {}: {user} {op} {}: whole {whole:?}, reader {read:?}",
-                            part.id, asset.id
-                        )));
-                    }
-                }
-            }
-        }
+        let ops: Vec<Operation> = Operation::ALL
+            .iter()
+            .copied()
+            .filter(|op| *op != Operation::Create)
+            .collect();
+        agree::same_answers((full, &reader), USERS, part, &ops, false)
+            .map_err(|e| TestCaseError::fail(format!("reader (against the whole engine): {e}")))?;
     }
     Ok(())
 }
@@ -362,15 +350,7 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
 
 #[test]
 fn x5_a_partial_engine_runs_commands_as_the_whole_engine() {
-    let cases = std::env::var("ORGSPACE_PARTS_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = agree::runner("ORGSPACE_PARTS_CASES", DEFAULT_CASES);
     let result = runner.run(&gen_::case(25), |case| run_case(&case));
     if let Err(e) = result {
         panic!("{e}");
@@ -521,15 +501,7 @@ fn data_bundle() -> Vec<gen_::Step> {
 
 #[test]
 fn x5_a_partial_engine_runs_spanning_commands_as_the_whole_engine() {
-    let cases = std::env::var("ORGSPACE_PARTS_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = agree::runner("ORGSPACE_PARTS_CASES", DEFAULT_CASES);
     let strategy = (
         gen_::case(20),
         proptest::collection::vec((any::<prop::sample::Index>(), spanning_step()), 1..12),
