@@ -233,16 +233,7 @@ impl Org {
         keep: impl Fn(&str) -> bool,
         headers: &[WorkspaceIx],
     ) -> OrgPart {
-        let mut org = self.org_part();
-        org.members.retain(|m| keep(&m.user));
-        for g in &mut org.groups {
-            g.members.retain(|u| keep(u));
-        }
-        // `headers` come in id order, as the org part lists them.
-        let ids: Vec<&str> = headers.iter().map(|w| self.workspaces.id(*w)).collect();
-        org.workspaces
-            .retain(|h| ids.binary_search(&h.id.as_str()).is_ok());
-        org
+        self.org_part_cut(keep, headers.to_vec())
     }
 
     fn workspace_view(&self, user: UserIx, id: &str, now: u64) -> Result<Snapshot, Refusal> {

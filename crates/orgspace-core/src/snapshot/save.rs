@@ -12,10 +12,22 @@ use alloc::vec::Vec;
 impl Org {
     /// The organization-wide part.
     pub(crate) fn org_part(&self) -> OrgPart {
+        self.org_part_cut(|_| true, self.workspaces.sorted())
+    }
+
+    /// The organization-wide part with only the members `keep` keeps (in the groups too) and
+    /// the workspaces `headers` names, in id order: a page of a whole view (`snapshot/paged.rs`)
+    /// without building the rest.
+    pub(crate) fn org_part_cut(
+        &self,
+        keep: impl Fn(&str) -> bool,
+        headers: Vec<WorkspaceIx>,
+    ) -> OrgPart {
         let members = self
             .members
             .sorted()
             .into_iter()
+            .filter(|u| keep(self.members.id(*u)))
             .filter_map(|u| {
                 let m = self.members.get(u)?;
                 Some(MemberDoc {
@@ -49,13 +61,15 @@ impl Org {
                     id: self.groups.id(g).into(),
                     name: group.name.clone(),
                     parent: group.parent.map(|p| self.groups.id(p).into()),
-                    members: self.sorted_user_ids(&group.members),
+                    members: {
+                        let mut ids = self.sorted_user_ids(&group.members);
+                        ids.retain(|u| keep(u));
+                        ids
+                    },
                 })
             })
             .collect();
-        let workspaces = self
-            .workspaces
-            .sorted()
+        let workspaces = headers
             .into_iter()
             .filter_map(|w| {
                 let ws = self.workspaces.get(w)?;
